@@ -1,0 +1,12 @@
+/// Why the bytes of an input could not be read at all (as opposed to read but refused).
+public enum InputError: Error, CustomStringConvertible, Sendable {
+    case io(path: String, reason: String)
+    case gzip(String)
+
+    public var description: String {
+        switch self {
+        case let .io(path, reason): return "cannot read \(path): \(reason)"
+        case let .gzip(reason): return reason
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// Tells a document's kind from its content and reads it with that kind's reader.
+///
+/// The file name is never trusted: XML is told by its root element and namespace (past a SOAP
+/// envelope), JSON by its top-level keys, CSV by its header.
+public enum DocumentParser {
+    /// What the caller knows about a document beyond its bytes.
+    public struct Context: Sendable {
+        /// Owner of debt positions that name none: `--creditor`, else the 11-digit folder name.
+        public var defaultCreditor: String?
+
+        public init(defaultCreditor: String? = nil) {
+            self.defaultCreditor = defaultCreditor
+        }
+    }
+
+    /// Reads one whole document; the result's kind is set even when the content is refused.
+    static func parse(_ bytes: [UInt8], context: Context) -> (kind: DocumentKind, content: Result<ParsedContent, DocumentRejection>) {
+        guard let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) }) else {
+            return (.unknown, .failure(DocumentRejection(reason: "the document is empty")))
+        }
+        switch first {
+        case UInt8(ascii: "<"):
+            return readXML(bytes)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            return readJSON(bytes, context: context)
+        default:
+            if TaxonomyReader.recognizesCSV(bytes) { return (.taxonomyCSV, attempt { try TaxonomyReader.readCSV(bytes) }) }
+            return (.unknown, .failure(DocumentRejection(reason: "not XML, JSON or a known CSV layout")))
+        }
+    }
+
+    private static func readXML(_ bytes: [UInt8]) -> (kind: DocumentKind, content: Result<ParsedContent, DocumentRejection>) {
+        let reader = XMLDocumentReader()
+        let result = attempt { try reader.read(bytes) }
+        return (reader.kind ?? .unknown, result)
+    }
+
+    private static func readJSON(_ bytes: [UInt8], context: Context) -> (kind: DocumentKind, content: Result<ParsedContent, DocumentRejection>) {
+        guard let shape = JSONShape.topLevelKeys(bytes) else {
+            return (.unknown, .failure(DocumentRejection(reason: "malformed JSON")))
+        }
+        if TaxonomyReader.recognizesJSON(shape) {
+            return (.taxonomyJSON, attempt { try TaxonomyReader.readJSON(bytes) })
+        }
+        if DebtPositionReader.recognizes(shape) {
+            return (.debtPositions, attempt { try DebtPositionReader.read(bytes, defaultCreditor: context.defaultCreditor) })
+        }
+        let keys = shape.keys.sorted().prefix(6).joined(separator: ", ")
+        return (.unknown, .failure(DocumentRejection(reason: "unknown JSON document (top-level keys: \(keys.isEmpty ? "none" : keys))")))
+    }
+
+    private static func attempt(_ read: () throws -> ParsedContent) -> Result<ParsedContent, DocumentRejection> {
+        do {
+            return .success(try read())
+        } catch let rejection as DocumentRejection {
+            return .failure(rejection)
+        } catch {
+            return .failure(DocumentRejection(reason: "\(error)"))
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import Crypto
+
+/// Reads a `paSendRTV2Request` (CtReceiptV2) or `paSendRTReq` (CtReceipt) into a `Receipt`, checking
+/// the rules a receipt must meet before it can be trusted.
+///
+/// Children of the paForNode messages are unqualified, so fields are matched by local name and
+/// position in the tree. The envelope fields (`idPA`, `idStation`, …) are read past on purpose: the
+/// same receipt reaches every beneficiary's station, and only the `receipt` element identifies it.
+final class ReceiptReader: XMLEventHandler {
+    private let version: Receipt.Version
+    private var path: [String] = []
+    private var transferOrdinal = 0
+    private var digest = SHA256()
+    private var fields: [String: String] = [:]
+    private var debtor = PartyFields()
+    private var payer = PartyFields()
+    private var metadata: [MetadataEntry] = []
+    private var pendingKey: String?
+    private var transfers: [TransferFields] = []
+    private var sawReceipt = false
+
+    private struct PartyFields {
+        var kind: String?
+        var identifier: String?
+        var fullName: String?
+        var party: Party? { identifier.map { Party(kind: kind ?? "", identifier: $0, fullName: fullName) } }
+    }
+
+    private struct TransferFields {
+        var ordinal: Int
+        var values: [String: String] = [:]
+        var metadata: [MetadataEntry] = []
+        var stamp = false
+    }
+
+    init(version: Receipt.Version) {
+        self.version = version
+    }
+
+    func didStart(_ name: String, namespace: String?) throws {
+        path.append(name)
+        guard path.count >= 2, path[1] == "receipt" else { return }
+        if path.count == 2 { sawReceipt = true }
+        digest.update(marker: UInt8(ascii: "<"), text: name)
+        if path.count == 4, name == "transfer", path[2] == "transferList" {
+            transferOrdinal += 1
+            transfers.append(TransferFields(ordinal: transferOrdinal))
+        }
+    }
+
+    func didEnd(_ name: String, namespace: String?, text: String) throws {
+        defer { path.removeLast() }
+        guard path.count >= 3, path[1] == "receipt" else { return }
+        digest.update(marker: UInt8(ascii: ">"), text: text)
+        let parent = path[path.count - 2]
+        switch parent {
+        case "receipt":
+            fields[name] = text
+        case "debtor", "payer":
+            if name == "fullName" { update(parent) { $0.fullName = text } }
+        case "uniqueIdentifier":
+            let owner = path[path.count - 3]
+            if name == "entityUniqueIdentifierType" { update(owner) { $0.kind = text } }
+            if name == "entityUniqueIdentifierValue" { update(owner) { $0.identifier = text } }
+        case "transfer" where path.count == 5:
+            transfers[transfers.count - 1].values[name] = text
+            if name == "MBDAttachment" { transfers[transfers.count - 1].stamp = true }
+        case "mapEntry":
+            if name == "key" { pendingKey = text }
+            if name == "value", let key = pendingKey {
+                let entry = MetadataEntry(key: key, value: text)
+                if path.count == 7, path[3] == "transfer" {
+                    transfers[transfers.count - 1].metadata.append(entry)
+                } else {
+                    metadata.append(entry)
+                }
+                pendingKey = nil
+            }
+        default:
+            break
+        }
+    }
+
+    private func update(_ owner: String, _ change: (inout PartyFields) -> Void) {
+        if owner == "payer" { change(&payer) } else if owner == "debtor" { change(&debtor) }
+    }
+
+    /// The receipt read so far, validated; call once the document has been parsed to its end.
+    func receipt() throws -> Receipt {
+        guard sawReceipt else { throw DocumentRejection(element: "receipt", reason: "the message has no receipt") }
+        let receiptId = try required("receiptId")
+        let outcome = try required("outcome")
+        guard outcome == "OK" else {
+            throw reject("outcome", "outcome is \(outcome): pagoPA only pushes receipts of successful payments")
+        }
+        let noticeNumber = try required("noticeNumber")
+        guard noticeNumber.utf8.count == 18, noticeNumber.allSatisfy(\.isASCIIDigit) else {
+            throw reject("noticeNumber", "notice number \(noticeNumber) is not 18 digits")
+        }
+        let fiscalCode = try fiscalCodeField(fields["fiscalCode"], element: "receipt/fiscalCode")
+        let amount = try amountField("paymentAmount", required: true)!
+        var receipt = Receipt(
+            version: version, receiptId: receiptId, noticeNumber: noticeNumber, fiscalCode: fiscalCode,
+            outcome: outcome, iuv: try required("creditorReferenceId"), paymentAmountCents: amount,
+            pspId: try required("idPSP"), transfers: try readTransfers(),
+            contentDigest: digest.finalize().hexString)
+        receipt.description = fields["description"]
+        receipt.companyName = fields["companyName"]
+        receipt.officeName = fields["officeName"]
+        receipt.debtor = debtor.party
+        receipt.payer = payer.party
+        receipt.pspFiscalCode = fields["pspFiscalCode"]
+        receipt.pspCompanyName = fields["PSPCompanyName"]
+        receipt.channelId = fields["idChannel"]
+        receipt.channelDescription = fields["channelDescription"]
+        receipt.paymentMethod = fields["paymentMethod"]
+        receipt.paymentNote = fields["paymentNote"]
+        receipt.feeCents = try amountField("fee", required: false)
+        receipt.primaryCiIncurredFeeCents = try amountField("primaryCiIncurredFee", required: false)
+        receipt.idBundle = fields["idBundle"]
+        receipt.idCiBundle = fields["idCiBundle"]
+        receipt.paymentDateTime = try dateField("paymentDateTime", pattern: .dateTime)
+        receipt.applicationDate = try dateField("applicationDate", pattern: .date)
+        receipt.transferDate = try dateField("transferDate", pattern: .date)
+        if let standIn = fields["standIn"] {
+            guard standIn == "true" || standIn == "false" else { throw reject("standIn", "standIn is \(standIn), not a boolean") }
+            receipt.standIn = standIn == "true"
+        }
+        receipt.metadata = metadata
+        let total = receipt.transfers.reduce(Int64(0)) { $0 + $1.amountCents }
+        guard total == amount else {
+            throw reject("transferList", "transfers sum to \(Money.format(total)) but paymentAmount is \(Money.format(amount))")
+        }
+        return receipt
+    }
+
+    private func readTransfers() throws -> [ReceiptTransfer] {
+        guard (1...5).contains(transfers.count) else {
+            throw reject("transferList", "a receipt has 1 to 5 transfers, this one has \(transfers.count)")
+        }
+        var seen = Set<Int>()
+        return try transfers.map { fields in
+            let element = "receipt/transferList/transfer[\(fields.ordinal)]"
+            func value(_ name: String) throws -> String {
+                guard let text = fields.values[name], !text.isEmpty else {
+                    throw DocumentRejection(element: "\(element)/\(name)", reason: "\(name) is missing")
+                }
+                return text
+            }
+            let idText = try value("idTransfer")
+            guard let id = Int(idText), (1...5).contains(id) else {
+                throw DocumentRejection(element: "\(element)/idTransfer", reason: "idTransfer \(idText) is not 1 to 5")
+            }
+            guard seen.insert(id).inserted else {
+                throw DocumentRejection(element: "\(element)/idTransfer", reason: "idTransfer \(id) appears twice")
+            }
+            let amountText = try value("transferAmount")
+            guard let amount = Money.cents(fromTwoDecimals: amountText), amount > 0 else {
+                throw DocumentRejection(element: "\(element)/transferAmount",
+                                        reason: "'\(amountText)' is not a positive amount with two decimals")
+            }
+            let beneficiary = try fiscalCodeField(fields.values["fiscalCodePA"], element: "\(element)/fiscalCodePA")
+            let iban = fields.values["IBAN"].flatMap { $0.isEmpty ? nil : $0 }
+            guard (iban != nil) != fields.stamp else {
+                throw DocumentRejection(element: element, reason: "a transfer carries either an IBAN or an MBDAttachment")
+            }
+            var transfer = ReceiptTransfer(idTransfer: id, amountCents: amount, beneficiaryFiscalCode: beneficiary,
+                                           iban: iban, isStamp: fields.stamp)
+            transfer.companyName = fields.values["companyName"]
+            transfer.remittanceInformation = fields.values["remittanceInformation"]
+            transfer.transferCategory = fields.values["transferCategory"]
+            transfer.metadata = fields.metadata
+            return transfer
+        }
+    }
+
+    private func required(_ name: String) throws -> String {
+        guard let value = fields[name], !value.isEmpty else { throw reject(name, "\(name) is missing") }
+        return value
+    }
+
+    private func amountField(_ name: String, required: Bool) throws -> Int64? {
+        guard let text = fields[name] else {
+            if required { throw reject(name, "\(name) is missing") }
+            return nil
+        }
+        guard let cents = Money.cents(fromTwoDecimals: text) else {
+            throw reject(name, "'\(text)' is not an amount with two decimals")
+        }
+        return cents
+    }
+
+    private func fiscalCodeField(_ value: String?, element: String) throws -> String {
+        guard let value, value.utf8.count == 11, value.allSatisfy(\.isASCIIDigit) else {
+            throw DocumentRejection(element: element, reason: "'\(value ?? "")' is not an 11-digit creditor fiscal code")
+        }
+        return value
+    }
+
+    private func dateField(_ name: String, pattern: ISODate.Pattern) throws -> String? {
+        guard let text = fields[name] else { return nil }
+        guard ISODate.matches(text, pattern) else { throw reject(name, "'\(text)' is not an ISO \(pattern)") }
+        return text
+    }
+
+    private func reject(_ name: String, _ reason: String) -> DocumentRejection {
+        DocumentRejection(element: "receipt/\(name)", reason: reason)
+    }
+}
+
+extension SHA256 {
+    /// Feeds a marker byte and a string without building an intermediate array.
+    mutating func update(marker: UInt8, text: String) {
+        withUnsafeBytes(of: marker) { update(bufferPointer: $0) }
+        var text = text
+        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,165 @@
+import CLibXML2
+import Foundation
+
+/// Receives a streamed XML document one element at a time.
+///
+/// Names arrive without prefix, with their namespace URI, so readers work the same whatever prefix
+/// a SOAP envelope or a PSP chose.
+protocol XMLEventHandler: AnyObject {
+    func didStart(_ name: String, namespace: String?) throws
+    /// `text` is the element's own character data, trimmed of surrounding white space.
+    func didEnd(_ name: String, namespace: String?, text: String) throws
+}
+
+/// Thrown by a handler that has seen all it needs, to end the parse early without an error.
+struct XMLStopParsing: Error {}
+
+/// A streaming XML parser over libxml2's SAX2 push interface, safe for hostile input.
+///
+/// Documents are fed in chunks, so memory stays flat whatever their size. No pagoPA or treasury
+/// format uses a DTD, so any `<!DOCTYPE` is refused before its declarations are read: this shuts out
+/// external entities (XXE) and entity expansion ("billion laughs") at once. The network is never
+/// used and undeclared entity references are errors.
+final class XMLStreamParser {
+    private let handler: XMLEventHandler
+    private var context: xmlParserCtxtPtr?
+    private var text: [UInt8] = []
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
+    private var failure: Error?
+    private var stoppedByHandler = false
+
+    init(handler: XMLEventHandler) {
+        self.handler = handler
+    }
+
+    deinit {
+        if let context { xmlFreeParserCtxt(context) }
+    }
+
+    /// The line the parser has reached, for messages that name where a document went wrong.
+    var line: Int { context.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0 }
+
+    /// Whether the handler ended the parse early with `XMLStopParsing`.
+    var stopped: Bool { stoppedByHandler }
+
+    func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        guard !stoppedByHandler else { return }
+        let context = try makeContextIfNeeded()
+        let status = chunk.withMemoryRebound(to: CChar.self) { bytes in
+            xmlParseChunk(context, bytes.baseAddress, Int32(bytes.count), 0)
+        }
+        try check(status)
+    }
+
+    func finish() throws {
+        guard !stoppedByHandler else { return }
+        let context = try makeContextIfNeeded()
+        try check(xmlParseChunk(context, nil, 0, 1))
+    }
+
+    /// Parses a whole in-memory document.
+    func parse(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try feed($0) }
+        try finish()
+    }
+
+    private func check(_ status: Int32) throws {
+        if stoppedByHandler { return }
+        if let failure { throw failure }
+        if status != 0 {
+            throw DocumentRejection(line: line, reason: "malformed XML (libxml2 error \(status))")
+        }
+    }
+
+    private func makeContextIfNeeded() throws -> xmlParserCtxtPtr {
+        if let context { return context }
+        var sax = xmlSAXHandler()
+        sax.initialized = UInt32(XML_SAX2_MAGIC)
+        sax.startElementNs = { user, localname, _, uri, _, _, _, _, _ in
+            XMLStreamParser.from(user).start(localname, uri)
+        }
+        sax.endElementNs = { user, localname, _, uri in
+            XMLStreamParser.from(user).end(localname, uri)
+        }
+        sax.characters = { user, bytes, count in
+            XMLStreamParser.from(user).characters(bytes, count)
+        }
+        sax.cdataBlock = sax.characters
+        sax.internalSubset = { user, _, _, _ in
+            XMLStreamParser.from(user).fail(DocumentRejection(
+                line: XMLStreamParser.from(user).line,
+                reason: "DOCTYPE declarations are refused (external entities and entity expansion are not allowed)"))
+        }
+        sax.serror = { user, error in
+            guard let user, let error else { return }
+            let parser = XMLStreamParser.from(user)
+            guard parser.failure == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
+            parser.failure = DocumentRejection(line: Int(error.pointee.line),
+                                               reason: message.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let user = Unmanaged.passUnretained(self).toOpaque()
+        guard let created = xmlCreatePushParserCtxt(&sax, user, nil, 0, nil) else {
+            throw DocumentRejection(reason: "libxml2 could not create a parser")
+        }
+        xmlCtxtUseOptions(created, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+                                          | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue))
+        context = created
+        return created
+    }
+
+    private static func from(_ user: UnsafeMutableRawPointer?) -> XMLStreamParser {
+        Unmanaged<XMLStreamParser>.fromOpaque(user!).takeUnretainedValue()
+    }
+
+    /// libxml2 interns names in its dictionary, so a name's pointer identifies it for the whole parse.
+    private func name(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        guard let pointer else { return nil }
+        if let known = names[pointer] { return known }
+        let decoded = String(cString: pointer)
+        names[pointer] = decoded
+        return decoded
+    }
+
+    private func start(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
+        guard failure == nil else { return }
+        text.removeAll(keepingCapacity: true)
+        deliver { try handler.didStart(name(localname) ?? "", namespace: name(uri)) }
+    }
+
+    private func end(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
+        guard failure == nil else { return }
+        let content = trimmedText()
+        text.removeAll(keepingCapacity: true)
+        deliver { try handler.didEnd(name(localname) ?? "", namespace: name(uri), text: content) }
+    }
+
+    private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
+        guard let bytes, count > 0 else { return }
+        text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+    }
+
+    private func trimmedText() -> String {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        guard let first = text.firstIndex(where: { !isSpace($0) }),
+              let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(decoding: text[first...last], as: UTF8.self)
+    }
+
+    private func deliver(_ event: () throws -> Void) {
+        do {
+            try event()
+        } catch is XMLStopParsing {
+            stoppedByHandler = true
+            if let context { xmlStopParser(context) }
+        } catch {
+            fail(error)
+        }
+    }
+
+    private func fail(_ error: Error) {
+        guard failure == nil else { return }
+        failure = error
+        if let context { xmlStopParser(context) }
+    }
+}

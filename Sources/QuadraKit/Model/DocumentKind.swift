@@ -1,0 +1,10 @@
+/// What a document is, told from its content (root element and namespace, or top-level JSON keys).
+public enum DocumentKind: String, Sendable, CaseIterable, Codable {
+    case receiptV1 = "receipt-v1"
+    case receiptV2 = "receipt-v2"
+    case debtPositions = "debt-positions"
+    case taxonomyJSON = "taxonomy-json"
+    case taxonomyCSV = "taxonomy-csv"
+    /// Content Quadra does not read: always a rejection, never silently skipped.
+    case unknown
+}

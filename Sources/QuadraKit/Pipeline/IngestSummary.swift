@@ -1,0 +1,28 @@
+/// The result of one ingest: an outcome per document, plus files that could not be read at all.
+public struct IngestSummary: Sendable {
+    public var outcomes: [DocumentOutcome] = []
+    /// Files the operating system would not let us read: not in the ledger, since they have no content.
+    public var unreadable: [String] = []
+    public var bytes = 0
+    public var seconds = 0.0
+
+    public func count(_ status: DocumentOutcome.Status) -> Int {
+        outcomes.reduce(0) { $0 + ($1.status == status ? 1 : 0) }
+    }
+
+    /// The exit status cron sees (sysexits): unreadable input outranks refused content.
+    public var exitCode: ExitStatus {
+        if !unreadable.isEmpty { return .ioError }
+        if count(.rejected) > 0 || count(.partial) > 0 { return .dataError }
+        return .success
+    }
+
+    /// One line for logs: counts per status, bytes and time.
+    public var line: String {
+        let counts = DocumentOutcome.Status.allCases.map { "\($0.rawValue) \(count($0))" }.joined(separator: ", ")
+        let megabytes = Double(bytes) / 1_048_576
+        let rate = seconds > 0 ? Double(outcomes.count) / seconds : 0
+        return "\(outcomes.count) documents (\(counts)\(unreadable.isEmpty ? "" : ", unreadable \(unreadable.count)")), "
+            + "\(String(format: "%.1f", megabytes)) MB in \(String(format: "%.2f", seconds)) s, \(Int(rate)) documents/s"
+    }
+}

@@ -1,0 +1,167 @@
+import Crypto
+import Foundation
+import Logging
+
+/// Reads documents from files and folders into the store: the `quadra ingest` step of the nightly run.
+///
+/// ```swift
+/// let summary = try Ingestor(store: store).ingest(["Samples/inbox"])
+/// print(summary.count(.rejected))
+/// ```
+///
+/// Files are taken in batches: both cores read, hash and parse a batch while the writer stores the
+/// previous one in one transaction, one savepoint per document. The ledger makes a second pass over
+/// the same bytes free: a document already stored is skipped before it is parsed.
+public struct Ingestor: Sendable {
+    public struct Options: Sendable {
+        /// Owner of debt positions that name none (`--creditor`); else the folder's fiscal code.
+        public var creditor: String?
+        /// Files per batch (and per transaction).
+        public var batchSize = 256
+        /// Raw bytes per batch, so that a batch of large files stays small in memory.
+        public var batchBytes = 64 << 20
+
+        public init(creditor: String? = nil) {
+            self.creditor = creditor
+        }
+    }
+
+    /// Counts so far, for progress lines on a terminal.
+    public struct Progress: Sendable {
+        public var documents: Int
+        public var totalDocuments: Int
+        public var bytes: Int
+        public var seconds: Double
+    }
+
+    public let store: Store
+    public var options: Options
+    private let logger: Logger
+
+    public init(store: Store, options: Options = Options(), logger: Logger = Logger(label: "quadra.ingest")) {
+        self.store = store
+        self.options = options
+        self.logger = logger
+    }
+
+    public func ingest(_ paths: [String], progress: ((Progress) -> Void)? = nil) throws -> IngestSummary {
+        let started = ContinuousClock.now
+        let files = try InputFiles.list(paths)
+        var summary = IngestSummary()
+        var done = 0
+        let writing = BatchWriter(store: store)
+        for batch in batches(of: files) {
+            let prepared = try prepare(batch)
+            try collect(writing.wait(), into: &summary)
+            writing.start(prepared)
+            done += batch.count
+            summary.bytes += batch.reduce(0) { $0 + $1.size }
+            progress?(Progress(documents: done, totalDocuments: files.count, bytes: summary.bytes,
+                               seconds: Self.seconds(since: started)))
+        }
+        try collect(writing.wait(), into: &summary)
+        summary.seconds = Self.seconds(since: started)
+        return summary
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    private func collect(_ written: [Preparation], into summary: inout IngestSummary) throws {
+        for preparation in written {
+            switch preparation {
+            case let .unreadable(reason):
+                logger.error("\(reason)")
+                summary.unreadable.append(reason)
+            case let .settled(outcome):
+                log(outcome)
+                summary.outcomes.append(outcome)
+            case .document:
+                break
+            }
+        }
+    }
+
+    /// Reads, hashes and parses a batch on every core; what needs storing is left for the writer.
+    private func prepare(_ batch: [InputFiles.File]) throws -> [Preparation] {
+        let loaded: [Result<(bytes: [UInt8], sha256: String), InputError>] = Parallel.map(batch.count) { index in
+            do {
+                let bytes = try InputFile(path: batch[index].path).readAll()
+                return .success((bytes, SHA256.hash(data: bytes).hexString))
+            } catch let error as InputError {
+                return .failure(error)
+            } catch {
+                return .failure(.io(path: batch[index].path, reason: "\(error)"))
+            }
+        }
+        let settled = try store.settledHashes(loaded.compactMap { try? $0.get().sha256 })
+        let creditor = options.creditor
+        return Parallel.map(batch.count) { index in
+            let file = batch[index]
+            switch loaded[index] {
+            case let .failure(error):
+                guard case .gzip = error else { return .unreadable(error.description) }
+                return .document(PreparedDocument(path: file.path, sha256: Self.rawHash(file.path), size: file.size,
+                                                  kind: .unknown, content: .failure(DocumentRejection(reason: error.description))))
+            case let .success((bytes, sha256)):
+                if settled.contains(sha256) {
+                    return .settled(DocumentOutcome(path: file.path, kind: .unknown, sha256: sha256, size: bytes.count,
+                                                    status: .skipped, reason: "already ingested"))
+                }
+                let context = DocumentParser.Context(defaultCreditor: creditor ?? InputFiles.creditorFolder(of: file.path))
+                let (kind, content) = DocumentParser.parse(bytes, context: context)
+                return .document(PreparedDocument(path: file.path, sha256: sha256, size: bytes.count, kind: kind, content: content))
+            }
+        }
+    }
+
+    /// Where each file of a batch stands before the store is written.
+    enum Preparation: Sendable {
+        case unreadable(String)
+        case settled(DocumentOutcome)
+        case document(PreparedDocument)
+
+        var document: PreparedDocument? {
+            if case let .document(document) = self { return document }
+            return nil
+        }
+    }
+
+    /// A gzip file that cannot be inflated still needs a ledger identity: the hash of its raw bytes.
+    private static func rawHash(_ path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "unreadable:\(path)" }
+        return SHA256.hash(data: data).hexString
+    }
+
+    private func batches(of files: [InputFiles.File]) -> [[InputFiles.File]] {
+        var batches: [[InputFiles.File]] = []
+        var current: [InputFiles.File] = []
+        var bytes = 0
+        for file in files {
+            if !current.isEmpty && (current.count >= options.batchSize || bytes + file.size > options.batchBytes) {
+                batches.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(file)
+            bytes += file.size
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+
+    private func log(_ outcome: DocumentOutcome) {
+        switch outcome.status {
+        case .rejected:
+            logger.warning("rejected \(outcome.path): \(outcome.reason ?? "")")
+        case .partial:
+            for item in outcome.quarantined { logger.warning("quarantined in \(outcome.path): \(item)") }
+        case .duplicate, .skipped:
+            logger.debug("\(outcome.status.rawValue) \(outcome.path): \(outcome.reason ?? "")")
+        case .ingested:
+            logger.debug("ingested \(outcome.path) (\(outcome.kind.rawValue), \(outcome.records) records)")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import GRDB
+import GRDBSQLite
+
+/// A cached statement driven through SQLite's C API: binding with `sqlite3_bind_*` on GRDB's raw
+/// handle inserts about three times faster than GRDB's argument arrays, which matters on bulk paths.
+///
+/// ```swift
+/// try RawStatement(db, "INSERT INTO t(a, b) VALUES (?, ?)").run { $0.add("x"); $0.add(Int64(1)) }
+/// ```
+struct RawStatement {
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private let statement: Statement
+    private let db: Database
+
+    init(_ db: Database, _ sql: String) throws {
+        self.db = db
+        statement = try db.cachedStatement(sql: sql)
+    }
+
+    /// Binds values in parameter order.
+    struct Binder {
+        fileprivate let handle: OpaquePointer
+        fileprivate var index: Int32 = 1
+
+        mutating func add(_ value: String?) {
+            if let value { sqlite3_bind_text(handle, index, value, -1, RawStatement.transient) } else { sqlite3_bind_null(handle, index) }
+            index += 1
+        }
+
+        mutating func add(_ value: Int64?) {
+            if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+            index += 1
+        }
+
+        mutating func add(_ value: Int?) { add(value.map(Int64.init)) }
+
+        mutating func add(_ value: Bool?) { add(value.map { Int64($0 ? 1 : 0) }) }
+    }
+
+    /// Binds, steps once and resets: for INSERT, UPDATE and DELETE.
+    func run(_ bind: (inout Binder) -> Void) throws {
+        let handle = statement.sqliteStatement
+        var binder = Binder(handle: handle)
+        bind(&binder)
+        let status = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard status == SQLITE_DONE || status == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: status),
+                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: statement.sql)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import GRDB
+
+extension Store {
+    /// The hashes among `hashes` whose documents need no further reading (stored or duplicate);
+    /// a rejected document is read again, so that a fix in configuration or code can let it land.
+    func settledHashes(_ hashes: [String]) throws -> Set<String> {
+        guard !hashes.isEmpty else { return [] }
+        return try pool.read { db in
+            let marks = Array(repeating: "?", count: hashes.count).joined(separator: ",")
+            return Set(try String.fetchAll(db, sql: """
+                SELECT sha256 FROM document WHERE outcome <> 'rejected' AND sha256 IN (\(marks))
+                """, arguments: StatementArguments(hashes)))
+        }
+    }
+
+    /// Stores a batch of documents in one transaction, each inside its own savepoint: a document is
+    /// stored whole or not at all, and a crash loses at most the batch, never part of a document.
+    /// A document rejected before and read again keeps its ledger id, so a re-run changes nothing.
+    func record(_ documents: [PreparedDocument], at timestamp: String) throws -> [DocumentOutcome] {
+        try pool.write { db in
+            var nextId = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM document") ?? 0) + 1
+            var outcomes: [DocumentOutcome] = []
+            for document in documents {
+                var id = nextId
+                if let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, outcome FROM document WHERE sha256 = ?"),
+                                                   arguments: [document.sha256]) {
+                    guard previous["outcome"] == "rejected" else {
+                        outcomes.append(DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256,
+                                                        size: document.size, status: .skipped, reason: "already ingested"))
+                        continue
+                    }
+                    id = previous["id"]
+                    try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
+                }
+                var outcome: DocumentOutcome
+                switch document.content {
+                case let .failure(rejection):
+                    outcome = Self.rejected(document, rejection)
+                case let .success(content):
+                    do {
+                        outcome = try Self.inSavepoint(db) {
+                            try Self.write(content, of: document, documentId: id, in: db)
+                        }
+                    } catch let rejection as DocumentRejection {
+                        outcome = Self.rejected(document, rejection)
+                    }
+                }
+                try Self.insertLedgerRow(outcome, id: id, at: timestamp, in: db)
+                if id == nextId { nextId += 1 }
+                outcomes.append(outcome)
+            }
+            return outcomes
+        }
+    }
+
+    /// A savepoint through cached statements: GRDB's `inSavepoint` parses its SQL anew each time,
+    /// which costs more than storing a receipt.
+    private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT document").execute()
+        do {
+            let value = try body()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT document").execute()
+            return value
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT document").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT document").execute()
+            throw error
+        }
+    }
+
+    private static func rejected(_ document: PreparedDocument, _ rejection: DocumentRejection) -> DocumentOutcome {
+        DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256, size: document.size,
+                        status: .rejected, reason: rejection.description)
+    }
+
+    private static func write(_ content: ParsedContent, of document: PreparedDocument, documentId: Int64,
+                              in db: Database) throws -> DocumentOutcome {
+        var outcome = DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256,
+                                      size: document.size, status: .ingested)
+        var quarantined: [DocumentRejection] = []
+        switch content {
+        case let .receipt(receipt):
+            switch try write(receipt, documentId: documentId, in: db) {
+            case .stored:
+                outcome.records = 1
+            case let .duplicate(path):
+                outcome.status = .duplicate
+                outcome.reason = "receipt \(receipt.receiptId) already stored from \(path)"
+            }
+        case let .debtPositions(positions, rejected):
+            quarantined = rejected
+            var accepted = 0
+            for position in positions {
+                do {
+                    if case .stored = try write(position, documentId: documentId, in: db) { outcome.records += 1 }
+                    accepted += 1
+                } catch let rejection as DocumentRejection {
+                    quarantined.append(rejection)
+                }
+            }
+            if accepted == 0 { throw summary(of: quarantined, otherwise: "the document holds no debt position") }
+        case let .taxonomy(entries, rejected):
+            quarantined = rejected
+            guard !entries.isEmpty else { throw summary(of: rejected, otherwise: "the taxonomy table has no rows") }
+            try write(entries, documentId: documentId, in: db)
+            outcome.records = entries.count
+        }
+        if !quarantined.isEmpty {
+            outcome.status = .partial
+            outcome.quarantined = quarantined.map(\.description)
+            outcome.reason = "\(quarantined.count) item(s) quarantined"
+            let insert = try RawStatement(db, "INSERT INTO quarantine (document_id, element, line, reason) VALUES (?, ?, ?, ?)")
+            for item in quarantined {
+                try insert.run {
+                    $0.add(documentId)
+                    $0.add(item.element)
+                    $0.add(item.line)
+                    $0.add(item.reason)
+                }
+            }
+        }
+        return outcome
+    }
+
+    /// The first refused item stands for a document none of whose items could be stored.
+    private static func summary(of items: [DocumentRejection], otherwise reason: String) -> DocumentRejection {
+        guard var first = items.first else { return DocumentRejection(reason: reason) }
+        if items.count > 1 { first.reason += " (and \(items.count - 1) more refused item(s))" }
+        return first
+    }
+
+    private static func insertLedgerRow(_ outcome: DocumentOutcome, id: Int64, at timestamp: String, in db: Database) throws {
+        try RawStatement(db, """
+            INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome, reason, records, quarantined)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run {
+            $0.add(id)
+            $0.add(outcome.sha256)
+            $0.add(outcome.kind.rawValue)
+            $0.add(outcome.path)
+            $0.add(outcome.size)
+            $0.add(timestamp)
+            $0.add(outcome.status.rawValue)
+            $0.add(outcome.reason)
+            $0.add(outcome.records)
+            $0.add(outcome.quarantined.count)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QuadraKit
+
+/// Options every command shares: where the store is and how much to log.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "The SQLite store.")
+    var db: String = Store.defaultPath
+
+    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    /// Logging goes to stderr so stdout stays clean for `--json` output.
+    func bootstrapLogging() {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension ExitStatus {
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}

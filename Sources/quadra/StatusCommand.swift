@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QuadraKit
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show what the store holds: documents by kind and outcome, rows per table, refusals with reasons."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        global.bootstrapLogging()
+        let status = try Store(path: global.db).status()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+            return
+        }
+        print("Documents")
+        for row in status.documents { print("  \(row.kind.padding(16))\(row.outcome.padding(11))\(row.count)") }
+        print("Rows")
+        for row in status.tables { print("  \(row.table.padding(20))\(row.rows)") }
+        if !status.rejected.isEmpty {
+            print("Rejected documents")
+            for row in status.rejected { print("  \(row.path): \(row.reason)") }
+        }
+        if !status.quarantined.isEmpty {
+            print("Quarantined items")
+            for row in status.quarantined { print("  \(row.path) \(row.element ?? ""): \(row.reason)") }
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,109 @@
+import Testing
+@testable import QuadraKit
+
+@Suite struct ReceiptReaderTests {
+    @Test func readsTheRealMultiBeneficiarySample() throws {
+        let (kind, content) = TestSupport.parse(try SampleReceipt.text)
+        #expect(kind == .receiptV2)
+        guard case let .receipt(receipt) = try content.get() else { Issue.record("not a receipt"); return }
+        #expect(receipt.receiptId == "c110729d258c4ab1b765fe902aae41d6")
+        #expect(receipt.noticeNumber == "311111111112222222")
+        #expect(receipt.fiscalCode == "77777777777")
+        #expect(receipt.iuv == "11111111112222222")
+        #expect(receipt.paymentAmountCents == 3000)
+        #expect(receipt.feeCents == 200)
+        #expect(receipt.primaryCiIncurredFeeCents == 50)
+        #expect(receipt.pspId == "88888888888")
+        #expect(receipt.channelId == "88888888888_01")
+        #expect(receipt.paymentMethod == "creditCard")
+        #expect(receipt.paymentDateTime == "2021-10-01T17:48:22")
+        #expect(receipt.applicationDate == "2021-10-01")
+        #expect(receipt.transferDate == "2021-10-02")
+        #expect(receipt.standIn == false)
+        #expect(receipt.debtor == Party(kind: "F", identifier: "JHNDOE00A01F205N", fullName: "John Doe"))
+        #expect(receipt.metadata == [MetadataEntry(key: "keytest3", value: "21")])
+        #expect(receipt.transfers.count == 2)
+        let first = receipt.transfers[0], second = receipt.transfers[1]
+        #expect(first.idTransfer == 1 && first.amountCents == 2000 && first.beneficiaryFiscalCode == "77777777777")
+        #expect(first.iban == "IT0000000000000000000000000" && !first.isStamp)
+        #expect(first.taxonomyCode == "0101100IM")
+        #expect(first.metadata == [MetadataEntry(key: "keytest", value: "1")])
+        #expect(second.idTransfer == 2 && second.amountCents == 1000 && second.beneficiaryFiscalCode == "77777777778")
+        #expect(second.taxonomyCode == "0201102IM" && second.metadata.isEmpty)
+    }
+
+    @Test(arguments: ["soapenv", "S", "env"])
+    func readsTheSameReceiptInsideAnyEnvelopeWithTheSameDigest(prefix: String) throws {
+        let bare = try TestSupport.receipt(try SampleReceipt.text)
+        let wrapped = try TestSupport.receipt(try SampleReceipt.inEnvelope(prefix: prefix))
+        #expect(wrapped == bare)
+    }
+
+    @Test func theDigestIgnoresTheStationButNotTheContent() throws {
+        let original = try TestSupport.receipt(try SampleReceipt.text)
+        let otherStation = try TestSupport.receipt(try SampleReceipt.replacing(
+            "<idStation>77777777777_01</idStation>", with: "<idStation>77777777778_01</idStation>"))
+        let otherNote = try TestSupport.receipt(try SampleReceipt.replacing(
+            "<description>test</description>", with: "<description>test 2</description>"))
+        #expect(otherStation.contentDigest == original.contentDigest)
+        #expect(otherNote.contentDigest != original.contentDigest)
+    }
+
+    @Test func readsAVersionOneReceipt() throws {
+        let v1 = try SampleReceipt.replacing("paSendRTV2Request", with: "paSendRTReq")
+            .replacingOccurrences(of: "<companyName>company EC1</companyName>\n                <IBAN>", with: "<IBAN>")
+        let (kind, content) = TestSupport.parse(v1)
+        #expect(kind == .receiptV1)
+        guard case let .receipt(receipt) = try content.get() else { Issue.record("not a receipt"); return }
+        #expect(receipt.version == .v1 && receipt.transfers.count == 2)
+    }
+
+    @Test func aDigitalStampTransferIsMarkedAndCarriesNoIBAN() throws {
+        let text = try SampleReceipt.replacing("<IBAN>IT0000000000000000000000001</IBAN>",
+                                               with: "<MBDAttachment>PG1hcmNhRGFCb2xsbz48L21hcmNhRGFCb2xsbz4=</MBDAttachment>")
+        let receipt = try TestSupport.receipt(text)
+        #expect(receipt.transfers[1].isStamp && receipt.transfers[1].iban == nil)
+        #expect(!receipt.transfers[0].isStamp)
+    }
+
+    @Test(arguments: [
+        ("<paymentAmount>30.00</paymentAmount>", "<paymentAmount>31.00</paymentAmount>", "transfers sum to 30.00 but paymentAmount is 31.00"),
+        ("<idTransfer>2</idTransfer>", "<idTransfer>1</idTransfer>", "idTransfer 1 appears twice"),
+        ("<outcome>OK</outcome>", "<outcome>KO</outcome>", "outcome is KO"),
+        ("<transferAmount>10.00</transferAmount>", "<transferAmount>10.0</transferAmount>", "'10.0' is not a positive amount with two decimals"),
+        ("<paymentAmount>30.00</paymentAmount>", "<paymentAmount>30,00</paymentAmount>", "'30,00' is not an amount with two decimals"),
+        ("<receiptId>c110729d258c4ab1b765fe902aae41d6</receiptId>", "", "receiptId is missing"),
+        ("<noticeNumber>311111111112222222</noticeNumber>", "<noticeNumber>3111</noticeNumber>", "not 18 digits"),
+        ("<fiscalCodePA>77777777778</fiscalCodePA>", "<fiscalCodePA>7777</fiscalCodePA>", "not an 11-digit creditor fiscal code"),
+        ("<idTransfer>2</idTransfer>", "<idTransfer>6</idTransfer>", "idTransfer 6 is not 1 to 5"),
+        ("<applicationDate>2021-10-01</applicationDate>", "<applicationDate>2021-02-30</applicationDate>", "not an ISO date"),
+        ("<standIn>false</standIn>", "<standIn>maybe</standIn>", "not a boolean"),
+        ("<IBAN>IT0000000000000000000000001</IBAN>", "", "either an IBAN or an MBDAttachment"),
+    ])
+    func refusesAReceiptThatBreaksARule(old: String, new: String, reason: String) throws {
+        let rejection = TestSupport.rejection(try SampleReceipt.replacing(old, with: new))
+        #expect(rejection?.description.contains(reason) == true, "got \(String(describing: rejection))")
+    }
+
+    @Test func namesTheTransferElementThatIsWrong() throws {
+        let rejection = TestSupport.rejection(try SampleReceipt.replacing("<transferAmount>10.00</transferAmount>", with: "<transferAmount>ten</transferAmount>"))
+        #expect(rejection?.element == "receipt/transferList/transfer[2]/transferAmount")
+    }
+
+    @Test func refusesMalformedXMLWithTheLine() throws {
+        let truncated = String(try SampleReceipt.text.prefix(600))
+        let rejection = TestSupport.rejection(truncated)
+        #expect(rejection != nil)
+        #expect((rejection?.line ?? 0) > 0)
+    }
+
+    @Test func refusesAnUnknownRootElementNamingIt() {
+        let rejection = TestSupport.rejection("<?xml version=\"1.0\"?><invoice xmlns=\"urn:example\"><total>1.00</total></invoice>")
+        #expect(rejection?.reason.contains("{urn:example}invoice") == true)
+    }
+
+    @Test func refusesAReceiptRootInAnotherNamespace() {
+        let kind = TestSupport.parse("<paSendRTV2Request xmlns=\"urn:other\"><receipt/></paSendRTV2Request>").kind
+        #expect(kind == .unknown)
+    }
+}

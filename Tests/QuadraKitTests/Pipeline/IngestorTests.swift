@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import QuadraKit
+
+@Suite struct IngestorTests {
+    private func ingest(_ paths: [URL], into store: Store, creditor: String? = nil) throws -> IngestSummary {
+        try Ingestor(store: store, options: .init(creditor: creditor)).ingest(paths.map(\.path))
+    }
+
+    private func newStore(in folder: URL) throws -> Store {
+        try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+    }
+
+    @Test func theSameReceiptDeliveredToTwoStationsIsStoredOnce() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        _ = try TestSupport.write(try SampleReceipt.text, to: folder, as: "inbox/primary.xml")
+        let secondary = try SampleReceipt.inEnvelope(prefix: "soapenv", body: try SampleReceipt.replacing(
+            "<idPA>77777777777</idPA>", with: "<idPA>77777777778</idPA>"))
+        _ = try TestSupport.write(secondary, to: folder, as: "inbox/secondary.xml")
+        let summary = try ingest([folder.appendingPathComponent("inbox")], into: store)
+        #expect(summary.outcomes.map(\.status) == [.ingested, .duplicate])
+        #expect(summary.outcomes[1].reason?.contains("primary.xml") == true)
+        #expect(summary.exitCode == .success)
+        #expect(try store.count("SELECT count(*) FROM receipt") == 1)
+        #expect(try store.count("SELECT count(*) FROM receipt_transfer") == 2)
+    }
+
+    @Test func aReceiptIdReusedWithOtherContentIsRejectedNamingBothDocuments() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        let first = try TestSupport.write(try SampleReceipt.text, to: folder, as: "a.xml")
+        let second = try TestSupport.write(try SampleReceipt.replacing("<description>test</description>", with: "<description>other</description>"),
+                                           to: folder, as: "b.xml")
+        let summary = try ingest([first, second], into: store)
+        #expect(summary.outcomes.map(\.status) == [.ingested, .rejected])
+        let reason = try #require(summary.outcomes[1].reason)
+        #expect(reason.contains("c110729d258c4ab1b765fe902aae41d6") && reason.contains(first.path))
+        #expect(summary.exitCode == .dataError)
+        #expect(try store.count("SELECT count(*) FROM receipt") == 1)
+        #expect(try store.status().rejected.map(\.path) == [second.path])
+    }
+
+    @Test func ingestingTheSameFilesTwiceChangesNothing() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        try FileManager.default.copyItem(at: TestSupport.specSamples, to: folder.appendingPathComponent("inbox"))
+        let inbox = folder.appendingPathComponent("inbox")
+        _ = try ingest([inbox], into: store, creditor: "77777777777")
+        let before = try store.snapshot()
+        let again = try ingest([inbox], into: store, creditor: "77777777777")
+        #expect(try store.snapshot() == before)
+        let readable = again.outcomes.filter { $0.status != .rejected }
+        #expect(!readable.isEmpty && readable.allSatisfy { $0.status == .skipped })
+    }
+
+    @Test func aGzippedDocumentIsReadTransparentlyAndATruncatedOneRejected() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        let plain = try TestSupport.write(try SampleReceipt.text, to: folder, as: "receipt.xml")
+        try Self.run("/bin/gzip", ["-n", "-k", plain.path])
+        let gz = try Data(contentsOf: folder.appendingPathComponent("receipt.xml.gz"))
+        try gz.prefix(gz.count / 2).write(to: folder.appendingPathComponent("truncated.xml.gz"))
+        let summary = try ingest([folder.appendingPathComponent("receipt.xml.gz"), folder.appendingPathComponent("truncated.xml.gz"), plain], into: store)
+        #expect(summary.outcomes.map(\.status) == [.ingested, .rejected, .skipped], "same decompressed bytes, same document")
+        #expect(summary.outcomes[1].reason?.contains("truncated") == true)
+    }
+
+    @Test func aResentPositionBecomesTheCurrentVersionAndKeepsHistory() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        func position(_ amount: Int) -> String {
+            """
+            {"iupd": "IUPD-1", "paymentOption": [{"iuv": "01000000000000001", "amount": \(amount), "isPartialPayment": false,
+              "transfer": [{"idTransfer": "1", "amount": \(amount), "category": "9/0101101IM/", "iban": "IT60X0542811101000000123456"}]}]}
+            """
+        }
+        let first = try TestSupport.write(position(5000), to: folder, as: "80000000002/gpd/v1.json")
+        let same = try TestSupport.write(position(5000) + "\n", to: folder, as: "80000000002/gpd/v1-again.json")
+        let second = try TestSupport.write(position(6000), to: folder, as: "80000000002/gpd/v2.json")
+        let summary = try ingest([first, same, second], into: store)
+        #expect(summary.outcomes.map(\.records) == [1, 0, 1])
+        #expect(try store.count("SELECT count(*) FROM debt_position WHERE creditor_fiscal_code = '80000000002'") == 2)
+        #expect(try store.count("SELECT version FROM debt_position WHERE is_current = 1") == 2)
+        #expect(try store.count("SELECT amount_cents FROM payment_option WHERE is_current = 1") == 6000)
+        #expect(try store.count("SELECT count(*) FROM payment_option") == 2)
+    }
+
+    @Test func anIUVOfAnotherPositionIsQuarantinedWhileTheRestLands() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        func position(_ iupd: String, _ iuv: String) -> String {
+            """
+            {"iupd": "\(iupd)", "paymentOption": [{"iuv": "\(iuv)", "amount": 100, "isPartialPayment": false,
+              "transfer": [{"idTransfer": "1", "amount": 100, "iban": "IT60X0542811101000000123456"}]}]}
+            """
+        }
+        let first = try TestSupport.write(position("A", "01000000000000001"), to: folder, as: "a.json")
+        let second = try TestSupport.write("[\(position("B", "01000000000000001")), \(position("C", "01000000000000002"))]", to: folder, as: "b.json")
+        let summary = try ingest([first, second], into: store, creditor: "80000000002")
+        #expect(summary.outcomes.map(\.status) == [.ingested, .partial])
+        #expect(summary.outcomes[1].quarantined.first?.contains("already belongs to position A") == true)
+        #expect(summary.exitCode == .dataError)
+        #expect(try store.status().quarantined.count == 1)
+        #expect(try store.count("SELECT count(*) FROM debt_position") == 2)
+    }
+
+    @Test func aRejectedDocumentIsReadAgainAndLandsOnceItsOwnerIsKnown() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        let file = folder.appendingPathComponent("positions.json")
+        try FileManager.default.copyItem(at: TestSupport.specSamples.appendingPathComponent("gpd_payment_positions_upload_1position.json"), to: file)
+        #expect(try ingest([file], into: store).outcomes.map(\.status) == [.rejected])
+        #expect(try ingest([file], into: store, creditor: "77777777777").outcomes.map(\.status) == [.ingested])
+        #expect(try store.count("SELECT count(*) FROM document") == 1)
+        #expect(try store.status().rejected.isEmpty)
+    }
+
+    @Test func aMissingPathIsAnInputError() throws {
+        let folder = try TestSupport.scratchFolder()
+        #expect(throws: InputError.self) { try ingest([folder.appendingPathComponent("nope")], into: try newStore(in: folder)) }
+    }
+
+    @Test func onlyOneWriterHoldsTheStoreLock() throws {
+        let folder = try TestSupport.scratchFolder()
+        let path = folder.appendingPathComponent("quadra.sqlite").path
+        let held = try StoreLock(databasePath: path)
+        #expect(throws: StoreLock.Failure.self) { _ = try StoreLock(databasePath: path) }
+        withExtendedLifetime(held) {}
+    }
+
+    static func run(_ tool: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import QuadraKit
+
+/// The sample day in `Samples/` is what a newcomer runs first: it must ingest cleanly, twice, and
+/// every broken document beside it must be refused for the reason its name gives.
+@Suite struct SampleDayTests {
+    static let inbox = TestSupport.samples.appendingPathComponent("inbox")
+    static let bad = TestSupport.samples.appendingPathComponent("bad")
+
+    private func newStore() throws -> Store {
+        try Store(path: try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path)
+    }
+
+    @Test func theInboxIngestsCleanlyAndASecondPassChangesNothing() throws {
+        let store = try newStore()
+        let first = try Ingestor(store: store).ingest([Self.inbox.path])
+        #expect(first.exitCode == .success)
+        #expect(first.count(.rejected) == 0 && first.count(.partial) == 0)
+        #expect(first.count(.duplicate) == 1, "the TARI receipt reaches the Comune's and the Provincia's stations")
+        #expect(try store.count("SELECT count(*) FROM receipt") == 9)
+        #expect(try store.count("SELECT count(*) FROM receipt_transfer WHERE is_stamp = 1") == 1)
+        #expect(try store.count("SELECT count(*) FROM receipt WHERE version = 'paSendRT'") == 1)
+        #expect(try store.count("SELECT count(DISTINCT creditor_fiscal_code) FROM debt_position") == 2)
+        #expect(try store.count("SELECT count(*) FROM receipt_transfer WHERE taxonomy_code IS NULL") == 0)
+        let before = try store.snapshotDigests()
+
+        let second = try Ingestor(store: store).ingest([Self.inbox.path])
+        #expect(second.outcomes.count == first.outcomes.count)
+        #expect(second.outcomes.allSatisfy { $0.status == .skipped })
+        #expect(try store.snapshotDigests() == before)
+    }
+
+    /// Each bad file and a phrase its refusal must contain.
+    static let defects: [String: String] = [
+        "empty.xml": "empty",
+        "gpd-transfers-not-summing-option-amount.json": "sum to",
+        "receipt-amount-comma.xml": "not an amount with two decimals",
+        "receipt-amount-one-decimal.xml": "not an amount with two decimals",
+        "receipt-billion-laughs.xml": "DOCTYPE",
+        "receipt-duplicate-idTransfer.xml": "appears twice",
+        "receipt-malformed-truncated.xml": "line",
+        "receipt-outcome-KO.xml": "outcome is KO",
+        "receipt-receiptId-reused-different-amount.xml": "with different content",
+        "receipt-transfers-not-summing.xml": "transfers sum to",
+        "receipt-truncated.xml.gz": "truncated",
+        "receipt-xxe-external-entity.xml": "DOCTYPE",
+        "taxonomy-impossible-date.csv": "13/45/2020",
+        "unknown-root-element.xml": "unknown XML document",
+        "unknown-shape.json": "unknown JSON document",
+        "80000000002/gpd/bulk-same-iuv-twice.json": "already used by position",
+        "unknown-owner/positions.json": "no owning creditor",
+    ]
+
+    @Test func everyBadDocumentIsRefusedForItsDefectWhileTheGoodOnesLand() throws {
+        let store = try newStore()
+        let summary = try Ingestor(store: store).ingest([Self.inbox.path, Self.bad.path])
+        #expect(summary.exitCode == .dataError)
+        let badOutcomes = summary.outcomes.filter { $0.path.hasPrefix(Self.bad.path) }
+        #expect(Set(badOutcomes.map { String($0.path.dropFirst(Self.bad.path.count + 1)) }) == Set(Self.defects.keys))
+        for outcome in badOutcomes {
+            let name = String(outcome.path.dropFirst(Self.bad.path.count + 1))
+            let phrase = try #require(Self.defects[name])
+            #expect(outcome.status == .rejected || outcome.status == .partial, "\(name) was \(outcome.status)")
+            let said = ([outcome.reason ?? ""] + outcome.quarantined).joined(separator: " | ")
+            #expect(said.contains(phrase), "\(name): \(said)")
+        }
+        let inboxOutcomes = summary.outcomes.filter { $0.path.hasPrefix(Self.inbox.path) }
+        #expect(inboxOutcomes.allSatisfy { $0.status == .ingested || $0.status == .duplicate })
+        #expect(try store.count("SELECT count(*) FROM receipt") == 9)
+        let status = try store.status()
+        #expect(status.rejected.count + status.quarantined.count >= Self.defects.count)
+    }
+}
