@@ -6,7 +6,7 @@ import Crypto
 /// Children of the paForNode messages are unqualified, so fields are matched by local name and
 /// position in the tree. The envelope fields (`idPA`, `idStation`, …) are read past on purpose: the
 /// same receipt reaches every beneficiary's station, and only the `receipt` element identifies it.
-final class ReceiptReader: XMLEventHandler {
+final class ReceiptReader: XMLContentReader {
     private let version: Receipt.Version
     private var path: [String] = []
     private var transferOrdinal = 0
@@ -83,6 +83,10 @@ final class ReceiptReader: XMLEventHandler {
 
     private func update(_ owner: String, _ change: (inout PartyFields) -> Void) {
         if owner == "payer" { change(&payer) } else if owner == "debtor" { change(&debtor) }
+    }
+
+    func content() throws -> ParsedContent {
+        .receipt(try receipt())
     }
 
     /// The receipt read so far, validated; call once the document has been parsed to its end.

@@ -1,13 +1,28 @@
+/// The reader of one kind of XML document: it receives the events from its root element on.
+protocol XMLContentReader: XMLEventHandler {
+    /// What the document held, validated; called once the parse has reached the end.
+    func content() throws -> ParsedContent
+}
+
 /// Reads any supported XML document: tells its kind from the first element past a SOAP envelope
 /// (local name and namespace, never the file name) and hands the rest of the parse to that kind's reader.
 final class XMLDocumentReader: XMLEventHandler {
+    /// The reader for a root element, by local name and namespace; nil for a document Quadra does not read.
+    private static func reader(for name: String, namespace: String?) -> (DocumentKind, XMLContentReader)? {
+        switch (name, namespace) {
+        case ("paSendRTV2Request", paForNodeNamespace?): return (.receiptV2, ReceiptReader(version: .v2))
+        case ("paSendRTReq", paForNodeNamespace?): return (.receiptV1, ReceiptReader(version: .v1))
+        default: return nil
+        }
+    }
+
     static let paForNodeNamespace = "http://pagopa-api.pagopa.gov.it/pa/paForNode.xsd"
     private static let soapNamespaces: Set<String> = [
         "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope",
     ]
 
     private(set) var kind: DocumentKind?
-    private var receiptReader: ReceiptReader?
+    private var contentReader: XMLContentReader?
     private var depth = 0
     private var rootDepth = 0
     private var headerDepth: Int?
@@ -24,8 +39,8 @@ final class XMLDocumentReader: XMLEventHandler {
 
     func didStart(_ name: String, namespace: String?) throws {
         depth += 1
-        if let receiptReader {
-            try receiptReader.didStart(name, namespace: namespace)
+        if let contentReader {
+            try contentReader.didStart(name, namespace: namespace)
             return
         }
         if headerDepth != nil || finished { return }
@@ -34,35 +49,30 @@ final class XMLDocumentReader: XMLEventHandler {
             return
         }
         rootDepth = depth
-        switch (name, namespace) {
-        case ("paSendRTV2Request", Self.paForNodeNamespace?):
-            kind = .receiptV2
-            receiptReader = ReceiptReader(version: .v2)
-        case ("paSendRTReq", Self.paForNodeNamespace?):
-            kind = .receiptV1
-            receiptReader = ReceiptReader(version: .v1)
-        default:
+        guard let (kind, reader) = Self.reader(for: name, namespace: namespace) else {
             kind = .unknown
             let qualified = namespace.map { "{\($0)}\(name)" } ?? name
             throw DocumentRejection(element: name, line: parser?.line,
                                     reason: "unknown XML document: root element \(qualified) is not a format Quadra reads")
         }
-        try receiptReader?.didStart(name, namespace: namespace)
+        self.kind = kind
+        contentReader = reader
+        try reader.didStart(name, namespace: namespace)
     }
 
     func didEnd(_ name: String, namespace: String?, text: String) throws {
         defer { depth -= 1 }
         if let headerDepth, depth == headerDepth { self.headerDepth = nil }
-        if let receiptReader, !finished {
-            try receiptReader.didEnd(name, namespace: namespace, text: text)
+        if let contentReader, !finished {
+            try contentReader.didEnd(name, namespace: namespace, text: text)
             if depth == rootDepth { finished = true }
         }
     }
 
     private func content() throws -> ParsedContent {
-        guard let receiptReader else {
+        guard let contentReader else {
             throw DocumentRejection(reason: "the XML document holds no element Quadra reads")
         }
-        return .receipt(try receiptReader.receipt())
+        return try contentReader.content()
     }
 }
