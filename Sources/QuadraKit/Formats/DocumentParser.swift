@@ -7,14 +7,26 @@ public enum DocumentParser {
     public struct Context: Sendable {
         /// Owner of debt positions that name none: `--creditor`, else the 11-digit folder name.
         public var defaultCreditor: String?
+        /// Whose account a treasury movement landed on.
+        public var creditors: CreditorDirectory
+        /// The bank CSV layouts the configuration declares, tried in order.
+        public var bankCSVLayouts: [BankCSVLayout]
 
-        public init(defaultCreditor: String? = nil) {
+        public init(defaultCreditor: String? = nil, creditors: CreditorDirectory = CreditorDirectory(),
+                    bankCSVLayouts: [BankCSVLayout] = []) {
             self.defaultCreditor = defaultCreditor
+            self.creditors = creditors
+            self.bankCSVLayouts = bankCSVLayouts
         }
     }
 
     /// Reads one whole document; the result's kind is set even when the content is refused.
     static func parse(_ bytes: [UInt8], context: Context) -> (kind: DocumentKind, content: Result<ParsedContent, DocumentRejection>) {
+        let (kind, content) = read(bytes, context: context)
+        return (kind, content.map { $0.assigningCreditors(context.creditors) })
+    }
+
+    private static func read(_ bytes: [UInt8], context: Context) -> (kind: DocumentKind, content: Result<ParsedContent, DocumentRejection>) {
         guard let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) }) else {
             return (.unknown, .failure(DocumentRejection(reason: "the document is empty")))
         }
@@ -25,6 +37,9 @@ public enum DocumentParser {
             return readJSON(bytes, context: context)
         default:
             if TaxonomyReader.recognizesCSV(bytes) { return (.taxonomyCSV, attempt { try TaxonomyReader.readCSV(bytes) }) }
+            if let layout = BankCSVReader.layout(for: bytes, among: context.bankCSVLayouts) {
+                return (.bankCSV, attempt { try BankCSVReader.read(bytes, layout: layout) })
+            }
             return (.unknown, .failure(DocumentRejection(reason: "not XML, JSON or a known CSV layout")))
         }
     }

@@ -3,12 +3,29 @@ enum ParsedContent: Sendable {
     case receipt(Receipt)
     case debtPositions([DebtPosition], quarantined: [DocumentRejection])
     case taxonomy([TaxonomyEntry], quarantined: [DocumentRejection])
+    case treasury(TreasuryStatement, quarantined: [DocumentRejection])
 
     var kindOfRecords: String {
         switch self {
         case .receipt: return "receipt"
         case .debtPositions: return "debt positions"
         case .taxonomy: return "taxonomy"
+        case .treasury: return "treasury movements"
         }
+    }
+}
+
+extension ParsedContent {
+    /// Treasury movements with the creditor that owns each account; other content as it was.
+    /// Readers leave the creditor out so that they need no configuration.
+    func assigningCreditors(_ directory: CreditorDirectory) -> ParsedContent {
+        guard case .treasury(var statement, let quarantined) = self else { return self }
+        for index in statement.movements.indices {
+            let movement = statement.movements[index]
+            statement.movements[index].creditorFiscalCode = movement.format == .opiJournal
+                ? directory.creditor(forOPIAccount: movement.account, journalFiscalCode: statement.holderFiscalCode)
+                : directory.creditor(forIBAN: movement.account)
+        }
+        return .treasury(statement, quarantined: quarantined)
     }
 }

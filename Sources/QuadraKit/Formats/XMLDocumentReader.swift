@@ -12,6 +12,8 @@ final class XMLDocumentReader: XMLEventHandler {
         switch (name, namespace) {
         case ("paSendRTV2Request", paForNodeNamespace?): return (.receiptV2, ReceiptReader(version: .v2))
         case ("paSendRTReq", paForNodeNamespace?): return (.receiptV1, ReceiptReader(version: .v1))
+        case ("flusso_giornale_di_cassa", _): return (.opiJournal, OPIJournalReader())
+        case ("Document", let namespace?) where Camt053Reader.reads(namespace: namespace): return (.camt053, Camt053Reader())
         default: return nil
         }
     }

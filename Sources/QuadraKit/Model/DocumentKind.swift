@@ -5,6 +5,12 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     case debtPositions = "debt-positions"
     case taxonomyJSON = "taxonomy-json"
     case taxonomyCSV = "taxonomy-csv"
+    /// OPI *Giornale di Cassa* (SIOPE+), one page of a treasurer's daily journal.
+    case opiJournal = "opi-journal"
+    /// ISO 20022 camt.053 bank-to-customer statement.
+    case camt053 = "camt053"
+    /// A bank's CSV statement, read with a layout from the configuration.
+    case bankCSV = "bank-csv"
     /// Content Quadra does not read: always a rejection, never silently skipped.
     case unknown
 }

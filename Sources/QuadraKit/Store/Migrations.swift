@@ -169,6 +169,7 @@ enum Migrations {
                 CREATE INDEX taxonomy_entry_document ON taxonomy_entry(document_id);
                 """)
         }
+        migrator.registerMigration("v3: treasury movements", migrate: createTreasuryTables)
         return migrator
     }
 }

@@ -104,6 +104,9 @@ extension Store {
             guard !entries.isEmpty else { throw summary(of: rejected, otherwise: "the taxonomy table has no rows") }
             try write(entries, documentId: documentId, in: db)
             outcome.records = entries.count
+        case let .treasury(statement, rejected):
+            quarantined = rejected
+            try write(statement, quarantined: rejected, documentId: documentId, into: &outcome, in: db)
         }
         if !quarantined.isEmpty {
             outcome.status = .partial
@@ -123,7 +126,7 @@ extension Store {
     }
 
     /// The first refused item stands for a document none of whose items could be stored.
-    private static func summary(of items: [DocumentRejection], otherwise reason: String) -> DocumentRejection {
+    static func summary(of items: [DocumentRejection], otherwise reason: String) -> DocumentRejection {
         guard var first = items.first else { return DocumentRejection(reason: reason) }
         if items.count > 1 { first.reason += " (and \(items.count - 1) more refused item(s))" }
         return first

@@ -26,11 +26,12 @@ public struct StoreStatus: Sendable, Codable, Equatable {
     public var rejected: [Refusal]
     /// Items refused inside documents that were otherwise stored.
     public var quarantined: [Refusal]
+    public var treasury: TreasuryStatus
 }
 
 extension Store {
     static let dataTables = ["document", "quarantine", "receipt", "receipt_transfer", "debt_position", "payment_option",
-                             "planned_transfer", "taxonomy_entry"]
+                             "planned_transfer", "taxonomy_entry", "treasury_movement", "treasury_page"]
 
     public func status() throws -> StoreStatus {
         try pool.read { db in
@@ -47,7 +48,8 @@ extension Store {
                 SELECT d.path, d.kind, q.element, q.reason FROM quarantine q JOIN document d ON d.id = q.document_id
                 ORDER BY d.path, q.id
                 """).map { StoreStatus.Refusal(path: $0["path"], kind: $0["kind"], element: $0["element"], reason: $0["reason"]) }
-            return StoreStatus(documents: documents, tables: tables, rejected: rejected, quarantined: quarantined)
+            return StoreStatus(documents: documents, tables: tables, rejected: rejected, quarantined: quarantined,
+                               treasury: try TreasuryStatus.read(db))
         }
     }
 }
