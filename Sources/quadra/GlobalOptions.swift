@@ -11,6 +11,19 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "The configuration file (creditors served, bank CSV layouts); default quadra.toml when present.")
+    var config: String?
+
+    /// The configuration, or exit 78 with the key at fault on stderr.
+    func loadConfiguration(logger: Logger) throws -> QuadraConfiguration {
+        do {
+            return try QuadraConfiguration.load(path: config)
+        } catch let failure as QuadraConfiguration.Failure {
+            logger.error("configuration: \(failure.description)")
+            throw ExitStatus.configuration.exitCode
+        }
+    }
+
     /// Logging goes to stderr so stdout stays clean for `--json` output.
     func bootstrapLogging() {
         let level = logLevel

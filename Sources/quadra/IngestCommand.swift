@@ -7,7 +7,7 @@ struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Read documents (files or folders, .gz too) into the store; the same bytes twice change nothing.",
-        discussion: "Exit codes: 0 all stored, 65 some documents rejected, 64 usage, 74 I/O error, 75 store locked."
+        discussion: "Exit codes: 0 all stored, 65 some documents rejected, 64 usage, 74 I/O error, 75 store locked, 78 bad configuration."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -27,8 +27,9 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         global.bootstrapLogging()
         let logger = Logger(label: "quadra")
+        let configuration = try global.loadConfiguration(logger: logger)
         let status = StoreSession.run(db: global.db, logger: logger) { store in
-            let ingestor = Ingestor(store: store, options: .init(creditor: creditor), logger: logger)
+            let ingestor = Ingestor(store: store, options: .init(creditor: creditor, configuration: configuration), logger: logger)
             let meter = ProgressMeter()
             let summary = try ingestor.ingest(paths, progress: meter.show)
             meter.finish()

@@ -27,6 +27,15 @@ struct StatusCommand: ParsableCommand {
         for row in status.documents { print("  \(row.kind.padding(16))\(row.outcome.padding(11))\(row.count)") }
         print("Rows")
         for row in status.tables { print("  \(row.table.padding(20))\(row.rows)") }
+        if !status.treasury.counts.isEmpty {
+            print("Treasury movements (creditor, sign, causale)")
+            for row in status.treasury.counts {
+                print("  \((row.creditor ?? "no creditor").padding(14))\(row.sign.padding(10))\(row.causaleKind.padding(13))\(String(row.count).padding(6))\(row.amount)")
+            }
+        }
+        for journal in status.treasury.incompleteJournals {
+            print("Journal \(journal.journal): pages \(journal.pagesPresent.map(String.init).joined(separator: ", ")) of \(journal.pages)")
+        }
         if !status.rejected.isEmpty {
             print("Rejected documents")
             for row in status.rejected { print("  \(row.path): \(row.reason)") }

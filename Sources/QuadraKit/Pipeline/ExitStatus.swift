@@ -10,4 +10,6 @@ public enum ExitStatus: Int32, Sendable {
     case ioError = 74
     /// Another run holds the store lock.
     case locked = 75
+    /// The configuration file is missing, unreadable or wrong (sysexits `EX_CONFIG`).
+    case configuration = 78
 }

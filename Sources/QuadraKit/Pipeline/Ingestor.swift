@@ -16,13 +16,16 @@ public struct Ingestor: Sendable {
     public struct Options: Sendable {
         /// Owner of debt positions that name none (`--creditor`); else the folder's fiscal code.
         public var creditor: String?
+        /// Served creditors (to tell whose account a treasury movement is on) and bank CSV layouts.
+        public var configuration = QuadraConfiguration()
         /// Files per batch (and per transaction).
         public var batchSize = 256
         /// Raw bytes per batch, so that a batch of large files stays small in memory.
         public var batchBytes = 64 << 20
 
-        public init(creditor: String? = nil) {
+        public init(creditor: String? = nil, configuration: QuadraConfiguration = QuadraConfiguration()) {
             self.creditor = creditor
+            self.configuration = configuration
         }
     }
 
@@ -98,6 +101,8 @@ public struct Ingestor: Sendable {
         }
         let settled = try store.settledHashes(loaded.compactMap { try? $0.get().sha256 })
         let creditor = options.creditor
+        let directory = options.configuration.directory
+        let layouts = options.configuration.bankCSVLayouts
         return Parallel.map(batch.count) { index in
             let file = batch[index]
             switch loaded[index] {
@@ -110,7 +115,8 @@ public struct Ingestor: Sendable {
                     return .settled(DocumentOutcome(path: file.path, kind: .unknown, sha256: sha256, size: bytes.count,
                                                     status: .skipped, reason: "already ingested"))
                 }
-                let context = DocumentParser.Context(defaultCreditor: creditor ?? InputFiles.creditorFolder(of: file.path))
+                let context = DocumentParser.Context(defaultCreditor: creditor ?? InputFiles.creditorFolder(of: file.path),
+                                                     creditors: directory, bankCSVLayouts: layouts)
                 let (kind, content) = DocumentParser.parse(bytes, context: context)
                 return .document(PreparedDocument(path: file.path, sha256: sha256, size: bytes.count, kind: kind, content: content))
             }

@@ -1,0 +1,131 @@
+import Foundation
+import TOMLKit
+
+/// What a run is configured with (`quadra.toml`): the creditors Quadra serves and the layouts of the
+/// banks' CSV statements.
+///
+/// ```toml
+/// [[creditor]]
+/// fiscal_code = "80000000002"
+/// name = "Comune di Esempio"
+/// ibans = ["IT60X0542811101000000123456"]
+/// opi_accounts = ["0000001"]
+///
+/// [[bank_csv]]
+/// name = "home-banking"
+/// decimal_comma = true
+/// account = "IT60X0542811101000000123456"
+/// columns = { date = "Data contabile", credit = "Avere", debit = "Dare", causale = "Descrizione" }
+/// ```
+///
+/// Every key is checked at start-up: an unknown key or a bad value (a fiscal code or IBAN that
+/// fails its check digits, a column named twice) stops the run with the key's full name, before
+/// any document is read, since a wrong configuration would file credits under the wrong creditor.
+public struct QuadraConfiguration: Sendable, Equatable {
+    public static let defaultPath = "quadra.toml"
+
+    public var creditors: [Creditor] = []
+    public var bankCSVLayouts: [BankCSVLayout] = []
+
+    public init(creditors: [Creditor] = [], bankCSVLayouts: [BankCSVLayout] = []) {
+        self.creditors = creditors
+        self.bankCSVLayouts = bankCSVLayouts
+    }
+
+    public var directory: CreditorDirectory { CreditorDirectory(creditors) }
+
+    /// A configuration error: the key at fault (`creditor[1].ibans[0]`) and what is wrong with it.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var key: String
+        public var reason: String
+
+        public var description: String { key.isEmpty ? reason : "\(key): \(reason)" }
+    }
+
+    /// Reads `path`; with no explicit path, `quadra.toml` if present, else an empty configuration.
+    public static func load(path: String?) throws -> QuadraConfiguration {
+        let chosen = path ?? defaultPath
+        guard FileManager.default.fileExists(atPath: chosen) else {
+            if path == nil { return QuadraConfiguration() }
+            throw Failure(key: "", reason: "the configuration file \(chosen) does not exist")
+        }
+        guard let data = FileManager.default.contents(atPath: chosen) else {
+            throw Failure(key: "", reason: "the configuration file \(chosen) cannot be read")
+        }
+        do {
+            return try parse(String(decoding: data, as: UTF8.self))
+        } catch var failure as Failure {
+            failure.reason += " (in \(chosen))"
+            throw failure
+        }
+    }
+
+    public static func parse(_ text: String) throws -> QuadraConfiguration {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw Failure(key: "", reason: "not valid TOML: \(error.description) at line \(error.source.begin.line)")
+        }
+        var reader = TOMLTableReader(table, key: "")
+        var configuration = QuadraConfiguration()
+        for (index, creditor) in try reader.tables("creditor").enumerated() {
+            configuration.creditors.append(try readCreditor(creditor, key: "creditor[\(index)]"))
+        }
+        for (index, layout) in try reader.tables("bank_csv").enumerated() {
+            configuration.bankCSVLayouts.append(try readLayout(layout, key: "bank_csv[\(index)]"))
+        }
+        try reader.finish()
+        try checkDistinct(configuration)
+        return configuration
+    }
+
+    private static func readCreditor(_ table: TOMLTable, key: String) throws -> Creditor {
+        var reader = TOMLTableReader(table, key: key)
+        let fiscalCode = try reader.string("fiscal_code")
+        guard FiscalCode.isValidOrganization(fiscalCode) else {
+            throw Failure(key: "\(key).fiscal_code", reason: "'\(fiscalCode)' is not an 11-digit fiscal code with a valid check digit")
+        }
+        var creditor = Creditor(fiscalCode: fiscalCode, name: try reader.string("name"))
+        for (index, iban) in try reader.strings("ibans").enumerated() {
+            creditor.ibans.append(try checkedIBAN(iban, key: "\(key).ibans[\(index)]"))
+        }
+        creditor.opiAccounts = try reader.strings("opi_accounts")
+        for (index, account) in creditor.opiAccounts.enumerated() where account.isEmpty || account.count > 25 {
+            throw Failure(key: "\(key).opi_accounts[\(index)]", reason: "'\(account)' is not a conto_evidenza code (1 to 25 characters)")
+        }
+        creditor.expectsPositions = try reader.bool("expects_positions") ?? true
+        creditor.expectsTreasury = try reader.bool("expects_treasury") ?? true
+        try reader.finish()
+        return creditor
+    }
+
+    /// The IBAN in electronic form; the error says whether only the check digits are wrong.
+    static func checkedIBAN(_ text: String, key: String) throws -> String {
+        let iban = IBAN.normalized(text)
+        guard !IBAN.isValid(iban) else { return iban }
+        if iban.count > 4 {
+            let body = iban.dropFirst(4)
+            let country = iban.prefix(2)
+            if let right = (0...99).lazy.map({ $0 < 10 ? "0\($0)" : "\($0)" }).first(where: { IBAN.isValid(country + $0 + body) }) {
+                throw Failure(key: key, reason: "\(text) has wrong check digits (\(right) would be right)")
+            }
+        }
+        throw Failure(key: key, reason: "\(text) is not an IBAN (country, length or characters)")
+    }
+
+    private static func checkDistinct(_ configuration: QuadraConfiguration) throws {
+        var fiscalCodes: [String: Int] = [:]
+        var ibans: [String: String] = [:]
+        for (index, creditor) in configuration.creditors.enumerated() {
+            if let first = fiscalCodes.updateValue(index, forKey: creditor.fiscalCode) {
+                throw Failure(key: "creditor[\(index)].fiscal_code", reason: "\(creditor.fiscalCode) is already creditor[\(first)]")
+            }
+            for (ibanIndex, iban) in creditor.ibans.enumerated() {
+                if let owner = ibans.updateValue(creditor.fiscalCode, forKey: iban) {
+                    throw Failure(key: "creditor[\(index)].ibans[\(ibanIndex)]", reason: "\(iban) is already listed for \(owner)")
+                }
+            }
+        }
+    }
+}
