@@ -126,7 +126,9 @@ enum BankCSVReader {
     }
 
     /// Exact cents from a bank's amount text: an optional sign (leading, or trailing as some exports
-    /// print it), thousands separators and the decimal mark the layout declares.
+    /// print it), thousands separators in groups of three and the decimal mark the layout declares.
+    /// `12.5` under a decimal comma is refused rather than read as 125: the mark is wrong, not the
+    /// grouping.
     static func parseAmount(_ text: String, decimalComma: Bool) -> Int64? {
         var body = text.filter { $0 != " " && $0 != "\u{A0}" && $0 != "€" }
         var negative = false
@@ -138,7 +140,11 @@ enum BankCSVReader {
             body.removeLast()
         }
         let (thousands, decimal): (Character, Character) = decimalComma ? (".", ",") : (",", ".")
-        body = String(body.filter { $0 != thousands }.map { $0 == decimal ? "." : $0 })
+        let parts = body.split(separator: decimal, omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return nil }
+        let groups = parts[0].split(separator: thousands, omittingEmptySubsequences: false)
+        guard groups.count == 1 || (groups[0].count <= 3 && groups.dropFirst().allSatisfy { $0.count == 3 }) else { return nil }
+        body = groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
         guard let cents = Money.cents(fromDecimal: body) else { return nil }
         return negative ? -cents : cents
     }

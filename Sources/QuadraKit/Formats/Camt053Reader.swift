@@ -113,7 +113,7 @@ final class Camt053Reader: XMLContentReader {
         func reject(_ field: String, _ reason: String) -> DocumentRejection {
             DocumentRejection(element: "\(element)/\(field)", reason: reason)
         }
-        let status = fields["Sts"] ?? fields["Sts/Cd"] ?? "BOOK"
+        let status = fields["Sts/Cd"] ?? fields["Sts"] ?? "BOOK"
         guard status == "BOOK" else { return nil }
         let reversal = fields["RvslInd"] == "true" || fields["RvslInd"] == "1"
         let sign: TreasuryMovement.Sign

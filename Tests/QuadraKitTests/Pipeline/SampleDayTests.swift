@@ -8,13 +8,17 @@ import Testing
     static let inbox = TestSupport.samples.appendingPathComponent("inbox")
     static let bad = TestSupport.samples.appendingPathComponent("bad")
 
+    private func ingest(_ paths: [URL], into store: Store) throws -> IngestSummary {
+        try Ingestor(store: store, options: .init(configuration: try TreasurySamples.configuration)).ingest(paths.map(\.path))
+    }
+
     private func newStore() throws -> Store {
         try Store(path: try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path)
     }
 
     @Test func theInboxIngestsCleanlyAndASecondPassChangesNothing() throws {
         let store = try newStore()
-        let first = try Ingestor(store: store).ingest([Self.inbox.path])
+        let first = try ingest([Self.inbox], into: store)
         #expect(first.exitCode == .success)
         #expect(first.count(.rejected) == 0 && first.count(.partial) == 0)
         #expect(first.count(.duplicate) == 1, "the TARI receipt reaches the Comune's and the Provincia's stations")
@@ -24,8 +28,9 @@ import Testing
         #expect(try store.count("SELECT count(DISTINCT creditor_fiscal_code) FROM debt_position") == 2)
         #expect(try store.count("SELECT count(*) FROM receipt_transfer WHERE taxonomy_code IS NULL") == 0)
         let before = try store.snapshotDigests()
+        try checkTreasury(in: store)
 
-        let second = try Ingestor(store: store).ingest([Self.inbox.path])
+        let second = try ingest([Self.inbox], into: store)
         #expect(second.outcomes.count == first.outcomes.count)
         #expect(second.outcomes.allSatisfy { $0.status == .skipped })
         #expect(try store.snapshotDigests() == before)
@@ -50,11 +55,14 @@ import Testing
         "unknown-shape.json": "unknown JSON document",
         "80000000002/gpd/bulk-same-iuv-twice.json": "already used by position",
         "unknown-owner/positions.json": "no owning creditor",
+        "treasury/opi-importo-not-a-number.xml": "importo 'EUR 204,00' is not a positive amount",
+        "treasury/camt053-broken-amount.xml": "Amt '10,20O' is not a positive amount",
+        "treasury/home-banking-impossible-date.csv": "date '31/11/2026' does not follow DD/MM/YYYY",
     ]
 
     @Test func everyBadDocumentIsRefusedForItsDefectWhileTheGoodOnesLand() throws {
         let store = try newStore()
-        let summary = try Ingestor(store: store).ingest([Self.inbox.path, Self.bad.path])
+        let summary = try ingest([Self.inbox, Self.bad], into: store)
         #expect(summary.exitCode == .dataError)
         let badOutcomes = summary.outcomes.filter { $0.path.hasPrefix(Self.bad.path) }
         #expect(Set(badOutcomes.map { String($0.path.dropFirst(Self.bad.path.count + 1)) }) == Set(Self.defects.keys))
@@ -70,5 +78,22 @@ import Testing
         #expect(try store.count("SELECT count(*) FROM receipt") == 9)
         let status = try store.status()
         #expect(status.rejected.count + status.quarantined.count >= Self.defects.count)
+    }
+
+    /// The treasury documents credit the sample flows: one in two parts, one single `/RFB/` credit,
+    /// a storno and a camt reversal linked to their credits, one unparseable causale.
+    private func checkTreasury(in store: Store) throws {
+        let treasury = try store.status().treasury
+        #expect(treasury.movementCount == 13 && treasury.movements.count == 13)
+        #expect(treasury.movements.allSatisfy { $0.creditor == "80000000002" || $0.creditor == "80000000010" })
+        let parts = treasury.movements.filter { $0.flowId == "2026-11-17ESMPITMM-S0001726" }
+        #expect(parts.map(\.amount) == ["204.00", "22.21"] && parts.map(\.causaleKind) == ["flow", "integration"])
+        let single = treasury.movements.filter { $0.causaleKind == "payment" }
+        #expect(single.map(\.iuv) == ["01261060000077770"] && single.map(\.causaleAmount) == ["59.60"])
+        let reversals = treasury.movements.filter { $0.sign == "reversal" }
+        #expect(reversals.count == 2 && reversals.allSatisfy { $0.reversesMovementId != nil })
+        #expect(treasury.movements.filter { $0.causaleKind == "unparseable" }.map(\.amount) == ["12.00"])
+        let comune = treasury.counts.filter { $0.creditor == "80000000002" && $0.sign == "credit" }
+        #expect(comune.reduce(0) { $0 + $1.count } == 7)
     }
 }

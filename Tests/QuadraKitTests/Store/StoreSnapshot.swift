@@ -29,3 +29,10 @@ extension Store {
         try pool.read { try Int.fetchOne($0, sql: sql) ?? 0 }
     }
 }
+
+extension Store {
+    /// The first column of every row of a query, as text.
+    func rows(_ sql: String) throws -> [String] {
+        try pool.read { try String.fetchAll($0, sql: sql) }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import QuadraKit
+
+@Suite struct QuadraConfigurationTests {
+    static let comune = """
+        [[creditor]]
+        fiscal_code = "80000000002"
+        name = "Comune di Esempio"
+        ibans = ["IT60X0542811101000000123456"]
+        """
+
+    @Test func theSampleConfigurationServesTheComuneAndTheProvincia() throws {
+        let configuration = try TreasurySamples.configuration
+        #expect(configuration.creditors.map(\.fiscalCode) == ["80000000002", "80000000010"])
+        #expect(configuration.creditors[0].opiAccounts == ["0000001"])
+        #expect(configuration.creditors.allSatisfy { $0.expectsPositions && $0.expectsTreasury })
+        #expect(configuration.bankCSVLayouts.map(\.name) == ["home-banking", "tesoreria-export"])
+        #expect(configuration.directory.creditor(forIBAN: "IT78 K030 6911 8841 0000 0046 001") == "80000000010")
+        #expect(configuration.directory.creditor(forIBAN: "IT21C0200805364000040000123") == nil, "the Regione is not served")
+    }
+
+    @Test func optionalKeysHaveDefaults() throws {
+        let creditor = try #require(try QuadraConfiguration.parse(Self.comune).creditors.first)
+        #expect(creditor.opiAccounts.isEmpty && creditor.expectsPositions && creditor.expectsTreasury)
+    }
+
+    @Test(arguments: [
+        ("fiscal_code = \"80000000002\"", "fiscal_code = \"80000000003\"", "creditor[0].fiscal_code: '80000000003' is not an 11-digit fiscal code"),
+        ("IT60X0542811101000000123456", "IT61X0542811101000000123456",
+         "creditor[0].ibans[0]: IT61X0542811101000000123456 has wrong check digits (60 would be right)"),
+        ("IT60X0542811101000000123456", "IT60X05428111010000001234", "creditor[0].ibans[0]: IT60X05428111010000001234 is not an IBAN"),
+        ("name = \"Comune di Esempio\"", "nome = \"Comune di Esempio\"", "creditor[0].name: is missing"),
+        ("name = \"Comune di Esempio\"", "name = \"Comune di Esempio\"\niban = \"x\"", "creditor[0].iban: unknown key"),
+        ("ibans = [\"IT60X0542811101000000123456\"]", "ibans = \"IT60X0542811101000000123456\"", "creditor[0].ibans: is a string, not an array of strings"),
+        ("name = \"Comune di Esempio\"", "name = \"Comune di Esempio\"\nexpects_treasury = \"yes\"", "creditor[0].expects_treasury: is a string, not true or false"),
+    ])
+    func badValuesAreRefusedNamingTheKey(original: String, broken: String, message: String) throws {
+        let text = Self.comune.replacingOccurrences(of: original, with: broken)
+        #expect(text != Self.comune)
+        let failure = #expect(throws: QuadraConfiguration.Failure.self) { try QuadraConfiguration.parse(text) }
+        #expect(failure?.description.hasPrefix(message) == true, "\(failure?.description ?? "")")
+    }
+
+    @Test func unknownTopLevelKeysAndRepeatedCreditorsAreRefused() throws {
+        #expect(throws: QuadraConfiguration.Failure(key: "creditors", reason: "unknown key")) {
+            try QuadraConfiguration.parse("[[creditors]]\nname = \"x\"\n")
+        }
+        #expect(throws: QuadraConfiguration.Failure(key: "creditor[1].fiscal_code", reason: "80000000002 is already creditor[0]")) {
+            try QuadraConfiguration.parse(Self.comune + "\n" + Self.comune)
+        }
+        #expect(throws: QuadraConfiguration.Failure.self) { try QuadraConfiguration.parse("[[creditor]\n") }
+    }
+
+    @Test(arguments: [
+        ("columns = { date = \"D\", amount = \"A\", causale = \"C\", credit = \"X\", debit = \"Y\" }", "bank_csv[0].columns: give either amount"),
+        ("columns = { date = \"D\", amount = \"A\", causale = \"C\", sign = \"S\" }", "bank_csv[0].credit_marks: is missing"),
+        ("columns = { date = \"D\", amount = \"A\", causale = \"C\", importo = \"I\" }", "bank_csv[0].columns.importo: unknown key"),
+        ("columns = { date = \"D\", amount = \"D\", causale = \"C\" }", "bank_csv[0].columns: 'D' is used for two fields"),
+        ("columns = { date = 1, amount = 2, causale = 3 }", "bank_csv[0].header_contains: is missing"),
+        ("columns = { date = 0, amount = 2, causale = 3 }", "bank_csv[0].columns.date: positions start at 1"),
+        ("date_format = \"MM/YYYY\"\ncolumns = { date = \"D\", amount = \"A\", causale = \"C\" }", "bank_csv[0].date_format"),
+        ("delimiter = \";;\"\ncolumns = { date = \"D\", amount = \"A\", causale = \"C\" }", "bank_csv[0].delimiter"),
+    ])
+    func badCSVLayoutsAreRefusedNamingTheKey(body: String, message: String) throws {
+        let text = "[[bank_csv]]\nname = \"b\"\naccount = \"IT60X0542811101000000123456\"\n" + body + "\n"
+        let failure = #expect(throws: QuadraConfiguration.Failure.self) { try QuadraConfiguration.parse(text) }
+        #expect(failure?.description.hasPrefix(message) == true, "\(failure?.description ?? "")")
+    }
+
+    @Test func aMissingFileIsAnErrorOnlyWhenNamed() throws {
+        let missing = try TestSupport.scratchFolder().appendingPathComponent("nowhere.toml").path
+        #expect(throws: QuadraConfiguration.Failure.self) { try QuadraConfiguration.load(path: missing) }
+        try #require(!FileManager.default.fileExists(atPath: QuadraConfiguration.defaultPath), "tests run where no quadra.toml is")
+        #expect(try QuadraConfiguration.load(path: nil) == QuadraConfiguration())
+    }
+}
