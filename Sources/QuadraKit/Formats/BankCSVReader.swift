@@ -31,15 +31,8 @@ enum BankCSVReader {
         var quarantined: [DocumentRejection] = []
         var occurrences = MovementIdentifier.Occurrences()
         for record in records.dropFirst(layout.headerLines) where !record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            do {
-                let row = Row(fields: record.fields, header: header, line: record.line)
-                if let movement = try movement(row, layout: layout, occurrences: &occurrences) {
-                    statement.movements.append(movement)
-                } else {
-                    statement.passedOver += 1
-                }
-            } catch let rejection as DocumentRejection {
-                quarantined.append(rejection)
+            statement.add(at: "line \(record.line)", quarantining: &quarantined) {
+                try movement(Row(fields: record.fields, header: header, line: record.line), layout: layout, occurrences: &occurrences)
             }
         }
         return .treasury(statement, quarantined: quarantined)

@@ -92,17 +92,9 @@ final class Camt053Reader: XMLContentReader {
         }
         var occurrences = MovementIdentifier.Occurrences()
         for entry in pending {
-            do {
-                if let movement = try movement(entry.fields, remittance: entry.remittance, element: entry.element,
-                                               account: IBAN.normalized(account), occurrences: &occurrences) {
-                    statement.movements.append(movement)
-                } else {
-                    statement.passedOver += 1
-                }
-            } catch let rejection as DocumentRejection {
-                quarantined.append(rejection)
-            } catch {
-                quarantined.append(DocumentRejection(element: entry.element, reason: "\(error)"))
+            statement.add(at: entry.element, quarantining: &quarantined) {
+                try movement(entry.fields, remittance: entry.remittance, element: entry.element,
+                             account: IBAN.normalized(account), occurrences: &occurrences)
             }
         }
         pending = []

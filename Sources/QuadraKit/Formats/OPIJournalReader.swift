@@ -85,17 +85,7 @@ final class OPIJournalReader: XMLContentReader {
 
     private func readMovement() {
         let element = "informazioni_conto_evidenza[\(accountOrdinal)]/movimento_conto_evidenza[\(movementOrdinal)]"
-        do {
-            if let movement = try movement(at: element) {
-                statement.movements.append(movement)
-            } else {
-                statement.passedOver += 1
-            }
-        } catch let rejection as DocumentRejection {
-            quarantined.append(rejection)
-        } catch {
-            quarantined.append(DocumentRejection(element: element, reason: "\(error)"))
-        }
+        statement.add(at: element, quarantining: &quarantined) { try movement(at: element) }
     }
 
     /// The movement at `element`, nil when it is not an incoming credit or reversal.

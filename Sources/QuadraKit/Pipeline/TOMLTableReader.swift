@@ -24,22 +24,19 @@ struct TOMLTableReader {
         return value
     }
 
-    mutating func optionalString(_ name: String) throws -> String? {
-        guard let value = value(name) else { return nil }
-        guard let text = value.string else { throw wrongType(name, value, "a string") }
-        return text
-    }
+    mutating func optionalString(_ name: String) throws -> String? { try typed(name, "a string") { $0.string } }
 
-    mutating func bool(_ name: String) throws -> Bool? {
-        guard let value = value(name) else { return nil }
-        guard let flag = value.bool else { throw wrongType(name, value, "true or false") }
-        return flag
-    }
+    mutating func bool(_ name: String) throws -> Bool? { try typed(name, "true or false") { $0.bool } }
 
-    mutating func int(_ name: String) throws -> Int? {
+    mutating func int(_ name: String) throws -> Int? { try typed(name, "an integer") { $0.int } }
+
+    mutating func table(_ name: String) throws -> TOMLTable? { try typed(name, "a table") { $0.table } }
+
+    /// The value of `name` converted, nil when absent, an error naming the key when of another type.
+    private mutating func typed<T>(_ name: String, _ expected: String, _ convert: (TOMLValueConvertible) -> T?) throws -> T? {
         guard let value = value(name) else { return nil }
-        guard let number = value.int else { throw wrongType(name, value, "an integer") }
-        return number
+        guard let converted = convert(value) else { throw wrongType(name, value, expected) }
+        return converted
     }
 
     /// A string or a 1-based column position.
@@ -53,31 +50,23 @@ struct TOMLTableReader {
     enum Either { case string(String), int(Int) }
 
     mutating func strings(_ name: String) throws -> [String] {
-        guard let value = value(name) else { return [] }
-        guard let array = value.array else { throw wrongType(name, value, "an array of strings") }
-        return try array.enumerated().map { index, element in
-            guard let text = element.string else {
-                throw QuadraConfiguration.Failure(key: "\(path(name))[\(index)]", reason: "is a \(element.type), not a string")
-            }
-            return text
-        }
-    }
-
-    mutating func table(_ name: String) throws -> TOMLTable? {
-        guard let value = value(name) else { return nil }
-        guard let table = value.table else { throw wrongType(name, value, "a table") }
-        return table
+        try array(name, of: "an array of strings", element: "a string") { $0.string }
     }
 
     /// An array of tables (`[[name]]`).
     mutating func tables(_ name: String) throws -> [TOMLTable] {
-        guard let value = value(name) else { return [] }
-        guard let array = value.array else { throw wrongType(name, value, "an array of tables ([[\(name)]])") }
-        return try array.enumerated().map { index, element in
-            guard let table = element.table else {
-                throw QuadraConfiguration.Failure(key: "\(path(name))[\(index)]", reason: "is a \(element.type), not a table")
+        try array(name, of: "an array of tables ([[\(name)]])", element: "a table") { $0.table }
+    }
+
+    /// An array whose every element converts; an element that does not is named by its index.
+    private mutating func array<T>(_ name: String, of expected: String, element: String,
+                                   _ convert: (TOMLValueConvertible) -> T?) throws -> [T] {
+        guard let array = try typed(name, expected, { $0.array }) else { return [] }
+        return try array.enumerated().map { index, item in
+            guard let converted = convert(item) else {
+                throw QuadraConfiguration.Failure(key: "\(path(name))[\(index)]", reason: "is a \(item.type), not \(element)")
             }
-            return table
+            return converted
         }
     }
 
