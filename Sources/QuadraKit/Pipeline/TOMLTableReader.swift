@@ -64,7 +64,7 @@ struct TOMLTableReader {
         guard let array = try typed(name, expected, { $0.array }) else { return [] }
         return try array.enumerated().map { index, item in
             guard let converted = convert(item) else {
-                throw QuadraConfiguration.Failure(key: "\(path(name))[\(index)]", reason: "is a \(item.type), not \(element)")
+                throw QuadraConfiguration.Failure(key: "\(path(name))[\(index)]", reason: "is \(Self.described(item)), not \(element)")
             }
             return converted
         }
@@ -78,6 +78,12 @@ struct TOMLTableReader {
     }
 
     private func wrongType(_ name: String, _ value: TOMLValueConvertible, _ expected: String) -> QuadraConfiguration.Failure {
-        QuadraConfiguration.Failure(key: path(name), reason: "is a \(value.type), not \(expected)")
+        QuadraConfiguration.Failure(key: path(name), reason: "is \(Self.described(value)), not \(expected)")
+    }
+
+    /// "a string", "an integer": the TOML type of a value, for messages.
+    private static func described(_ value: TOMLValueConvertible) -> String {
+        let name = "\(value.type)"
+        return ("aeiou".contains(name.prefix(1)) ? "an " : "a ") + name
     }
 }

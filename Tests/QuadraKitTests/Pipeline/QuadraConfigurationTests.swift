@@ -74,4 +74,38 @@ import Testing
         try #require(!FileManager.default.fileExists(atPath: QuadraConfiguration.defaultPath), "tests run where no quadra.toml is")
         #expect(try QuadraConfiguration.load(path: nil) == QuadraConfiguration())
     }
+
+    /// The command line stops before reading anything (exit 78) and names the key; with the sample
+    /// configuration, `status --json` shows the movements with their creditor and parsed reference.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.quadra.path)))
+    func theCommandsLoadTheConfiguration() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("quadra.sqlite").path
+        let bad = try TestSupport.write(Self.comune + "\nexpects_treasury = 1\n", to: folder, as: "bad.toml")
+        let refused = try run(["ingest", "--db", db, "--config", bad.path, TreasurySamples.folder.path])
+        #expect(refused.status == 78)
+        #expect(refused.stderr.contains("creditor[0].expects_treasury: is an integer, not true or false"))
+        #expect(!FileManager.default.fileExists(atPath: db))
+
+        let config = TestSupport.samples.appendingPathComponent("quadra.toml").path
+        #expect(try run(["ingest", "--db", db, "--config", config, TreasurySamples.folder.path]).status == 0)
+        let status = try run(["status", "--db", db, "--json"])
+        let decoded = try JSONDecoder().decode(StoreStatus.self, from: Data(status.stdout.utf8))
+        let single = try #require(decoded.treasury.movements.first { $0.causaleKind == "payment" })
+        #expect(single.creditor == "80000000002" && single.iuv == "01261060000077770" && single.causaleAmount == "59.60")
+    }
+
+    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = CrashRecoveryTests.quadra
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
 }
