@@ -52,9 +52,6 @@ final class OPIJournalReader: XMLContentReader {
     }
 
     func content() throws -> ParsedContent {
-        guard path.isEmpty || path == ["flusso_giornale_di_cassa"] else {
-            throw DocumentRejection(reason: "the journal ends inside \(path.joined(separator: "/"))")
-        }
         guard let day = top["data_riferimento_GdC"], ISODate.matches(day, .date) else {
             throw DocumentRejection(element: "flusso_giornale_di_cassa/data_riferimento_GdC",
                                     reason: "'\(top["data_riferimento_GdC"] ?? "")' is not an ISO date (YYYY-MM-DD)")

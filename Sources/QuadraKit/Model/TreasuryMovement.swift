@@ -12,8 +12,8 @@ public struct TreasuryMovement: Sendable, Equatable {
         case reversal
     }
 
-    /// Stable across runs and documents: a digest of fields that name the movement at the bank (see
-    /// `TreasuryMovement.identifier(_:)`), so a journal sent again lands on the same rows.
+    /// Stable across runs and documents: a digest of fields that name the movement at the bank, never
+    /// of the file or page, so a journal sent again lands on the same rows.
     public var movementId: String
     public var format: DocumentKind
     /// The creditor's IBAN when the document names it, else the OPI `conto_evidenza`.
