@@ -3,12 +3,6 @@ enum ParsedContent: Sendable {
     case receipt(Receipt)
     case debtPositions([DebtPosition], quarantined: [DocumentRejection])
     case taxonomy([TaxonomyEntry], quarantined: [DocumentRejection])
-
-    var kindOfRecords: String {
-        switch self {
-        case .receipt: return "receipt"
-        case .debtPositions: return "debt positions"
-        case .taxonomy: return "taxonomy"
-        }
-    }
+    /// A flow's header and rows; `streamed` when the rows went straight to the store as they were read.
+    case flow(FlowHeader, rows: [FlowRow], streamed: Bool)
 }

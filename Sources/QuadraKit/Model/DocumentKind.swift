@@ -5,6 +5,10 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     case debtPositions = "debt-positions"
     case taxonomyJSON = "taxonomy-json"
     case taxonomyCSV = "taxonomy-csv"
+    /// `FlussoRiversamento`, bare or base64-wrapped in a node message.
+    case flowXML = "fdr-xml"
+    /// FdR-3 JSON flow with its payments.
+    case flowJSON = "fdr3-json"
     /// Content Quadra does not read: always a rejection, never silently skipped.
     case unknown
 }
