@@ -27,6 +27,19 @@ struct StatusCommand: ParsableCommand {
         for row in status.documents { print("  \(row.kind.padding(16))\(row.outcome.padding(11))\(row.count)") }
         print("Rows")
         for row in status.tables { print("  \(row.table.padding(20))\(row.rows)") }
+        if !status.flowsByPSP.isEmpty {
+            print("Current flows by PSP")
+            for row in status.flowsByPSP {
+                print("  \(row.pspId.padding(20))\(row.flows) flows, \(row.rows) rows, \(Money.format(row.totalCents)) EUR")
+            }
+        }
+        let flagged = status.flows.filter { !$0.findings.isEmpty }
+        if !flagged.isEmpty {
+            print("Flow findings")
+            for flow in flagged {
+                for finding in flow.findings { print("  \(flow.flowId) (\(flow.receiver)) \(finding.code.rawValue): \(finding.detail)") }
+            }
+        }
         if !status.treasury.counts.isEmpty {
             print("Treasury movements (creditor, sign, causale)")
             for row in status.treasury.counts {

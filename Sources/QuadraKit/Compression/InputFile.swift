@@ -1,3 +1,4 @@
+import Crypto
 #if canImport(Glibc)
 import Glibc
 #else
@@ -54,6 +55,27 @@ struct InputFile {
         try bytes.withUnsafeBytes { try inflater.inflate($0) { inflated.append(contentsOf: $0) } }
         try inflater.finish()
         return inflated
+    }
+
+    /// Whether the decompressed content begins (after white space and a byte-order mark) with `<`.
+    func startsWithXML() throws -> Bool {
+        var first: UInt8?
+        do {
+            try forEachChunk { chunk in
+                first = chunk.first { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) }
+                if first != nil { throw EndOfPrefix() }
+            }
+        } catch is EndOfPrefix {}
+        return first == UInt8(ascii: "<")
+    }
+
+    private struct EndOfPrefix: Error {}
+
+    /// SHA-256 of the decompressed content, read in chunks.
+    func sha256() throws -> String {
+        var hasher = SHA256()
+        try forEachChunk { hasher.update(bufferPointer: $0) }
+        return hasher.finalize().hexString
     }
 
     private static func isGzip(_ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -57,6 +57,9 @@ public enum DocumentParser {
         if TaxonomyReader.recognizesJSON(shape) {
             return (.taxonomyJSON, attempt { try TaxonomyReader.readJSON(bytes) })
         }
+        if FlowJSONReader.recognizes(shape) {
+            return (.flowJSON, attempt { try FlowJSONReader.read(bytes) })
+        }
         if DebtPositionReader.recognizes(shape) {
             return (.debtPositions, attempt { try DebtPositionReader.read(bytes, defaultCreditor: context.defaultCreditor) })
         }

@@ -3,16 +3,9 @@ enum ParsedContent: Sendable {
     case receipt(Receipt)
     case debtPositions([DebtPosition], quarantined: [DocumentRejection])
     case taxonomy([TaxonomyEntry], quarantined: [DocumentRejection])
+    /// A flow's header and rows; `streamed` when the rows went straight to the store as they were read.
+    case flow(FlowHeader, rows: [FlowRow], streamed: Bool)
     case treasury(TreasuryStatement, quarantined: [DocumentRejection])
-
-    var kindOfRecords: String {
-        switch self {
-        case .receipt: return "receipt"
-        case .debtPositions: return "debt positions"
-        case .taxonomy: return "taxonomy"
-        case .treasury: return "treasury movements"
-        }
-    }
 }
 
 extension ParsedContent {

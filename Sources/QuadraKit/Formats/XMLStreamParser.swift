@@ -27,6 +27,9 @@ final class XMLStreamParser {
     private var names: [UnsafePointer<xmlChar>: String] = [:]
     private var failure: Error?
     private var stoppedByHandler = false
+    /// When set, character data goes here as it arrives instead of being gathered for `didEnd`:
+    /// for an element whose text is a whole document (base64-wrapped flows).
+    var textSink: ((UnsafeRawBufferPointer) throws -> Void)?
 
     init(handler: XMLEventHandler) {
         self.handler = handler
@@ -135,8 +138,12 @@ final class XMLStreamParser {
     }
 
     private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
-        guard let bytes, count > 0 else { return }
-        text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+        guard let bytes, count > 0, failure == nil else { return }
+        if let textSink {
+            deliver { try textSink(UnsafeRawBufferPointer(start: bytes, count: Int(count))) }
+        } else {
+            text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+        }
     }
 
     private func trimmedText() -> String {

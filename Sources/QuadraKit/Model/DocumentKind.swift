@@ -5,6 +5,10 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     case debtPositions = "debt-positions"
     case taxonomyJSON = "taxonomy-json"
     case taxonomyCSV = "taxonomy-csv"
+    /// `FlussoRiversamento`, bare or base64-wrapped in a node message.
+    case flowXML = "fdr-xml"
+    /// FdR-3 JSON flow with its payments.
+    case flowJSON = "fdr3-json"
     /// OPI *Giornale di Cassa* (SIOPE+), one page of a treasurer's daily journal.
     case opiJournal = "opi-journal"
     /// ISO 20022 camt.053 bank-to-customer statement.

@@ -22,6 +22,8 @@ public struct Ingestor: Sendable {
         public var batchSize = 256
         /// Raw bytes per batch, so that a batch of large files stays small in memory.
         public var batchBytes = 64 << 20
+        /// Files larger than this are never held whole: the writer parses them as they stream from disk.
+        public var streamingThreshold = 8 << 20
 
         public init(creditor: String? = nil, configuration: QuadraConfiguration = QuadraConfiguration()) {
             self.creditor = creditor
@@ -89,9 +91,12 @@ public struct Ingestor: Sendable {
 
     /// Reads, hashes and parses a batch on every core; what needs storing is left for the writer.
     private func prepare(_ batch: [InputFiles.File]) throws -> [Preparation] {
-        let loaded: [Result<(bytes: [UInt8], sha256: String), InputError>] = Parallel.map(batch.count) { index in
+        let threshold = options.streamingThreshold
+        let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count) { index in
             do {
-                let bytes = try InputFile(path: batch[index].path).readAll()
+                let file = InputFile(path: batch[index].path)
+                if batch[index].size > threshold { return .success((nil, try file.sha256())) }
+                let bytes = try file.readAll()
                 return .success((bytes, SHA256.hash(data: bytes).hexString))
             } catch let error as InputError {
                 return .failure(error)
@@ -109,16 +114,20 @@ public struct Ingestor: Sendable {
             case let .failure(error):
                 guard case .gzip = error else { return .unreadable(error.description) }
                 return .document(PreparedDocument(path: file.path, sha256: Self.rawHash(file.path), size: file.size,
-                                                  kind: .unknown, content: .failure(DocumentRejection(reason: error.description))))
+                                                  kind: .unknown, body: .parsed(.failure(DocumentRejection(reason: error.description)))))
             case let .success((bytes, sha256)):
+                let size = bytes?.count ?? file.size
                 if settled.contains(sha256) {
-                    return .settled(DocumentOutcome(path: file.path, kind: .unknown, sha256: sha256, size: bytes.count,
+                    return .settled(DocumentOutcome(path: file.path, kind: .unknown, sha256: sha256, size: size,
                                                     status: .skipped, reason: "already ingested"))
                 }
                 let context = DocumentParser.Context(defaultCreditor: creditor ?? InputFiles.creditorFolder(of: file.path),
                                                      creditors: directory, bankCSVLayouts: layouts)
+                guard let bytes else {
+                    return .document(PreparedDocument(path: file.path, sha256: sha256, size: size, kind: .unknown, body: .streamed(context)))
+                }
                 let (kind, content) = DocumentParser.parse(bytes, context: context)
-                return .document(PreparedDocument(path: file.path, sha256: sha256, size: bytes.count, kind: kind, content: content))
+                return .document(PreparedDocument(path: file.path, sha256: sha256, size: size, kind: kind, body: .parsed(content)))
             }
         }
     }
@@ -137,8 +146,11 @@ public struct Ingestor: Sendable {
 
     /// A gzip file that cannot be inflated still needs a ledger identity: the hash of its raw bytes.
     private static func rawHash(_ path: String) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { return "unreadable:\(path)" }
-        return SHA256.hash(data: data).hexString
+        var hasher = SHA256()
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "unreadable:\(path)" }
+        defer { try? handle.close() }
+        while let chunk = try? handle.read(upToCount: InputFile.chunkSize), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().hexString
     }
 
     private func batches(of files: [InputFiles.File]) -> [[InputFiles.File]] {

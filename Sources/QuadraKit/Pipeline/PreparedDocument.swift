@@ -1,9 +1,15 @@
-/// A document read from disk, hashed and parsed, waiting to be stored.
+/// A document read from disk and hashed, waiting to be stored: parsed already, or (when large) to be
+/// parsed by the writer as it streams from the file, so that its rows never sit in memory.
 struct PreparedDocument: Sendable {
+    enum Body: Sendable {
+        case parsed(Result<ParsedContent, DocumentRejection>)
+        case streamed(DocumentParser.Context)
+    }
+
     var path: String
     /// SHA-256 (hex) of the decompressed bytes: the document's identity in the ledger.
     var sha256: String
     var size: Int
     var kind: DocumentKind
-    var content: Result<ParsedContent, DocumentRejection>
+    var body: Body
 }

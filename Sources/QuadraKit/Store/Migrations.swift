@@ -169,6 +169,70 @@ enum Migrations {
                 CREATE INDEX taxonomy_entry_document ON taxonomy_entry(document_id);
                 """)
         }
+        migrator.registerMigration("v2: reporting flows") { db in
+            try db.execute(sql: """
+                CREATE TABLE flow_version (
+                    id INTEGER PRIMARY KEY,
+                    receiver_fiscal_code TEXT NOT NULL,
+                    psp_id TEXT NOT NULL,
+                    flow_id TEXT NOT NULL,
+                    document_id INTEGER NOT NULL REFERENCES document(id) DEFERRABLE INITIALLY DEFERRED,
+                    channel TEXT NOT NULL CHECK (channel IN ('xml', 'fdr3')),
+                    revision INTEGER NOT NULL,
+                    source_revision INTEGER,
+                    flow_date_time TEXT NOT NULL,
+                    flow_instant TEXT NOT NULL,
+                    is_current INTEGER NOT NULL,
+                    superseded_by INTEGER REFERENCES flow_version(id) DEFERRABLE INITIALLY DEFERRED,
+                    sender_type TEXT,
+                    sender_id TEXT,
+                    sender_name TEXT,
+                    receiver_name TEXT,
+                    settlement_reference TEXT,
+                    settlement_date TEXT,
+                    bic TEXT,
+                    declared_count INTEGER,
+                    declared_total_cents INTEGER,
+                    computed_count INTEGER NOT NULL,
+                    computed_total_cents INTEGER NOT NULL,
+                    content_digest TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX flow_version_identity ON flow_version(receiver_fiscal_code, psp_id, flow_id, flow_instant);
+                CREATE INDEX flow_version_document ON flow_version(document_id);
+                CREATE INDEX flow_version_superseded ON flow_version(superseded_by);
+                CREATE UNIQUE INDEX flow_version_current ON flow_version(receiver_fiscal_code, psp_id, flow_id) WHERE is_current = 1;
+
+                CREATE TABLE flow_row (
+                    flow_version_id INTEGER NOT NULL REFERENCES flow_version(id),
+                    position INTEGER NOT NULL,
+                    iuv TEXT NOT NULL,
+                    iur TEXT NOT NULL,
+                    transfer_index INTEGER NOT NULL,
+                    amount_cents INTEGER,
+                    outcome TEXT NOT NULL,
+                    outcome_code TEXT NOT NULL,
+                    outcome_date TEXT,
+                    PRIMARY KEY (flow_version_id, position)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX flow_row_key ON flow_row(iuv, iur, transfer_index);
+
+                CREATE TABLE flow_finding (
+                    flow_version_id INTEGER NOT NULL REFERENCES flow_version(id),
+                    code TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX flow_finding_version ON flow_finding(flow_version_id);
+
+                CREATE TABLE flow_revision_change (
+                    flow_version_id INTEGER NOT NULL REFERENCES flow_version(id),
+                    previous_version_id INTEGER NOT NULL REFERENCES flow_version(id),
+                    iuv TEXT NOT NULL,
+                    iur TEXT NOT NULL,
+                    transfer_index INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX flow_revision_change_version ON flow_revision_change(flow_version_id);
+                """)
+        }
         migrator.registerMigration("v3: treasury movements", migrate: createTreasuryTables)
         return migrator
     }

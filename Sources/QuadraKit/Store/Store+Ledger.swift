@@ -33,17 +33,23 @@ extension Store {
                     try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
                 }
                 var outcome: DocumentOutcome
-                switch document.content {
-                case let .failure(rejection):
-                    outcome = Self.rejected(document, rejection)
-                case let .success(content):
-                    do {
-                        outcome = try Self.inSavepoint(db) {
-                            try Self.write(content, of: document, documentId: id, in: db)
+                var read = document
+                do {
+                    outcome = try Self.inSavepoint(db) {
+                        switch document.body {
+                        case let .parsed(.failure(rejection)):
+                            throw rejection
+                        case let .parsed(.success(content)):
+                            return try Self.write(content, of: document, documentId: id, in: db)
+                        case let .streamed(context):
+                            return try Self.stream(&read, context: context, documentId: id, in: db)
                         }
-                    } catch let rejection as DocumentRejection {
-                        outcome = Self.rejected(document, rejection)
                     }
+                } catch let rejection as DocumentRejection {
+                    outcome = Self.rejected(read, rejection)
+                } catch let repeated as FlowWriter.Repeat {
+                    outcome = DocumentOutcome(path: read.path, kind: read.kind, sha256: read.sha256, size: read.size,
+                                              status: .duplicate, reason: "the same flow version is already stored from \(repeated.path)")
                 }
                 try Self.insertLedgerRow(outcome, id: id, at: timestamp, in: db)
                 if id == nextId { nextId += 1 }
@@ -66,6 +72,34 @@ extension Store {
             try db.cachedStatement(sql: "RELEASE SAVEPOINT document").execute()
             throw error
         }
+    }
+
+    /// Reads a large document from its file while storing it: flow rows go to the store as they are
+    /// read. The document's kind is set as soon as it is known, so that a refusal names it.
+    private static func stream(_ document: inout PreparedDocument, context: DocumentParser.Context, documentId: Int64,
+                               in db: Database) throws -> DocumentOutcome {
+        let file = InputFile(path: document.path)
+        guard try file.startsWithXML() else {
+            let (kind, content) = DocumentParser.parse(try file.readAll(), context: context)
+            document.kind = kind
+            return try write(content.get(), of: document, documentId: documentId, in: db)
+        }
+        let flowWriter = FlowWriter(db: db, documentId: documentId)
+        let reader = XMLDocumentReader(flowSink: flowWriter)
+        defer { document.kind = reader.kind ?? .unknown }
+        let content = try reader.read { parser in try file.forEachChunk { try parser.feed($0) } }
+        document.kind = reader.kind ?? .unknown
+        if case .flow(_, _, streamed: true) = content {
+            return try outcome(of: flowWriter.finish(), for: document)
+        }
+        return try write(content.assigningCreditors(context.creditors), of: document, documentId: documentId, in: db)
+    }
+
+    private static func outcome(of flow: FlowWriter.Result, for document: PreparedDocument) -> DocumentOutcome {
+        DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256, size: document.size,
+                        status: .ingested,
+                        reason: flow.current ? nil : "kept as history: a later version of this flow is already stored",
+                        records: flow.rows)
     }
 
     private static func rejected(_ document: PreparedDocument, _ rejection: DocumentRejection) -> DocumentOutcome {
@@ -99,6 +133,11 @@ extension Store {
                 }
             }
             if accepted == 0 { throw summary(of: quarantined, otherwise: "the document holds no debt position") }
+        case let .flow(header, rows, _):
+            let writer = FlowWriter(db: db, documentId: documentId)
+            try writer.begin(header)
+            for row in rows { try writer.add(row) }
+            return Self.outcome(of: try writer.finish(), for: document)
         case let .taxonomy(entries, rejected):
             quarantined = rejected
             guard !entries.isEmpty else { throw summary(of: rejected, otherwise: "the taxonomy table has no rows") }
@@ -123,6 +162,15 @@ extension Store {
             }
         }
         return outcome
+    }
+
+    /// Whether a creditor appears in what the store holds: as the owner of a position or the
+    /// beneficiary of a receipt transfer.
+    static func knowsCreditor(_ fiscalCode: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM debt_position WHERE creditor_fiscal_code = ?)
+                OR EXISTS (SELECT 1 FROM receipt_transfer WHERE beneficiary_fiscal_code = ?)
+            """), arguments: [fiscalCode, fiscalCode]) ?? false
     }
 
     /// The first refused item stands for a document none of whose items could be stored.

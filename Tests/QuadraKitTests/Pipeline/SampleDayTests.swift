@@ -27,6 +27,13 @@ import Testing
         #expect(try store.count("SELECT count(*) FROM receipt WHERE version = 'paSendRT'") == 1)
         #expect(try store.count("SELECT count(DISTINCT creditor_fiscal_code) FROM debt_position") == 2)
         #expect(try store.count("SELECT count(*) FROM receipt_transfer WHERE taxonomy_code IS NULL") == 0)
+        #expect(try store.count("SELECT count(*) FROM flow_version") == 7)
+        #expect(try store.count("SELECT count(*) FROM flow_version WHERE is_current = 1") == 6)
+        #expect(try store.count("SELECT revision FROM flow_version WHERE is_current = 1 AND flow_id = '2026-11-17ESMPITMM-S0001726'") == 2)
+        #expect(try store.count("SELECT count(*) FROM flow_version WHERE channel = 'fdr3'") == 1)
+        #expect(try store.count("SELECT count(*) FROM flow_finding") == 0, "the sample day's flows are clean")
+        #expect(try store.count("SELECT count(*) FROM flow_row r JOIN flow_version v ON v.id = r.flow_version_id WHERE v.is_current = 1 AND r.transfer_index = 2") == 2,
+                "the Provincia's rows for TEFA and the hunting licence carry index 2")
         let before = try store.snapshotDigests()
         try checkTreasury(in: store)
 
@@ -55,6 +62,8 @@ import Testing
         "unknown-shape.json": "unknown JSON document",
         "80000000002/gpd/bulk-same-iuv-twice.json": "already used by position",
         "unknown-owner/positions.json": "no owning creditor",
+        "fdr-missing-identificativoFlusso.xml": "identificativoFlusso is missing",
+        "fdr-base64-truncated.soap.xml": "base64",
         "treasury/opi-importo-not-a-number.xml": "importo 'EUR 204,00' is not a positive amount",
         "treasury/camt053-broken-amount.xml": "Amt '10,20O' is not a positive amount",
         "treasury/home-banking-impossible-date.csv": "date '31/11/2026' does not follow DD/MM/YYYY",

@@ -79,6 +79,18 @@ import Testing
         #expect(try store.status().treasury.counts.allSatisfy { $0.creditor == nil })
     }
 
+    /// A file above the streaming threshold is parsed by the writer as it streams: its movements are
+    /// the same and still land on their creditor.
+    @Test func aStreamedJournalLandsLikeAReadOne() throws {
+        let store = try newStore()
+        var options = Ingestor.Options(configuration: try TreasurySamples.configuration)
+        options.streamingThreshold = 1
+        let summary = try Ingestor(store: store, options: options).ingest([sample(TreasurySamples.journal18).path])
+        #expect(summary.outcomes.map(\.status) == [.ingested] && summary.outcomes.map(\.kind) == [.opiJournal])
+        #expect(try store.count("SELECT count(*) FROM treasury_movement WHERE creditor_fiscal_code = '80000000002'") == 5)
+        #expect(try store.count("SELECT count(*) FROM treasury_movement WHERE reverses_movement_id IS NOT NULL") == 1)
+    }
+
     @Test func outgoingMovementsAreCountedInTheOutcome() throws {
         let store = try newStore()
         let outcome = try #require(try ingest([sample(TreasurySamples.journal17)], into: store).outcomes.first)

@@ -1,0 +1,108 @@
+/// Reads a `FlussoRiversamento` (FdR XML 1.0.4 / 1.0.5, namespace-qualified) into a `FlowSink`,
+/// row by row.
+///
+/// The header elements precede the rows in the schema, so the header is complete when the first
+/// `datiSingoliPagamenti` opens. A row that cannot be read is still passed on, with its problem:
+/// one bad row never sinks a flow.
+final class FlowXMLReader: XMLContentReader {
+    private let sink: FlowSink
+    private let collector: FlowCollector?
+    /// The PSP named by a SOAP wrapper (`identificativoPSP`), which outranks the sender code.
+    private let pspIdHint: String?
+    private var path: [String] = []
+    private var header: [String: String] = [:]
+    private var row: [String: String] = [:]
+    private var begun: FlowHeader?
+    private var rowNumber = 0
+
+    init(sink: FlowSink?, pspIdHint: String?) {
+        if let sink {
+            self.sink = sink
+            collector = nil
+        } else {
+            let collector = FlowCollector()
+            self.sink = collector
+            self.collector = collector
+        }
+        self.pspIdHint = pspIdHint
+    }
+
+    func didStart(_ name: String, namespace: String?) throws {
+        path.append(name)
+        if path.count == 2, name == "datiSingoliPagamenti" {
+            if begun == nil { try beginFlow() }
+            row.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func didEnd(_ name: String, namespace: String?, text: String) throws {
+        defer { path.removeLast() }
+        switch path.count {
+        case 2 where name == "datiSingoliPagamenti":
+            rowNumber += 1
+            try sink.add(makeRow())
+        case 2...:
+            if path.count == 3, path[1] == "datiSingoliPagamenti" {
+                row[name] = text
+            } else {
+                header[path.dropFirst().joined(separator: "/")] = text
+            }
+        default:
+            if begun == nil { try beginFlow() }
+        }
+    }
+
+    func content() throws -> ParsedContent {
+        guard let begun else { throw DocumentRejection(element: "FlussoRiversamento", reason: "the flow has no header") }
+        return .flow(begun, rows: collector?.rows ?? [], streamed: collector == nil)
+    }
+
+    private func beginFlow() throws {
+        func required(_ key: String) throws -> String {
+            guard let value = header[key], !value.isEmpty else {
+                throw DocumentRejection(element: "FlussoRiversamento/\(key)", reason: "\(key.split(separator: "/").last ?? "") is missing")
+            }
+            return value
+        }
+        let flowId = try required("identificativoFlusso")
+        let dateTime = try required("dataOraFlusso")
+        guard let instant = RomeTime.utc(fromLocal: dateTime) ?? RomeTime.utc(fromInstant: dateTime) else {
+            throw DocumentRejection(element: "FlussoRiversamento/dataOraFlusso", reason: "'\(dateTime)' is not a date-time")
+        }
+        let senderCode = try required("istitutoMittente/identificativoUnivocoMittente/codiceIdentificativoUnivoco")
+        let receiver = try required("istitutoRicevente/identificativoUnivocoRicevente/codiceIdentificativoUnivoco")
+        var flow = FlowHeader(channel: .xml, flowId: flowId, flowDateTime: dateTime, flowInstant: instant,
+                              pspId: pspIdHint ?? senderCode, receiverFiscalCode: receiver)
+        flow.senderType = header["istitutoMittente/identificativoUnivocoMittente/tipoIdentificativoUnivoco"]
+        flow.senderId = senderCode
+        flow.senderName = header["istitutoMittente/denominazioneMittente"]
+        flow.receiverName = header["istitutoRicevente/denominazioneRicevente"]
+        flow.settlementReference = header["identificativoUnivocoRegolamento"]
+        flow.settlementDate = header["dataRegolamento"]
+        flow.bic = header["codiceBicBancaDiRiversamento"]
+        flow.declaredCount = header["numeroTotalePagamenti"].flatMap { Int($0) }
+        flow.declaredTotalCents = header["importoTotalePagamenti"].flatMap { Money.cents(fromTwoDecimals: $0) }
+        begun = flow
+        try sink.begin(flow)
+    }
+
+    private func makeRow() -> FlowRow {
+        let code = row["codiceEsitoSingoloPagamento"] ?? ""
+        var problems: [String] = []
+        let amountText = row["singoloImportoPagato"] ?? ""
+        let amount = Money.cents(fromTwoDecimals: amountText)
+        if amount == nil { problems.append("singoloImportoPagato '\(amountText)' is not an amount with two decimals") }
+        var index = 1
+        if let text = row["indiceDatiSingoloPagamento"] {
+            if let value = Int(text), (1...5).contains(value) { index = value } else { problems.append("indiceDatiSingoloPagamento '\(text)' is not 1 to 5") }
+        }
+        for field in ["identificativoUnivocoVersamento", "identificativoUnivocoRiscossione"] where (row[field] ?? "").isEmpty {
+            problems.append("\(field) is missing")
+        }
+        var flowRow = FlowRow(iuv: row["identificativoUnivocoVersamento"] ?? "", iur: row["identificativoUnivocoRiscossione"] ?? "",
+                              transferIndex: index, amountCents: amount, outcome: FlowOutcome(xmlCode: code),
+                              outcomeCode: code, outcomeDate: row["dataEsitoSingoloPagamento"])
+        if !problems.isEmpty { flowRow.problem = "datiSingoliPagamenti[\(rowNumber)]: " + problems.joined(separator: "; ") }
+        return flowRow
+    }
+}

@@ -1,0 +1,209 @@
+/// The reconciliation rules, in one place: what each label means and when each discrepancy is raised.
+///
+/// A key is labelled with the most complete reconciliation that holds:
+/// - `IUD_RT_IUF_TES`: position, receipt and flow row agree to the cent, and the flow is credited in full;
+/// - `RT_IUF_TES`: receipt and flow row agree, and the flow is credited in full;
+/// - `RT_TES`: a receipt with no flow row, credited alone by a `/RFB/` or `/RFS/` credit of exactly the
+///   creditor's share;
+/// - `IUD_RT_IUF`: position, receipt and flow row agree; credit not (yet) complete;
+/// - `RT_IUF`: receipt and flow row agree; credit not (yet) complete.
+///
+/// A piece that is missing but not yet due is pending: it raises nothing. The classifier reads no
+/// clock: everything is relative to the run's as-of date.
+public struct Classifier: Sendable {
+    public var asOf: CivilDate
+    public var deadlines: Deadlines
+
+    public init(asOf: CivilDate, deadlines: Deadlines = Deadlines()) {
+        self.asOf = asOf
+        self.deadlines = deadlines
+    }
+
+    /// The verdict on one key.
+    public struct Verdict: Sendable, Equatable {
+        public var label: Label?
+        public var anomalies: [Label]
+        public var state: KeyState
+        public var discrepancies: [Discrepancy]
+    }
+
+    public func classify(_ evidence: KeyEvidence) -> Verdict {
+        var rules = KeyRules(evidence: evidence, classifier: self)
+        return rules.verdict()
+    }
+
+    /// Is a piece due by `day` overdue on the as-of date?
+    func isOverdue(_ day: CivilDate) -> Bool { asOf > day }
+}
+
+/// The rules for one key, applied in the order an accountant would check them.
+private struct KeyRules {
+    let evidence: KeyEvidence
+    let classifier: Classifier
+    var anomalies = Set<Label>()
+    var found: [Discrepancy] = []
+
+    init(evidence: KeyEvidence, classifier: Classifier) {
+        self.evidence = evidence
+        self.classifier = classifier
+    }
+
+    private var key: TransferKey { evidence.key }
+
+    mutating func verdict() -> Classifier.Verdict {
+        let paid = evidence.paid, planned = evidence.planned, reported = evidence.reported
+        let doublePayment = evidence.siblings.receipts >= 2 || evidence.siblings.reportedIURs >= 2
+        let iurMismatch = !doublePayment && evidence.siblings.receipts == 1 && evidence.siblings.reportedIURs == 1
+            && (paid == nil) != (reported == nil)
+        if doublePayment {
+            anomalies.insert(.doppi)
+            raise("DOUBLE_PAYMENT", .error, actual: paid?.amountCents ?? reported?.amountCents,
+                  "IUV \(key.iuv) index \(key.transferIndex) paid or reported under \(max(evidence.siblings.receipts, evidence.siblings.reportedIURs)) different IURs")
+        }
+        if iurMismatch {
+            anomalies.insert(.iurMismatch)
+            raise("IUR_MISMATCH", .error, "IUV \(key.iuv) index \(key.transferIndex) is reported with an IUR other than its receipt's")
+        }
+
+        let agreesWithFlow = paid != nil && reported?.amountCents == paid?.amountCents
+        let agreesWithPlan = planned != nil && planned?.amountCents == paid?.amountCents
+        let flowCredited = reported.map { $0.creditedCents == $0.flowTotalCents && $0.flowTotalCents > 0 } ?? false
+        let creditedAlone = paid != nil && reported == nil && evidence.singleCreditCents == paid?.creditorShareCents
+
+        let label: Label?
+        switch true {
+        case agreesWithFlow && agreesWithPlan && flowCredited: label = .iudRtIufTes
+        case agreesWithFlow && flowCredited: label = .rtIufTes
+        case creditedAlone: label = .rtTes
+        case agreesWithFlow && agreesWithPlan: label = .iudRtIuf
+        case agreesWithFlow: label = .rtIuf
+        default: label = nil
+        }
+
+        if let paid {
+            checkReported(paid, creditedAlone: creditedAlone, alreadyExplained: doublePayment || iurMismatch)
+            checkPlanned(paid)
+            checkPayment(paid)
+        } else if let reported {
+            if !iurMismatch && !doublePayment { reportedWithoutReceipt(reported) }
+            anomalies.insert(.iuvNoRt)
+        } else if planned != nil {
+            anomalies.insert(.iudNoRt)
+            raise("POSITION_PAID_NO_RECEIPT", .warning, expected: planned?.amountCents,
+                  "position \(planned?.iupd ?? "") is marked paid but no receipt backs IUV \(key.iuv)")
+        }
+        if let reported { checkCredit(reported) }
+
+        let state: KeyState
+        switch label {
+        case .iudRtIufTes?, .rtIufTes?, .rtTes?: state = .cashed
+        case .iudRtIuf?, .rtIuf?: state = .reported
+        default: state = paid == nil ? .anomaly : .paid
+        }
+        return Classifier.Verdict(label: label, anomalies: anomalies.sorted(), state: state, discrepancies: found)
+    }
+
+    /// Receipt against flow row: reported on time and for the same amount.
+    private mutating func checkReported(_ paid: KeyEvidence.Paid, creditedAlone: Bool, alreadyExplained: Bool) {
+        guard let reported = evidence.reported else {
+            let due = classifier.deadlines.flowDue(paymentDay: paid.paymentDay)
+            if !creditedAlone && !alreadyExplained && classifier.isOverdue(due) {
+                anomalies.insert(.rtNoIuf)
+                raise("FDR_OVERDUE", .error, expected: paid.amountCents,
+                      "paid on \(paid.paymentDay) through PSP \(paid.pspId), not reported by \(due)")
+            }
+            return
+        }
+        if reported.amountCents != paid.amountCents {
+            anomalies.insert(.rtNoIuf)
+            raise("RT_IUF_AMOUNT_MISMATCH", .error, flow: reported, expected: paid.amountCents, actual: reported.amountCents,
+                  "flow \(reported.flowId) reports \(Self.euro(reported.amountCents)) for a transfer of \(Money.format(paid.amountCents))")
+        }
+        if reported.outcome == .revoked {
+            raise("REVOKED_PAYMENT", .warning, flow: reported, actual: reported.amountCents,
+                  "flow \(reported.flowId) reports this payment as revoked (code 3)")
+        }
+    }
+
+    /// Receipt against the position's plan, for creditors that load positions.
+    private mutating func checkPlanned(_ paid: KeyEvidence.Paid) {
+        guard let planned = evidence.planned else {
+            if evidence.creditorExpectsPositions {
+                anomalies.insert(.rtNoIud)
+                raise("RECEIPT_WITHOUT_POSITION", .warning, actual: paid.amountCents, "IUV \(key.iuv) was paid but no debt position holds it")
+            }
+            return
+        }
+        if planned.optionAmountCents != paid.receiptTotalCents {
+            raise("POSITION_AMOUNT_MISMATCH", .error, expected: planned.optionAmountCents, actual: paid.receiptTotalCents,
+                  "position \(planned.iupd) asks \(Money.format(planned.optionAmountCents)) for IUV \(key.iuv), the receipt paid \(Money.format(paid.receiptTotalCents))")
+        }
+        let sameIBAN = planned.iban == nil || paid.iban == nil || IBAN.normalized(planned.iban!) == IBAN.normalized(paid.iban!)
+        if planned.amountCents != paid.amountCents || planned.beneficiary != key.creditor || !sameIBAN {
+            raise("TRANSFER_PLAN_MISMATCH", .warning, expected: planned.amountCents, actual: paid.amountCents,
+                  "transfer \(key.transferIndex) of IUV \(key.iuv) differs from the plan of position \(planned.iupd) (beneficiary, IBAN or amount)")
+        }
+        if let plannedCode = planned.taxonomyCode, let paidCode = paid.taxonomyCode, plannedCode != paidCode {
+            raise("TAXONOMY_MISMATCH", .warning, "the receipt's category \(paidCode) is not the position's \(plannedCode)")
+        }
+        if let status = planned.positionStatus, ["DRAFT", "INVALID", "EXPIRED"].contains(status) {
+            raise("POSITION_NOT_PAYABLE", .error, actual: paid.amountCents, "position \(planned.iupd) was \(status) when IUV \(key.iuv) was paid")
+        }
+        if let due = planned.dueDate, paid.paymentDay > due {
+            raise("PAID_AFTER_DUE_DATE", .info, "IUV \(key.iuv) was paid on \(paid.paymentDay), after its due date \(due)")
+        }
+    }
+
+    /// What the receipt itself says: stand-in, account, taxonomy.
+    private mutating func checkPayment(_ paid: KeyEvidence.Paid) {
+        let standInOutcome = evidence.reported.map { $0.outcome == .standIn || $0.outcome == .standInNoRPT } ?? false
+        if paid.standIn || standInOutcome {
+            raise("STAND_IN_PAYMENT", .info, "paid while the creditor's station was in Stand-In: amount and position may be stale")
+        }
+        if let iban = paid.iban, !evidence.creditorIBANs.isEmpty, !evidence.creditorIBANs.contains(IBAN.normalized(iban)) {
+            raise("IBAN_NOT_CREDITOR_ACCOUNT", .warning, "transfer credited to \(iban), not an account of creditor \(key.creditor)")
+        }
+        switch (paid.taxonomyCode, evidence.taxonomyValidOnPaymentDay) {
+        case (nil, _), (_, nil):
+            raise("TAXONOMY_UNKNOWN", .warning, "category '\(paid.category ?? "")' is not in the taxonomy table")
+        case (let code?, false?):
+            raise("TAXONOMY_NOT_VALID_ON_DATE", .warning, "category \(code) was not valid on \(paid.paymentDay)")
+        default:
+            break
+        }
+    }
+
+    /// A flow row with no receipt: outcomes 0 and 4 promise one, 8 and 9 say there may be none.
+    private mutating func reportedWithoutReceipt(_ reported: KeyEvidence.Reported) {
+        switch reported.outcome {
+        case .standInNoRPT, .noRPT:
+            raise("REPORTED_WITHOUT_RECEIPT", .warning, flow: reported, actual: reported.amountCents,
+                  "flow \(reported.flowId) reports IUR \(key.iur) executed without a receipt (\(reported.outcome.rawValue)): look it up by IUR")
+        case .revoked:
+            raise("REVOKED_PAYMENT", .warning, flow: reported, actual: reported.amountCents,
+                  "flow \(reported.flowId) reports IUR \(key.iur) as revoked and no receipt exists")
+        case .executed, .standIn, .unknown:
+            raise("REPORTED_WITHOUT_RECEIPT", .error, flow: reported, actual: reported.amountCents,
+                  "flow \(reported.flowId) reports IUR \(key.iur) as paid (\(reported.outcome.rawValue)) but no receipt exists")
+        }
+    }
+
+    /// The credit of the key's flow: anomaly labels only; the flow's own discrepancies are raised once per flow.
+    private mutating func checkCredit(_ reported: KeyEvidence.Reported) {
+        let due = reported.settlementDate.map(classifier.deadlines.creditDue(settlementDate:))
+        let overdue = due.map(classifier.isOverdue) ?? false
+        if reported.creditedCents == 0 {
+            if overdue { anomalies.insert(.iufNoTes) }
+        } else if reported.creditedCents > reported.flowTotalCents || (reported.creditedCents < reported.flowTotalCents && overdue) {
+            anomalies.insert(.iufTesDivImp)
+        }
+    }
+
+    private mutating func raise(_ code: String, _ severity: Discrepancy.Severity, flow: KeyEvidence.Reported? = nil,
+                                expected: Int64? = nil, actual: Int64? = nil, _ message: String) {
+        found.append(Discrepancy(code, severity, key: key, flowId: flow?.flowId, pspId: flow?.pspId,
+                                 expected: expected, actual: actual, message: message))
+    }
+
+    private static func euro(_ cents: Int64?) -> String { cents.map(Money.format) ?? "an unreadable amount" }
+}

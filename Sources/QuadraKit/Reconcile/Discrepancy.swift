@@ -1,0 +1,46 @@
+/// One item of the investigation list: what is wrong, how badly, where, and by how much.
+public struct Discrepancy: Sendable, Equatable, Hashable, Codable {
+    public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
+        case error, warning, info
+
+        private var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    public var code: String
+    public var severity: Severity
+    /// The transfer key concerned, when it is about one key.
+    public var key: TransferKey?
+    /// The flow concerned (its id), when it is about a flow.
+    public var flowId: String?
+    /// The PSP of that flow: flow ids are unique only per PSP and creditor.
+    public var pspId: String?
+    /// The creditor, for flow- and movement-level items that have no key.
+    public var creditor: String?
+    /// The bank's reference of the movement concerned.
+    public var treasuryReference: String?
+    /// The earlier, reference side's amount (position against receipt, receipt against flow row, flow total against credit).
+    public var expectedCents: Int64?
+    public var actualCents: Int64?
+    public var message: String
+
+    public init(_ code: String, _ severity: Severity, key: TransferKey? = nil, flowId: String? = nil, pspId: String? = nil,
+                creditor: String? = nil, treasuryReference: String? = nil, expected: Int64? = nil, actual: Int64? = nil,
+                message: String) {
+        self.code = code
+        self.severity = severity
+        self.key = key
+        self.flowId = flowId
+        self.pspId = pspId
+        self.creditor = creditor ?? key?.creditor
+        self.treasuryReference = treasuryReference
+        self.expectedCents = expected
+        self.actualCents = actual
+        self.message = message
+    }
+
+    /// What makes two runs' items the same item: the amounts and message may move, the identity does not.
+    public var identity: String {
+        [code, creditor ?? "", key?.description ?? "", pspId ?? "", flowId ?? "", treasuryReference ?? ""].joined(separator: "|")
+    }
+}

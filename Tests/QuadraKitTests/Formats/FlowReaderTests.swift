@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import QuadraKit
+
+@Suite struct FlowReaderTests {
+    private func flow(_ bytes: [UInt8]) throws -> (DocumentKind, FlowHeader, [FlowRow]) {
+        let (kind, content) = TestSupport.parse(bytes)
+        guard case let .flow(header, rows, _) = try content.get() else { throw DocumentRejection(reason: "not a flow") }
+        return (kind, header, rows)
+    }
+
+    @Test func readsTheRealDecodedFlow() throws {
+        let (kind, header, rows) = try flow(try TestSupport.specSample("FlussoRiversamento_5payments_decoded.xml"))
+        #expect(kind == .flowXML)
+        #expect(header.flowId == "2025-03-1860000000001-S459321233" && header.channel == .xml)
+        #expect(header.flowDateTime == "2025-03-18T08:39:23" && header.flowInstant == "2025-03-18T07:39:23Z")
+        #expect(header.pspId == "60000000001" && header.senderType == "B" && header.senderName == "AGID")
+        #expect(header.receiverFiscalCode == "15376371009")
+        #expect(header.settlementReference == "Bonifico SEPA-68166-77777777777" && header.settlementDate == "2025-03-18")
+        #expect(header.declaredCount == 5 && header.declaredTotalCents == 50000)
+        #expect(rows.count == 5 && rows.allSatisfy { $0.amountCents == 10000 && $0.outcome == .executed && $0.transferIndex == 1 })
+        #expect(rows[0].iuv == "68274385248907691" && rows[0].iur == "IUR90482988578893672" && rows[0].outcomeDate == "2025-03-18")
+    }
+
+    @Test func readsTheSameFlowWrappedInBase64InsideASOAPRequest() throws {
+        let (_, bare, bareRows) = try flow(try TestSupport.specSample("FlussoRiversamento_5payments_decoded.xml"))
+        let (kind, wrapped, wrappedRows) = try flow(try TestSupport.specSample("nodoInviaFlussoRendicontazione_soap_base64_5payments.xml"))
+        #expect(kind == .flowXML)
+        #expect(wrapped.flowId == bare.flowId && wrapped.receiverFiscalCode == bare.receiverFiscalCode)
+        #expect(wrappedRows == bareRows)
+    }
+
+    @Test func aTruncatedBase64PayloadIsRefused() throws {
+        var text = String(decoding: try TestSupport.specSample("nodoInviaFlussoRendicontazione_soap_base64_5payments.xml"), as: UTF8.self)
+        let start = try #require(text.range(of: "</xmlRendicontazione>"))
+        text.removeSubrange(text.index(start.lowerBound, offsetBy: -41)..<start.lowerBound)
+        let rejection = TestSupport.rejection(text)
+        #expect(rejection?.element?.hasPrefix("xmlRendicontazione") == true, "\(String(describing: rejection))")
+    }
+
+    @Test func readsTheRealFdR3PublishedFlowWithExactCents() throws {
+        let (kind, header, rows) = try flow(try TestSupport.specSample("fdr3_published_flow_3payments.json"))
+        #expect(kind == .flowJSON)
+        #expect(header.channel == .fdr3 && header.sourceRevision == 1 && header.pspId == "ABI08327" && header.senderType == "A")
+        #expect(header.flowInstant == "2025-03-20T09:42:58Z", "fdrDate 1742463778 in UTC")
+        #expect(header.settlementDate == "2025-03-20" && header.settlementReference == "0832700053006301480320000000IT")
+        #expect(header.declaredCount == nil && header.declaredTotalCents == nil)
+        #expect(rows.map(\.amountCents) == [20, 20, 20])
+        #expect(rows.allSatisfy { $0.transferIndex == 2 && $0.outcome == .executed })
+        #expect(rows[0].outcomeDate == "2025-01-29")
+    }
+
+    @Test func anAmountThatIsNotWholeCentsKeepsTheRowWithItsProblem() throws {
+        var sample = SampleFlow()
+        sample.rows[1].amount = "12.345"
+        let (_, _, rows) = try flow(Array(sample.fdr3(revision: 1, fdrDate: "1795018800").utf8))
+        #expect(rows.count == 2)
+        #expect(rows[1].amountCents == nil && rows[1].problem?.contains("not a whole number of cents") == true)
+    }
+
+    @Test(arguments: [("0", FlowOutcome.executed), ("3", .revoked), ("4", .standIn), ("8", .standInNoRPT), ("9", .noRPT), ("7", .unknown)])
+    func outcomeCodesMapToOneEnum(code: String, outcome: FlowOutcome) throws {
+        var sample = SampleFlow()
+        sample.rows[0].code = code
+        let (_, _, rows) = try flow(Array(sample.xml.utf8))
+        #expect(rows[0].outcome == outcome && rows[0].outcomeCode == code)
+        #expect(FlowOutcome(fdr3Status: outcome.rawValue) == outcome)
+    }
+
+    @Test func anAbsentIndexIsOneAndABadAmountIsKeptAsAProblem() throws {
+        var sample = SampleFlow()
+        sample.rows[0].index = nil
+        sample.rows[1].amount = "22,21"
+        let (_, _, rows) = try flow(Array(sample.xml.utf8))
+        #expect(rows[0].transferIndex == 1)
+        #expect(rows[1].amountCents == nil && rows[1].problem?.contains("singoloImportoPagato '22,21'") == true)
+    }
+
+    @Test func aFlowWithoutItsIdIsRefused() throws {
+        let text = SampleFlow().xml.replacingOccurrences(of: "<identificativoFlusso>2026-11-17ESMPITMM-S0001726</identificativoFlusso>", with: "")
+        #expect(TestSupport.rejection(text)?.reason.contains("identificativoFlusso is missing") == true)
+    }
+}

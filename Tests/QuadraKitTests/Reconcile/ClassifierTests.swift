@@ -1,0 +1,176 @@
+import Testing
+@testable import QuadraKit
+
+@Suite struct ClassifierTests {
+    static let key = TransferKey(creditor: "80000000002", iuv: "01261010000041774", iur: "a2ac77fd36c68c2af238f89b35daa570", transferIndex: 1)
+    static let monday = CivilDate(iso: "2026-11-16")!
+
+    static func paid(_ cents: Int64 = 20400, day: CivilDate = monday) -> KeyEvidence.Paid {
+        var paid = KeyEvidence.Paid(amountCents: cents, paymentDay: day, pspId: "ESMPITMM", creditorShareCents: cents, receiptTotalCents: cents)
+        paid.taxonomyCode = "0101101IM"
+        paid.iban = "IT60X0542811101000000123456"
+        return paid
+    }
+
+    static func reported(_ cents: Int64? = 20400, credited: Int64 = 20400, total: Int64 = 20400,
+                         outcome: FlowOutcome = .executed) -> KeyEvidence.Reported {
+        KeyEvidence.Reported(amountCents: cents, outcome: outcome, flowId: "2026-11-17ESMPITMM-S0001726", pspId: "ESMPITMM",
+                             revision: 1, settlementDate: CivilDate(iso: "2026-11-17"), flowTotalCents: total, creditedCents: credited)
+    }
+
+    static func planned(_ cents: Int64 = 20400) -> KeyEvidence.Planned {
+        var planned = KeyEvidence.Planned(amountCents: cents, optionAmountCents: cents, iupd: "IUPD-1", beneficiary: "80000000002")
+        planned.taxonomyCode = "0101101IM"
+        planned.iban = "IT60X0542811101000000123456"
+        return planned
+    }
+
+    static func evidence(paid: KeyEvidence.Paid? = paid(), planned: KeyEvidence.Planned? = nil,
+                         reported: KeyEvidence.Reported? = nil, expectsPositions: Bool = false) -> KeyEvidence {
+        var evidence = KeyEvidence(key: key, creditorExpectsPositions: expectsPositions)
+        evidence.paid = paid
+        evidence.planned = planned
+        evidence.reported = reported
+        evidence.siblings = .init(receipts: paid == nil ? 0 : 1, reportedIURs: reported == nil ? 0 : 1)
+        evidence.taxonomyValidOnPaymentDay = true
+        evidence.creditorIBANs = ["IT60X0542811101000000123456"]
+        return evidence
+    }
+
+    func verdict(_ evidence: KeyEvidence, asOf: String = "2026-11-30") -> Classifier.Verdict {
+        Classifier(asOf: CivilDate(iso: asOf)!).classify(evidence)
+    }
+
+    func codes(_ verdict: Classifier.Verdict) -> [String] { verdict.discrepancies.map(\.code).sorted() }
+
+    @Test func everythingAgreesAndIsCredited() {
+        let result = verdict(Self.evidence(planned: Self.planned(), reported: Self.reported(), expectsPositions: true))
+        #expect(result.label == .iudRtIufTes && result.state == .cashed && result.anomalies.isEmpty && result.discrepancies.isEmpty)
+    }
+
+    @Test func withoutAPositionTheCreditedKeyIsRtIufTes() {
+        let result = verdict(Self.evidence(reported: Self.reported()))
+        #expect(result.label == .rtIufTes && result.state == .cashed && result.discrepancies.isEmpty)
+    }
+
+    @Test func reportedButNotCreditedYetIsReportedAndPending() {
+        let result = verdict(Self.evidence(planned: Self.planned(), reported: Self.reported(credited: 0), expectsPositions: true), asOf: "2026-11-18")
+        #expect(result.label == .iudRtIuf && result.state == .reported && result.anomalies.isEmpty)
+        #expect(verdict(Self.evidence(reported: Self.reported(credited: 0)), asOf: "2026-11-18").label == .rtIuf)
+    }
+
+    @Test func aFlowNotCreditedAfterItsDeadlineIsIufNoTes() {
+        #expect(verdict(Self.evidence(reported: Self.reported(credited: 0)), asOf: "2026-11-18").anomalies.isEmpty)
+        let late = verdict(Self.evidence(reported: Self.reported(credited: 0)), asOf: "2026-11-19")
+        #expect(late.anomalies == [.iufNoTes] && late.state == .reported)
+    }
+
+    @Test func aFlowCreditedWithAnotherTotalIsIufTesDivImp() {
+        #expect(verdict(Self.evidence(reported: Self.reported(credited: 30000))).anomalies == [.iufTesDivImp])
+        #expect(verdict(Self.evidence(reported: Self.reported(credited: 10000)), asOf: "2026-11-18").anomalies.isEmpty)
+        #expect(verdict(Self.evidence(reported: Self.reported(credited: 10000)), asOf: "2026-11-19").anomalies == [.iufTesDivImp])
+    }
+
+    @Test func aPaymentCreditedAloneIsRtTesAndNeverOverdueForAFlow() {
+        var evidence = Self.evidence()
+        evidence.singleCreditCents = 20400
+        let result = verdict(evidence, asOf: "2027-01-31")
+        #expect(result.label == .rtTes && result.state == .cashed && result.discrepancies.isEmpty)
+    }
+
+    @Test func aReceiptWaitingForItsFlowIsPaidUntilDPlusTwoWorkingDays() {
+        #expect(verdict(Self.evidence(), asOf: "2026-11-18").discrepancies.isEmpty)
+        let late = verdict(Self.evidence(), asOf: "2026-11-19")
+        #expect(late.state == .paid && late.label == nil && late.anomalies == [.rtNoIuf])
+        #expect(codes(late) == ["FDR_OVERDUE"])
+        #expect(late.discrepancies.first?.expectedCents == 20400)
+    }
+
+    @Test func theFlowDeadlineSkipsAWeekend() {
+        let friday = Self.evidence(paid: Self.paid(day: CivilDate(iso: "2026-11-20")!))
+        #expect(verdict(friday, asOf: "2026-11-24").discrepancies.isEmpty, "Friday + 2 working days is Tuesday")
+        #expect(codes(verdict(friday, asOf: "2026-11-25")) == ["FDR_OVERDUE"])
+    }
+
+    @Test func theFlowDeadlineSkipsEaster() {
+        let thursday = Self.evidence(paid: Self.paid(day: CivilDate(iso: "2026-04-02")!))
+        #expect(verdict(thursday, asOf: "2026-04-08").discrepancies.isEmpty, "Good Friday and Easter Monday are not working days")
+        #expect(codes(verdict(thursday, asOf: "2026-04-09")) == ["FDR_OVERDUE"])
+    }
+
+    @Test func aFlowRowWithAnotherAmountIsRtNoIuf() {
+        let result = verdict(Self.evidence(reported: Self.reported(20000, credited: 20000, total: 20000)))
+        #expect(result.label == nil && result.anomalies == [.rtNoIuf] && result.state == .paid)
+        let mismatch = result.discrepancies.first
+        #expect(mismatch?.code == "RT_IUF_AMOUNT_MISMATCH" && mismatch?.expectedCents == 20400 && mismatch?.actualCents == 20000)
+    }
+
+    @Test(arguments: [(FlowOutcome.executed, Discrepancy.Severity.error), (.standIn, .error), (.standInNoRPT, .warning), (.noRPT, .warning)])
+    func aFlowRowWithoutReceiptIsIuvNoRt(outcome: FlowOutcome, severity: Discrepancy.Severity) {
+        let result = verdict(Self.evidence(paid: nil, reported: Self.reported(outcome: outcome)))
+        #expect(result.state == .anomaly && result.anomalies == [.iuvNoRt] && result.label == nil)
+        #expect(result.discrepancies.map(\.code) == ["REPORTED_WITHOUT_RECEIPT"] && result.discrepancies.first?.severity == severity)
+    }
+
+    @Test func aRevokedRowIsReportedAsRevoked() {
+        let result = verdict(Self.evidence(paid: nil, reported: Self.reported(outcome: .revoked)))
+        #expect(codes(result) == ["REVOKED_PAYMENT"])
+    }
+
+    @Test func aPositionMarkedPaidWithoutReceiptIsIudNoRt() {
+        let result = verdict(Self.evidence(paid: nil, planned: Self.planned()))
+        #expect(result.state == .anomaly && result.anomalies == [.iudNoRt] && codes(result) == ["POSITION_PAID_NO_RECEIPT"])
+    }
+
+    @Test func aReceiptWithoutPositionMattersOnlyForCreditorsThatLoadThem() {
+        #expect(verdict(Self.evidence(reported: Self.reported())).anomalies.isEmpty)
+        let result = verdict(Self.evidence(reported: Self.reported(), expectsPositions: true))
+        #expect(result.anomalies == [.rtNoIud] && codes(result) == ["RECEIPT_WITHOUT_POSITION"] && result.label == .rtIufTes)
+    }
+
+    @Test func positionChecks() {
+        var planned = Self.planned(20000)
+        planned.taxonomyCode = "0101100IM"
+        planned.positionStatus = "INVALID"
+        planned.dueDate = CivilDate(iso: "2026-11-10")
+        let result = verdict(Self.evidence(planned: planned, reported: Self.reported(), expectsPositions: true))
+        #expect(codes(result) == ["PAID_AFTER_DUE_DATE", "POSITION_AMOUNT_MISMATCH", "POSITION_NOT_PAYABLE", "TAXONOMY_MISMATCH", "TRANSFER_PLAN_MISMATCH"])
+        #expect(result.label == .rtIufTes, "the plan disagrees, so the position side does not count")
+    }
+
+    @Test func paymentChecks() {
+        var paid = Self.paid()
+        paid.standIn = true
+        paid.iban = "IT02A0301503200000003517230"
+        var evidence = Self.evidence(paid: paid, reported: Self.reported())
+        evidence.taxonomyValidOnPaymentDay = false
+        #expect(codes(verdict(evidence)) == ["IBAN_NOT_CREDITOR_ACCOUNT", "STAND_IN_PAYMENT", "TAXONOMY_NOT_VALID_ON_DATE"])
+        evidence.taxonomyValidOnPaymentDay = nil
+        #expect(codes(verdict(evidence)).contains("TAXONOMY_UNKNOWN"))
+    }
+
+    @Test func twoReceiptsForOneTransferAreADoublePayment() {
+        var evidence = Self.evidence(reported: Self.reported())
+        evidence.siblings = .init(receipts: 2, reportedIURs: 1)
+        let result = verdict(evidence)
+        #expect(result.anomalies == [.doppi] && codes(result) == ["DOUBLE_PAYMENT"])
+        var unreported = Self.evidence()
+        unreported.siblings = .init(receipts: 2, reportedIURs: 0)
+        #expect(codes(verdict(unreported)) == ["DOUBLE_PAYMENT"], "the double payment explains the missing flow")
+    }
+
+    @Test func oneReceiptAndOneRowWithAnotherIURAreAnIURMismatch() {
+        var receiptSide = Self.evidence()
+        receiptSide.siblings = .init(receipts: 1, reportedIURs: 1)
+        #expect(codes(verdict(receiptSide)) == ["IUR_MISMATCH"])
+        var flowSide = Self.evidence(paid: nil, reported: Self.reported())
+        flowSide.siblings = .init(receipts: 1, reportedIURs: 1)
+        let result = verdict(flowSide)
+        #expect(codes(result) == ["IUR_MISMATCH"] && result.anomalies == [.iurMismatch, .iuvNoRt])
+    }
+
+    @Test func classifyingTwiceGivesTheSameVerdict() {
+        let evidence = Self.evidence(planned: Self.planned(20000), reported: Self.reported(credited: 100), expectsPositions: true)
+        #expect(verdict(evidence) == verdict(evidence))
+    }
+}
