@@ -92,7 +92,7 @@ private struct KeyRules {
             raise("POSITION_PAID_NO_RECEIPT", .warning, expected: planned?.amountCents,
                   "position \(planned?.iupd ?? "") is marked paid but no receipt backs IUV \(key.iuv)")
         }
-        if let reported { checkCredit(reported) }
+        if let reported, evidence.creditorExpectsTreasury { checkCredit(reported) }
 
         let state: KeyState
         switch label {

@@ -79,6 +79,8 @@ public struct KeyEvidence: Sendable, Equatable {
     public var singleCreditCents: Int64?
     /// The creditor loads its debt positions, so a receipt without one is an anomaly.
     public var creditorExpectsPositions: Bool
+    /// The creditor loads its treasury, so a flow never credited is an anomaly.
+    public var creditorExpectsTreasury = true
     /// Accounts the creditor declared; empty when none are configured (then no IBAN check).
     public var creditorIBANs: Set<String>
     /// Other receipts or reported IURs for the same (creditor, IUV, index): a double payment or an IUR mismatch.

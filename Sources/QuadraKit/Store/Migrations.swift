@@ -234,6 +234,7 @@ enum Migrations {
                 """)
         }
         migrator.registerMigration("v3: treasury movements", migrate: createTreasuryTables)
+        migrator.registerMigration("v4: reconciliation", migrate: createReconciliationTables)
         return migrator
     }
 }

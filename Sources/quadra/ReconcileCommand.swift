@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QuadraKit
+
+struct ReconcileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Classify every transfer key, flow and credit for an as-of date and store verdicts and discrepancies."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The as-of date (YYYY-MM-DD); default today in Europe/Rome.")
+    var asOf: String?
+
+    @Option(help: "Days back from the as-of date whose payments are re-evaluated.")
+    var lookBack = 400
+
+    func run() throws {
+        global.bootstrapLogging()
+        let logger = Logger(label: "quadra")
+        let configuration = try global.loadConfiguration(logger: logger)
+        let day = try AsOfDate.parse(asOf)
+        let status = StoreSession.run(db: global.db, logger: logger) { store in
+            var reconciler = Reconciler(store: store, creditors: configuration.creditors)
+            reconciler.lookBackDays = lookBack
+            let summary = try reconciler.run(asOf: day)
+            logger.info("\(summary.line)")
+            return .success
+        }
+        throw status.exitCode
+    }
+}
+
+/// The `--as-of` option: a date as given, or today in Italy (the only place the clock is read).
+enum AsOfDate {
+    static func parse(_ text: String?) throws -> CivilDate {
+        guard let text else {
+            let now = Int64(Date().timeIntervalSince1970)
+            return RomeTime.localDate(ofUTC: RomeTime.utc(fromEpochSeconds: now))!
+        }
+        guard let date = CivilDate(iso: text) else { throw ValidationError("--as-of must be a date YYYY-MM-DD, not '\(text)'") }
+        return date
+    }
+}

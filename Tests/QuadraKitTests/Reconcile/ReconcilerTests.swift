@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QuadraKit
+
+/// The reconciliation engine over real SQLite stores and real-format documents.
+@Suite struct ReconcilerTests {
+    static let comune = Creditor(fiscalCode: "80000000002", name: "Comune di Esempio", ibans: ["IT60X0542811101000000123456"],
+                                 expectsPositions: false)
+    static let provincia = Creditor(fiscalCode: "80000000010", name: "Provincia di Esempio", expectsPositions: false)
+
+    private func newStore() throws -> (URL, Store) {
+        let folder = try TestSupport.scratchFolder()
+        return (folder, try Store(path: folder.appendingPathComponent("quadra.sqlite").path))
+    }
+
+    private func discrepancies(_ store: Store) throws -> [String] {
+        try store.pool.read { try String.fetchAll($0, sql: "SELECT code || ' ' || status FROM discrepancy ORDER BY code, status") }
+    }
+
+    @Test func theSampleDayReconcilesAsItsStorySays() throws {
+        let (_, store) = try newStore()
+        let configuration = try TreasurySamples.configuration
+        _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([SampleDayTests.inbox.path])
+        let reconciler = Reconciler(store: store, creditors: configuration.creditors)
+        let summary = try reconciler.run(asOf: CivilDate(iso: "2026-11-20")!)
+        #expect(summary.keys == 10 && summary.keysByState == ["CASHED": 10])
+        #expect(summary.keysByLabel == ["IUD_RT_IUF_TES": 8, "RT_TES": 1, "RT_IUF_TES": 1])
+        #expect(summary.centsByState["CASHED"] == Int64(93_270), "all money due to the two creditors, MBD excluded")
+        let rtTes = try store.pool.read { try String.fetchOne($0, sql: "SELECT iuv FROM key_verdict WHERE label = 'RT_TES'") }
+        #expect(rtTes == "01261060000077770", "the unreported traffic fine credited alone by /RFB/")
+        #expect(try discrepancies(store) == ["CAUSALE_UNPARSEABLE new", "TES_UNKNOWN_REFERENCE new"])
+        let labels = try store.pool.read { try String.fetchAll($0, sql: "SELECT label FROM movement_verdict ORDER BY label") }
+        #expect(Set(labels) == ["MATCHED", "TES_NO_IUF_OR_IUV", "TES_NO_MATCH"])
+
+        let before = try store.snapshotDigests()
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-20")!)
+        var after = try store.snapshotDigests()
+        after["reconciliation_run"] = before["reconciliation_run"]
+        #expect(after == before, "the same store and as-of date give the same verdicts and discrepancies")
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-21")!)
+        #expect(try discrepancies(store) == ["CAUSALE_UNPARSEABLE open", "TES_UNKNOWN_REFERENCE open"])
+    }
+
+    @Test func aLateFlowResolvesTheOverdueItemOnTheNextRun() throws {
+        let (folder, store) = try newStore()
+        let receipt = try SampleReceipt.replacing("<fiscalCodePA>77777777777</fiscalCodePA>", with: "<fiscalCodePA>80000000002</fiscalCodePA>")
+            .replacingOccurrences(of: "<applicationDate>2021-10-01</applicationDate>", with: "<applicationDate>2026-11-16</applicationDate>")
+        let ingest = { (name: String, text: String) in
+            _ = try Ingestor(store: store).ingest([try TestSupport.write(text, to: folder, as: name).path])
+        }
+        try ingest("rt.xml", receipt)
+        _ = try Ingestor(store: store).ingest([SampleDayTests.inbox.appendingPathComponent("taxonomy/tassonomia.json").path])
+        let reconciler = Reconciler(store: store, creditors: [Creditor(fiscalCode: "80000000002", name: "Comune", expectsPositions: false)])
+        #expect(try reconciler.run(asOf: CivilDate(iso: "2026-11-18")!).keysByState == ["PAID": 1])
+        let pending = try discrepancies(store)
+        #expect(pending.isEmpty, "pending up to and including D+2 working days: \(pending)")
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-19")!)
+        #expect(try discrepancies(store) == ["FDR_OVERDUE new"])
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-20")!)
+        #expect(try discrepancies(store) == ["FDR_OVERDUE open"])
+        let age = try store.pool.read { try String.fetchOne($0, sql: "SELECT first_seen FROM discrepancy") }
+        #expect(age == "2026-11-19")
+
+        var flow = SampleFlow()
+        flow.receiver = "80000000002"
+        flow.rows = [SampleFlow.Row(iuv: "11111111112222222", iur: "c110729d258c4ab1b765fe902aae41d6", amount: "20.00")]
+        try ingest("flow.xml", flow.xml)
+        let summary = try reconciler.run(asOf: CivilDate(iso: "2026-11-21")!)
+        #expect(summary.keysByLabel == ["RT_IUF": 1])
+        #expect(try discrepancies(store).contains("FDR_OVERDUE resolved"))
+        #expect(try discrepancies(store).contains("TES_OVERDUE new"), "the Comune loads its treasury and nothing credited the flow")
+    }
+
+    @Test func aCreditorThatLoadsNoTreasuryIsNeverReportedForLackingIt() throws {
+        let (folder, store) = try newStore()
+        var flow = SampleFlow()
+        flow.rows = [SampleFlow.Row(iuv: "11111111112222222", iur: "c110729d258c4ab1b765fe902aae41d6", amount: "20.00")]
+        _ = try Ingestor(store: store).ingest([try TestSupport.write(flow.xml, to: folder, as: "flow.xml").path])
+        var comune = Self.comune
+        comune.expectsTreasury = false
+        _ = try Reconciler(store: store, creditors: [comune]).run(asOf: CivilDate(iso: "2026-12-31")!)
+        let found = try discrepancies(store)
+        #expect(found == ["FDR_UNKNOWN_RECEIVER new", "REPORTED_WITHOUT_RECEIPT new"], "\(found)")
+    }
+
+    /// Random multi-beneficiary receipts (some transfers to unserved creditors, some digital stamps):
+    /// the invariants hold whatever the mix.
+    @Test(arguments: [1, 2, 3])
+    func invariantsHoldOnRandomReceipts(seed: UInt64) throws {
+        let (folder, store) = try newStore()
+        var random = SeededRandom(seed: seed)
+        let creditors = ["80000000002", "80000000010", "90000000001"]
+        var expectedKeys = 0
+        var expectedCents: Int64 = 0
+        for index in 0..<40 {
+            let transfers = (1...Int.random(in: 1...5, using: &random)).map { id in
+                (id: id, creditor: creditors.randomElement(using: &random)!, cents: Int64.random(in: 1...500_000, using: &random),
+                 stamp: Int.random(in: 0..<8, using: &random) == 0)
+            }
+            for transfer in transfers where !transfer.stamp && transfer.creditor != "90000000001" {
+                expectedKeys += 1
+                expectedCents += transfer.cents
+            }
+            let text = RandomReceipt.xml(id: String(format: "%032x", index + 1), iuv: String(format: "01%015d", index), transfers: transfers)
+            _ = try TestSupport.write(text, to: folder, as: "inbox/rt-\(index).xml")
+        }
+        let ingested = try Ingestor(store: store).ingest([folder.appendingPathComponent("inbox").path])
+        #expect(ingested.count(.ingested) == 40)
+        let reconciler = Reconciler(store: store, creditors: [Self.comune, Self.provincia])
+        let first = try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!)
+        #expect(first.keys == expectedKeys, "every served non-MBD receipt transfer yields exactly one key")
+        #expect(first.centsByState.values.reduce(0, +) == expectedCents)
+        let verdicts = { try store.pool.read { try String.fetchAll($0, sql: "SELECT iuv || iur || transfer_index || state FROM key_verdict ORDER BY 1") } }
+        let once = try verdicts()
+        #expect(try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!) == first)
+        #expect(try verdicts() == once, "classifying twice gives the same result")
+    }
+}
+
+/// A splitmix64 generator: the same seed gives the same receipts on every machine.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A paSendRTV2 request with the given transfers, in the real element order.
+enum RandomReceipt {
+    static func xml(id: String, iuv: String, transfers: [(id: Int, creditor: String, cents: Int64, stamp: Bool)]) -> String {
+        let total = transfers.reduce(Int64(0)) { $0 + $1.cents }
+        let list = transfers.map { transfer in
+            """
+            <transfer><idTransfer>\(transfer.id)</idTransfer><transferAmount>\(Money.format(transfer.cents))</transferAmount>
+            <fiscalCodePA>\(transfer.creditor)</fiscalCodePA>\(transfer.stamp ? "<MBDAttachment>PG1hcmNhRGFCb2xsbz4=</MBDAttachment>" : "<IBAN>IT60X0542811101000000123456</IBAN>")
+            <remittanceInformation>/RFB/\(iuv)</remittanceInformation><transferCategory>9/0101100IM/</transferCategory></transfer>
+            """
+        }.joined()
+        return """
+            <ns2:paSendRTV2Request xmlns:ns2="http://pagopa-api.pagopa.gov.it/pa/paForNode.xsd">
+            <idPA>80000000002</idPA><idBrokerPA>80000000002</idBrokerPA><idStation>80000000002_01</idStation>
+            <receipt><receiptId>\(id)</receiptId><noticeNumber>3\(iuv)</noticeNumber><fiscalCode>80000000002</fiscalCode>
+            <outcome>OK</outcome><creditorReferenceId>\(iuv)</creditorReferenceId><paymentAmount>\(Money.format(total))</paymentAmount>
+            <description>test</description><companyName>Comune di Esempio</companyName>
+            <debtor><uniqueIdentifier><entityUniqueIdentifierType>F</entityUniqueIdentifierType>
+            <entityUniqueIdentifierValue>RSSMRA80A01H501U</entityUniqueIdentifierValue></uniqueIdentifier><fullName>Mario Rossi</fullName></debtor>
+            <transferList>\(list)</transferList><idPSP>ESMPITMM</idPSP><PSPCompanyName>Banca Esempio</PSPCompanyName>
+            <idChannel>07000000005_01</idChannel><channelDescription>app</channelDescription>
+            <paymentDateTime>2026-11-16T10:00:00</paymentDateTime><applicationDate>2026-11-16</applicationDate></receipt>
+            </ns2:paSendRTV2Request>
+            """
+    }
+}
