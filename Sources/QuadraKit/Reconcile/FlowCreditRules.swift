@@ -115,3 +115,48 @@ extension Classifier {
         }
     }
 }
+
+extension Classifier {
+    /// What was paid on one debt position: its paid options, whether each is an instalment, and how
+    /// many distinct receipts paid each.
+    public struct PositionPayments: Sendable, Equatable {
+        public struct Option: Sendable, Equatable {
+            public var iuv: String
+            public var isPartialPayment: Bool
+            public var receipts: Int
+            public var paidCents: Int64
+
+            public init(iuv: String, isPartialPayment: Bool, receipts: Int, paidCents: Int64) {
+                self.iuv = iuv
+                self.isPartialPayment = isPartialPayment
+                self.receipts = receipts
+                self.paidCents = paidCents
+            }
+        }
+
+        public var creditor: String
+        public var iupd: String
+        public var paidOptions: [Option]
+
+        public init(creditor: String, iupd: String, paidOptions: [Option]) {
+            self.creditor = creditor
+            self.iupd = iupd
+            self.paidOptions = paidOptions
+        }
+    }
+
+    /// A position is paid once: by its single option, or by the instalments of one plan. An option
+    /// paid twice, or a single option paid beside anything else, is money to give back.
+    public func classify(_ position: PositionPayments) -> Discrepancy? {
+        let twice = position.paidOptions.filter { $0.receipts > 1 }
+        let singles = position.paidOptions.filter { !$0.isPartialPayment }
+        guard !twice.isEmpty || (!singles.isEmpty && position.paidOptions.count > 1) else { return nil }
+        let subject = (twice.first ?? singles.first ?? position.paidOptions[0]).iuv
+        let total = position.paidOptions.reduce(Int64(0)) { $0 + $1.paidCents }
+        let what = twice.isEmpty
+            ? "\(position.paidOptions.count) options paid where one settles it"
+            : "option \(subject) paid \(twice.first!.receipts) times"
+        return Discrepancy("OVERPAYMENT", .error, key: TransferKey(creditor: position.creditor, iuv: subject, iur: "", transferIndex: 0),
+                           actual: total, message: "position \(position.iupd): \(what), \(Money.format(total)) received in all")
+    }
+}

@@ -39,6 +39,7 @@ public struct Reconciler: Sendable {
             }
         }
         for flow in evidence.flows { discrepancies += classifier.classify(flow) }
+        discrepancies += evidence.positions.compactMap(classifier.classify)
         var movements: [(movementId: String, label: String)] = []
         for (movementId, movement) in evidence.movements {
             let (label, discrepancy) = classifier.classify(movement)

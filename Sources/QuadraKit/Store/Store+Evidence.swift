@@ -12,7 +12,7 @@ extension Store {
             try Self.prepareEvidenceTables(creditors, since: since, in: db)
             defer { try? db.execute(sql: "DROP TABLE temp.served; DROP TABLE temp.recon_key; DROP TABLE temp.flow_credit; DROP TABLE temp.single_credit") }
             return Evidence(keys: try Self.keyEvidence(creditors, in: db), flows: try Self.flowEvidence(in: db),
-                            movements: try Self.movementEvidence(in: db))
+                            movements: try Self.movementEvidence(in: db), positions: try Self.positionPayments(in: db))
         }
     }
 
@@ -21,6 +21,7 @@ extension Store {
         var keys: [KeyEvidence]
         var flows: [Classifier.FlowEvidence]
         var movements: [(movementId: String, evidence: Classifier.MovementEvidence)]
+        var positions: [Classifier.PositionPayments]
     }
 
     private static func prepareEvidenceTables(_ creditors: [Creditor], since: CivilDate, in db: Database) throws {
@@ -151,6 +152,31 @@ extension Store {
             keys.append(evidence)
         }
         return keys
+    }
+
+    /// Paid options of the current positions of creditors that load them, with their receipts counted.
+    private static func positionPayments(in db: Database) throws -> [Classifier.PositionPayments] {
+        var positions: [Classifier.PositionPayments] = []
+        for row in try Row.fetchAll(db, sql: """
+            SELECT p.creditor_fiscal_code, p.iupd, o.iuv, o.is_partial_payment,
+                count(DISTINCT r.receipt_id) AS receipts, sum(r.payment_amount_cents) AS paid
+            FROM debt_position p JOIN served s ON s.fiscal_code = p.creditor_fiscal_code AND s.expects_positions = 1
+            JOIN payment_option o ON o.position_id = p.id
+            JOIN receipt r ON r.fiscal_code = p.creditor_fiscal_code AND r.iuv = o.iuv
+            WHERE p.is_current = 1 AND p.iupd IN (SELECT p2.iupd FROM debt_position p2 JOIN payment_option o2 ON o2.position_id = p2.id
+                JOIN recon_key k ON k.creditor = p2.creditor_fiscal_code AND k.iuv = o2.iuv WHERE p2.is_current = 1)
+            GROUP BY p.creditor_fiscal_code, p.iupd, o.iuv
+            ORDER BY p.creditor_fiscal_code, p.iupd, o.iuv
+            """) {
+            let option = Classifier.PositionPayments.Option(iuv: row["iuv"], isPartialPayment: row["is_partial_payment"],
+                                                            receipts: row["receipts"], paidCents: row["paid"])
+            if let last = positions.last, last.creditor == row["creditor_fiscal_code"], last.iupd == row["iupd"] {
+                positions[positions.count - 1].paidOptions.append(option)
+            } else {
+                positions.append(.init(creditor: row["creditor_fiscal_code"], iupd: row["iupd"], paidOptions: [option]))
+            }
+        }
+        return positions
     }
 
     /// Credits on served creditors' accounts (reversals are netted into the flows they cancel).

@@ -173,4 +173,56 @@ import Testing
         let evidence = Self.evidence(planned: Self.planned(20000), reported: Self.reported(credited: 100), expectsPositions: true)
         #expect(verdict(evidence) == verdict(evidence))
     }
+
+    @Test func aPositionPaidOnceIsFineAndPaidTwiceIsAnOverpayment() {
+        let classifier = Classifier(asOf: Self.monday)
+        typealias Option = Classifier.PositionPayments.Option
+        let plan = Classifier.PositionPayments(creditor: "80000000002", iupd: "IMU", paidOptions: [
+            Option(iuv: "A", isPartialPayment: true, receipts: 1, paidCents: 15079),
+            Option(iuv: "B", isPartialPayment: true, receipts: 1, paidCents: 15079),
+        ])
+        #expect(classifier.classify(plan) == nil, "instalments of one plan")
+        let single = Classifier.PositionPayments(creditor: "80000000002", iupd: "TARI", paidOptions: [
+            Option(iuv: "A", isPartialPayment: false, receipts: 1, paidCents: 45237),
+            Option(iuv: "B", isPartialPayment: true, receipts: 1, paidCents: 15079),
+        ])
+        #expect(classifier.classify(single)?.code == "OVERPAYMENT")
+        #expect(classifier.classify(single)?.actualCents == 60316)
+        let twice = Classifier.PositionPayments(creditor: "80000000002", iupd: "CDS", paidOptions: [
+            Option(iuv: "A", isPartialPayment: false, receipts: 2, paidCents: 11920),
+        ])
+        #expect(classifier.classify(twice)?.message.contains("paid 2 times") == true)
+    }
+
+    @Test func flowLevelCreditRules() {
+        let classifier = Classifier(asOf: CivilDate(iso: "2026-11-18")!)
+        func flow(credited: Int64, findings: [FlowFinding] = []) -> Classifier.FlowEvidence {
+            .init(creditor: "80000000002", flowId: "F", pspId: "P", settlementDate: CivilDate(iso: "2026-11-17"),
+                  totalCents: 1000, creditedCents: credited, findings: findings)
+        }
+        #expect(classifier.classify(flow(credited: 0)).isEmpty, "credit due by 2026-11-18 inclusive")
+        #expect(classifier.classify(flow(credited: 400)).map(\.code) == ["TES_PARTIAL"])
+        #expect(classifier.classify(flow(credited: 1400)).map(\.code) == ["TES_AMOUNT_MISMATCH"])
+        #expect(classifier.classify(flow(credited: 1000)).isEmpty)
+        let late = Classifier(asOf: CivilDate(iso: "2026-11-19")!)
+        #expect(late.classify(flow(credited: 0)).map(\.code) == ["TES_OVERDUE"])
+        #expect(late.classify(flow(credited: 400)).map(\.code) == ["TES_AMOUNT_MISMATCH"])
+        let found = classifier.classify(flow(credited: 1000, findings: [FlowFinding(.totalMismatch, "declares 9.00")]))
+        #expect(found.map(\.code) == ["FDR_TOTAL_MISMATCH"] && found.first?.severity == .error)
+    }
+
+    @Test func movementRules() {
+        let classifier = Classifier(asOf: Self.monday)
+        func movement(_ parsed: Classifier.MovementEvidence.Reference, known: Bool, reversed: Bool = false, differs: Bool = false) -> Classifier.MovementEvidence {
+            .init(creditor: "80000000002", reference: "R1", amountCents: 100, causale: "x", parsed: parsed, known: known,
+                  flowCreditDiffers: differs, reversed: reversed)
+        }
+        #expect(classifier.classify(movement(.flow("F"), known: true)).label == "MATCHED")
+        #expect(classifier.classify(movement(.flow("F"), known: true, differs: true)).label == "IUF_TES_DIV_IMP")
+        let unknown = classifier.classify(movement(.payment("X"), known: false))
+        #expect(unknown.label == "TES_NO_IUF_OR_IUV" && unknown.discrepancy?.code == "TES_UNKNOWN_REFERENCE" && unknown.discrepancy?.severity == .error)
+        #expect(classifier.classify(movement(.flow("F"), known: false, reversed: true)).discrepancy?.severity == .info)
+        let garbage = classifier.classify(movement(.none, known: false))
+        #expect(garbage.label == "TES_NO_MATCH" && garbage.discrepancy?.code == "CAUSALE_UNPARSEABLE" && garbage.discrepancy?.severity == .warning)
+    }
 }

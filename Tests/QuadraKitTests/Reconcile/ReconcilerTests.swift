@@ -84,6 +84,45 @@ import Testing
         #expect(found == ["FDR_UNKNOWN_RECEIVER new", "REPORTED_WITHOUT_RECEIPT new"], "\(found)")
     }
 
+    @Test func aRevisionAfterTheKeyWasClosedIsFlagged() throws {
+        let (folder, store) = try newStore()
+        let receipt = try SampleReceipt.replacing("<fiscalCodePA>77777777777</fiscalCodePA>", with: "<fiscalCodePA>80000000002</fiscalCodePA>")
+            .replacingOccurrences(of: "<applicationDate>2021-10-01</applicationDate>", with: "<applicationDate>2026-11-16</applicationDate>")
+        var first = SampleFlow()
+        first.rows = [SampleFlow.Row(iuv: "11111111112222222", iur: "c110729d258c4ab1b765fe902aae41d6", amount: "20.00")]
+        var revised = first
+        revised.dateTime = "2026-11-18T09:00:00"
+        revised.rows[0].amount = "19.00"
+        let ingest = { (name: String, text: String) in
+            _ = try Ingestor(store: store).ingest([try TestSupport.write(text, to: folder, as: name).path])
+        }
+        try ingest("rt.xml", receipt)
+        try ingest("rev1.xml", first.xml)
+        let reconciler = Reconciler(store: store, creditors: [Creditor(fiscalCode: "80000000002", name: "Comune", expectsPositions: false, expectsTreasury: false)])
+        #expect(try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!).keysByState == ["REPORTED": 1])
+        try ingest("rev2.xml", revised.xml)
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-18")!)
+        let codes = try discrepancies(store)
+        #expect(codes.contains("FDR_REVISED_AFTER_CLOSE new") && codes.contains("RT_IUF_AMOUNT_MISMATCH new"), "\(codes)")
+    }
+
+    @Test func explainShowsTheWholeTrail() throws {
+        let (_, store) = try newStore()
+        let configuration = try TreasurySamples.configuration
+        _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([SampleDayTests.inbox.path])
+        _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: "2026-11-20")!)
+        for term in ["01261070000009017", "301261070000009017", "dfdaba17d51862a641dec90c8ec32bcf"] {
+            let trail = try store.explain(term)
+            #expect(trail.iuvs == ["01261070000009017"], "\(term)")
+            let counts = Dictionary(uniqueKeysWithValues: trail.sections.map { ($0.title, $0.rows.count) })
+            #expect(counts == ["debt positions": 1, "receipts": 1, "flow rows (every version)": 1, "treasury movements": 2,
+                               "verdicts": 1, "discrepancies": 0], "\(term): \(counts)")
+        }
+        let flow = try store.explain("2026-11-17ESMPITMM-S0001726")
+        #expect(flow.iuvs == ["01261010000041774", "01261070000009017"])
+        #expect(try store.explain("nothing-like-this").iuvs.isEmpty)
+    }
+
     /// Random multi-beneficiary receipts (some transfers to unserved creditors, some digital stamps):
     /// the invariants hold whatever the mix.
     @Test(arguments: [1, 2, 3])
