@@ -9,9 +9,14 @@ enum ParsedContent: Sendable {
 }
 
 extension ParsedContent {
-    /// Treasury movements with the creditor that owns each account; other content as it was.
-    /// Readers leave the creditor out so that they need no configuration.
+    /// Treasury movements with the creditor that owns each account, and flows marked as received by
+    /// a served creditor or not; other content as it was. Readers leave this out so that they need
+    /// no configuration.
     func assigningCreditors(_ directory: CreditorDirectory) -> ParsedContent {
+        if case .flow(var header, let rows, let streamed) = self, !directory.creditors.isEmpty {
+            header.receiverServed = directory.creditors.contains { $0.fiscalCode == header.receiverFiscalCode }
+            return .flow(header, rows: rows, streamed: streamed)
+        }
         guard case .treasury(var statement, let quarantined) = self else { return self }
         for index in statement.movements.indices {
             let movement = statement.movements[index]

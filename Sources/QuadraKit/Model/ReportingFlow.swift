@@ -35,6 +35,8 @@ public struct FlowHeader: Sendable, Equatable {
     public var bic: String?
     public var declaredCount: Int?
     public var declaredTotalCents: Int64?
+    /// Whether the receiver is a creditor of the configuration; nil when there is none.
+    public var receiverServed: Bool?
 
     public init(channel: Channel, flowId: String, flowDateTime: String, flowInstant: String, pspId: String,
                 receiverFiscalCode: String) {

@@ -32,10 +32,14 @@ final class FlowWriter: FlowSink {
     private var unknownOutcomes: [String] = []
     private var badRows: [String] = []
 
-    init(db: Database, documentId: Int64) {
+    /// - Parameter served: the configured creditors, for a flow whose header does not say whether its receiver is one.
+    init(db: Database, documentId: Int64, served: CreditorDirectory = CreditorDirectory()) {
         self.db = db
         self.documentId = documentId
+        self.served = served
     }
+
+    private let served: CreditorDirectory
 
     func begin(_ header: FlowHeader) throws {
         self.header = header
@@ -176,7 +180,12 @@ final class FlowWriter: FlowSink {
         if !badRows.isEmpty {
             findings.append(FlowFinding(.badRow, badRows.joined(separator: "; ")))
         }
-        if try !Store.knowsCreditor(header.receiverFiscalCode, in: db) {
+        let configured = served.creditors.isEmpty ? nil : served.creditors.contains { $0.fiscalCode == header.receiverFiscalCode }
+        if let servedReceiver = header.receiverServed ?? configured {
+            if !servedReceiver {
+                findings.append(FlowFinding(.unknownReceiver, "receiver \(header.receiverFiscalCode) is not a creditor of the configuration"))
+            }
+        } else if try !Store.knowsCreditor(header.receiverFiscalCode, in: db) {
             findings.append(FlowFinding(.unknownReceiver, "receiver \(header.receiverFiscalCode) is not a creditor the store knows"))
         }
         let insert = try RawStatement(db, "INSERT INTO flow_finding (flow_version_id, code, detail) VALUES (?, ?, ?)")

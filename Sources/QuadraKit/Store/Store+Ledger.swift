@@ -84,7 +84,7 @@ extension Store {
             document.kind = kind
             return try write(content.get(), of: document, documentId: documentId, in: db)
         }
-        let flowWriter = FlowWriter(db: db, documentId: documentId)
+        let flowWriter = FlowWriter(db: db, documentId: documentId, served: context.creditors)
         let reader = XMLDocumentReader(flowSink: flowWriter)
         defer { document.kind = reader.kind ?? .unknown }
         let content = try reader.read { parser in try file.forEachChunk { try parser.feed($0) } }
