@@ -3,7 +3,8 @@ import GRDB
 extension Migrations {
     /// What reconciliation keeps between runs: the latest verdict per key and per movement, and the
     /// discrepancies with their history (first seen, last seen, resolved on), so each day's list
-    /// tells what is new, what is still open and what was resolved.
+    /// tells what is new, what is still open and what was resolved. Receipts get an index by IUV
+    /// alone: a secondary beneficiary's keys find their siblings by IUV without the owner.
     static func createReconciliationTables(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE reconciliation_run (
@@ -53,6 +54,7 @@ extension Migrations {
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX discrepancy_key ON discrepancy(creditor_fiscal_code, iuv);
             CREATE INDEX discrepancy_flow ON discrepancy(flow_id);
+            CREATE INDEX receipt_iuv ON receipt(iuv);
             """)
     }
 }

@@ -70,6 +70,8 @@ extension Store {
             """, arguments: [from, from, from, from])
     }
 
+    /// The correlated subqueries below pin their access path (`CROSS JOIN`, unary `+`): with no
+    /// statistics SQLite may otherwise walk a creditor's whole transfer index once per key.
     private static func keyEvidence(_ creditors: [Creditor], in db: Database) throws -> [KeyEvidence] {
         let ibans = Dictionary(creditors.map { ($0.fiscalCode, Set($0.ibans.map(IBAN.normalized))) }, uniquingKeysWith: { $1 })
         let rows = try Row.fetchCursor(db, sql: """
@@ -80,7 +82,7 @@ extension Store {
                 r.psp_id, r.stand_in, rt.iban AS rt_iban, rt.taxonomy_code AS rt_code, rt.transfer_category,
                 r.payment_amount_cents,
                 (SELECT sum(x.amount_cents) FROM receipt_transfer x WHERE x.receipt_id = r.receipt_id
-                    AND x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0) AS share,
+                    AND +x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0) AS share,
                 (SELECT max(te.valid_from <= coalesce(r.application_date, substr(r.payment_date_time, 1, 10))
                             AND coalesce(r.application_date, substr(r.payment_date_time, 1, 10)) < te.valid_to)
                     FROM taxonomy_entry te WHERE te.code = rt.taxonomy_code) AS taxonomy_valid,
@@ -90,8 +92,9 @@ extension Store {
                 fr.amount_cents AS iuf_amount, fr.outcome, v.flow_id, v.psp_id AS flow_psp, v.revision, v.settlement_date,
                 v.computed_total_cents, coalesce(fc.net, 0) AS credited,
                 sc.net AS single_credit,
-                (SELECT count(DISTINCT x.receipt_id) FROM receipt_transfer x JOIN receipt y ON y.receipt_id = x.receipt_id
-                    WHERE x.beneficiary_fiscal_code = k.creditor AND y.iuv = k.iuv AND x.id_transfer = k.idx AND x.is_stamp = 0) AS sibling_receipts,
+                (SELECT count(DISTINCT x.receipt_id) FROM receipt y CROSS JOIN receipt_transfer x ON x.receipt_id = y.receipt_id
+                    WHERE y.iuv = k.iuv AND x.id_transfer = k.idx AND +x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0)
+                    AS sibling_receipts,
                 (SELECT count(DISTINCT z.iur) FROM flow_row z JOIN flow_version w ON w.id = z.flow_version_id
                     WHERE w.is_current = 1 AND w.receiver_fiscal_code = k.creditor AND z.iuv = k.iuv AND z.transfer_index = k.idx) AS sibling_iurs
             FROM recon_key k
