@@ -11,9 +11,6 @@ protocol XMLEventHandler: AnyObject {
     func didEnd(_ name: String, namespace: String?, text: String) throws
 }
 
-/// Thrown by a handler that has seen all it needs, to end the parse early without an error.
-struct XMLStopParsing: Error {}
-
 /// A streaming XML parser over libxml2's SAX2 push interface, safe for hostile input.
 ///
 /// Documents are fed in chunks, so memory stays flat whatever their size. No pagoPA or treasury
@@ -26,7 +23,6 @@ final class XMLStreamParser {
     private var text: [UInt8] = []
     private var names: [UnsafePointer<xmlChar>: String] = [:]
     private var failure: Error?
-    private var stoppedByHandler = false
     /// When set, character data goes here as it arrives instead of being gathered for `didEnd`:
     /// for an element whose text is a whole document (base64-wrapped flows).
     var textSink: ((UnsafeRawBufferPointer) throws -> Void)?
@@ -42,11 +38,7 @@ final class XMLStreamParser {
     /// The line the parser has reached, for messages that name where a document went wrong.
     var line: Int { context.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0 }
 
-    /// Whether the handler ended the parse early with `XMLStopParsing`.
-    var stopped: Bool { stoppedByHandler }
-
     func feed(_ chunk: UnsafeRawBufferPointer) throws {
-        guard !stoppedByHandler else { return }
         let context = try makeContextIfNeeded()
         let status = chunk.withMemoryRebound(to: CChar.self) { bytes in
             xmlParseChunk(context, bytes.baseAddress, Int32(bytes.count), 0)
@@ -55,7 +47,6 @@ final class XMLStreamParser {
     }
 
     func finish() throws {
-        guard !stoppedByHandler else { return }
         let context = try makeContextIfNeeded()
         try check(xmlParseChunk(context, nil, 0, 1))
     }
@@ -67,7 +58,6 @@ final class XMLStreamParser {
     }
 
     private func check(_ status: Int32) throws {
-        if stoppedByHandler { return }
         if let failure { throw failure }
         if status != 0 {
             throw DocumentRejection(line: line, reason: "malformed XML (libxml2 error \(status))")
@@ -156,9 +146,6 @@ final class XMLStreamParser {
     private func deliver(_ event: () throws -> Void) {
         do {
             try event()
-        } catch is XMLStopParsing {
-            stoppedByHandler = true
-            if let context { xmlStopParser(context) }
         } catch {
             fail(error)
         }
