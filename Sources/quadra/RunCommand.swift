@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QuadraKit
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The nightly job: ingest the inbox, reconcile and write the reports, under one store lock.",
+        discussion: "Exit codes: 0 all stored, 65 some documents rejected, 64 usage, 74 I/O error, 75 store locked, 78 bad configuration."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var reports: ReportOptions
+
+    @Option(help: "The folder of documents to read.")
+    var inbox: String
+
+    @Option(help: "The as-of date (YYYY-MM-DD); default today in Europe/Rome.")
+    var asOf: String?
+
+    @Option(help: "Move read documents to ARCHIVE/YYYY/MM/DD/ (refused ones to ARCHIVE/rejected/YYYY/MM/DD/ with a .reason).")
+    var archive: String?
+
+    @Option(help: "Days back from the as-of date whose payments are re-evaluated.")
+    var lookBack = 400
+
+    func run() throws {
+        global.bootstrapLogging()
+        let logger = Logger(label: "quadra")
+        let configuration = try global.loadConfiguration(logger: logger)
+        let day = try AsOfDate.parse(asOf)
+        let status = StoreSession.run(db: global.db, logger: logger) { store in
+            var nightly = NightlyRun(store: store, configuration: configuration, asOf: day, logger: logger)
+            nightly.configurationDigest = NightlyRun.configurationDigest(path: global.config)
+            nightly.reportOptions = reports.writerOptions
+            nightly.lookBackDays = lookBack
+            nightly.archive = archive
+            let result = try nightly.run(inbox: inbox, out: reports.out)
+            logger.notice("\(result.line)")
+            return result.exitStatus
+        }
+        throw status.exitCode
+    }
+}
