@@ -1,7 +1,8 @@
 import Foundation
 
 /// Writes a night's reports for the last reconciliation into `OUT/<as-of>/`: the CSVs (gzip), the
-/// discrepancies as JSON lines too, and `manifest.json` last, listing every file with its digest.
+/// discrepancies as JSON lines too, `summary.html`, and `manifest.json` last, listing every file
+/// with its digest.
 ///
 /// ```swift
 /// let manifest = try ReportWriter(store: store, asOf: day).write(to: "Reports")
@@ -69,6 +70,7 @@ public struct ReportWriter: Sendable {
                                       configurationDigest: configurationDigest)
         manifest.documents = documents
         var files: [ReportManifest.File] = []
+        var figures = SummaryFigures(asOf: asOf.description)
         files.append(try csv("classification.csv.gz", Self.classificationColumns, in: folder) { row in
             try store.classificationRows { fields in
                 var fields = fields
@@ -76,8 +78,7 @@ public struct ReportWriter: Sendable {
                 fields[19] = fields[19].map(Self.sortedList)
                 if !options.unmask { fields[23] = fields[23].map(Self.mask) }
                 manifest.keysByLabel[fields[4] ?? "(none)", default: 0] += 1
-                manifest.keysByState[fields[6] ?? "", default: 0] += 1
-                manifest.amountCentsByState[fields[6] ?? "", default: 0] += fields[10].flatMap { Int64($0) } ?? 0
+                figures.addKey(fields)
                 try row(fields)
             }
         })
@@ -89,6 +90,7 @@ public struct ReportWriter: Sendable {
                 var fields = fields
                 fields[10] = creditStatus(settlementDate: fields[4], totalCents: fields[8], creditedCents: fields[9])
                 fields[11] = fields[11].map(Self.sortedList)
+                figures.addFlow(fields)
                 try row(fields)
             }
         })
@@ -96,7 +98,7 @@ public struct ReportWriter: Sendable {
         files.append(try csv("discrepancies.csv.gz", Self.discrepancyColumns, in: folder) { row in
             try store.discrepancyRows(asOf: asOf) { fields in
                 manifest.discrepanciesByCode[fields[0] ?? "", default: 0] += 1
-                manifest.discrepanciesByStatus[fields[2] ?? "", default: 0] += 1
+                figures.addDiscrepancy(fields)
                 try json.write(Self.jsonLine(Self.discrepancyColumns, fields, numeric: Self.numericDiscrepancyColumns))
                 try row(fields)
             }
@@ -107,6 +109,12 @@ public struct ReportWriter: Sendable {
         files.append(try csv("accounting.csv.gz", Self.accountingColumns, in: folder) { row in
             try store.accountingRows(from: period.lowerBound, to: period.upperBound, period: label, row)
         })
+        let page = try folder.create("summary.html")
+        try page.write(Array(SummaryPage.render(figures).utf8))
+        files.append(file("summary.html", try page.commit()))
+        manifest.keysByState = figures.keysByState
+        manifest.amountCentsByState = figures.centsByState
+        manifest.discrepanciesByStatus = figures.discrepanciesByStatus
         manifest.files = files.sorted { $0.name < $1.name }
         let out = try folder.create("manifest.json")
         try out.write(Array(try Self.encoded(manifest)))

@@ -6,7 +6,7 @@ import Testing
 @Suite struct NightlyRunTests {
     static let day = CivilDate(iso: "2026-11-20")!
     static let reportNames = ["accounting.csv.gz", "classification.csv.gz", "discrepancies.csv.gz", "discrepancies.jsonl.gz",
-                              "flows.csv.gz", "manifest.json", "treasury.csv.gz"]
+                              "flows.csv.gz", "manifest.json", "summary.html", "treasury.csv.gz"]
 
     private struct Setup {
         var folder: URL
@@ -75,6 +75,16 @@ import Testing
         #expect(manifest.documents.count == result.ingest.outcomes.count && manifest.configurationDigest?.count == 64)
         let digests = try ReportFiles.sha256s(in: setup.reports)
         for file in manifest.files { #expect(digests[file.name] == file.sha256, "\(file.name)") }
+    }
+
+    @Test func theSummaryPageStandsAlone() throws {
+        let setup = try setUp()
+        _ = try run(setup)
+        let page = try String(contentsOf: setup.reports.appendingPathComponent("summary.html"), encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && page.hasSuffix("</html>\n"))
+        #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("href="), "no script, no external asset")
+        #expect(page.contains("EUR 932.70"), "the cashed total")
+        #expect(page.contains("CAUSALE_UNPARSEABLE") && page.contains("TES_UNKNOWN_REFERENCE"))
     }
 
     @Test func runningAgainGivesByteIdenticalReports() throws {
