@@ -11,30 +11,25 @@ struct RunCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var reconciling: ReconcileOptions
     @OptionGroup var reports: ReportOptions
 
     @Option(help: "The folder of documents to read.")
     var inbox: String
 
-    @Option(help: "The as-of date (YYYY-MM-DD); default today in Europe/Rome.")
-    var asOf: String?
-
     @Option(help: "Move read documents to ARCHIVE/YYYY/MM/DD/ (refused ones to ARCHIVE/rejected/YYYY/MM/DD/ with a .reason).")
     var archive: String?
-
-    @Option(help: "Days back from the as-of date whose payments are re-evaluated.")
-    var lookBack = 400
 
     func run() throws {
         global.bootstrapLogging()
         let logger = Logger(label: "quadra")
         let configuration = try global.loadConfiguration(logger: logger)
-        let day = try AsOfDate.parse(asOf)
+        let day = try reconciling.day()
         let status = StoreSession.run(db: global.db, logger: logger) { store in
             var nightly = NightlyRun(store: store, configuration: configuration, asOf: day, logger: logger)
             nightly.configurationDigest = NightlyRun.configurationDigest(path: global.config)
             nightly.reportOptions = reports.writerOptions
-            nightly.lookBackDays = lookBack
+            nightly.lookBackDays = reconciling.lookBack
             nightly.archive = archive
             let result = try nightly.run(inbox: inbox, out: reports.out)
             logger.notice("\(result.line)")

@@ -163,30 +163,19 @@ public struct ReportWriter: Sendable {
         let members = zip(columns, fields).map { column, field -> String in
             let value: String
             if let field {
-                value = numeric.contains(column) && Int64(field) != nil ? field : jsonString(field)
+                if numeric.contains(column), Int64(field) != nil {
+                    value = field
+                } else {
+                    var literal = ""
+                    MetadataColumn.append(field, to: &literal)
+                    value = literal
+                }
             } else {
                 value = "null"
             }
             return "\"\(column)\":\(value)"
         }
         return "{" + members.joined(separator: ",") + "}\n"
-    }
-
-    /// A JSON string literal: quote, backslash and control characters escaped, the rest as UTF-8.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     static func encoded(_ manifest: ReportManifest) throws -> Data {

@@ -21,18 +21,26 @@ enum ReportFiles {
 
     /// Rows as python3's `csv` reader sees them (a JSON array of arrays), header first.
     static func csvRows(_ url: URL) throws -> [[String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import csv,gzip,json,sys; print(json.dumps(list(csv.reader(gzip.open(sys.argv[1], 'rt', encoding='utf-8', newline='')))))", url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let rows = try JSONSerialization.jsonObject(with: data) as? [[String]] else {
-            throw ReportError.io(path: url.path, reason: "python3 csv could not read it")
+        let script = "import csv,gzip,json,sys; print(json.dumps(list(csv.reader(gzip.open(sys.argv[1], 'rt', encoding='utf-8', newline='')))))"
+        let python = try execute(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, url.path])
+        guard python.status == 0, let rows = try JSONSerialization.jsonObject(with: Data(python.stdout.utf8)) as? [[String]] else {
+            throw ReportError.io(path: url.path, reason: "python3 csv could not read it: \(python.stderr)")
         }
         return rows
+    }
+
+    /// Runs a program to its end: exit status, standard output and standard error.
+    static func execute(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        (process.standardOutput, process.standardError) = (output, errors)
+        try process.run()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, stderr)
     }
 
     static func mode(_ url: URL) throws -> Int {
