@@ -14,18 +14,14 @@ struct ReconcileCommand: ParsableCommand {
     @OptionGroup var reconciling: ReconcileOptions
 
     func run() throws {
-        global.bootstrapLogging()
-        let logger = Logger(label: "quadra")
-        let configuration = try global.loadConfiguration(logger: logger)
         let day = try reconciling.day()
-        let status = StoreSession.run(db: global.db, logger: logger) { store in
+        try global.withLockedStore { store, configuration, logger in
             var reconciler = Reconciler(store: store, creditors: configuration.creditors)
             reconciler.lookBackDays = reconciling.lookBack
             let summary = try reconciler.run(asOf: day)
             logger.info("\(summary.line)")
             return .success
         }
-        throw status.exitCode
     }
 }
 

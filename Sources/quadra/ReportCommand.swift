@@ -26,8 +26,6 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        global.bootstrapLogging()
-        let logger = Logger(label: "quadra")
         var options = reports.writerOptions
         if let from, let to {
             guard let first = CivilDate(iso: from), let last = CivilDate(iso: to) else {
@@ -36,7 +34,7 @@ struct ReportCommand: ParsableCommand {
             guard first <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
             options.period = first...last
         }
-        let status = StoreSession.run(db: global.db, logger: logger) { store in
+        try global.withLockedStore { store, _, logger in
             guard let day = try asOf.map({ try AsOfDate.parse($0) }) ?? store.lastReconciliationDay() else {
                 logger.error("no reconciliation in the store yet: run quadra reconcile first")
                 return .dataError
@@ -46,7 +44,6 @@ struct ReportCommand: ParsableCommand {
             logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(day)")
             return .success
         }
-        throw status.exitCode
     }
 }
 

@@ -21,11 +21,8 @@ struct RunCommand: ParsableCommand {
     var archive: String?
 
     func run() throws {
-        global.bootstrapLogging()
-        let logger = Logger(label: "quadra")
-        let configuration = try global.loadConfiguration(logger: logger)
         let day = try reconciling.day()
-        let status = StoreSession.run(db: global.db, logger: logger) { store in
+        try global.withLockedStore { store, configuration, logger in
             var nightly = NightlyRun(store: store, configuration: configuration, asOf: day, logger: logger)
             nightly.configurationDigest = NightlyRun.configurationDigest(path: global.config)
             nightly.reportOptions = reports.writerOptions
@@ -35,6 +32,5 @@ struct RunCommand: ParsableCommand {
             logger.notice("\(result.line)")
             return result.exitStatus
         }
-        throw status.exitCode
     }
 }
