@@ -46,7 +46,8 @@ enum SummaryPage {
         let head = header.map { "<th>\(escape($0))</th>" }.joined()
         let body = rows.map { row in
             "<tr>" + row.map { cell in
-                let numeric = !cell.isEmpty && cell.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" }
+                let digits = cell.hasPrefix("-") ? cell.dropFirst() : Substring(cell)
+                let numeric = !digits.isEmpty && digits.allSatisfy { $0.isNumber || $0 == "." }
                 return "<td\(numeric ? " class=\"n\"" : "")>\(escape(cell))</td>"
             }.joined() + "</tr>"
         }.joined(separator: "\n")
