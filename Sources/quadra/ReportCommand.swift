@@ -34,11 +34,14 @@ struct ReportCommand: ParsableCommand {
             guard first <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
             options.period = first...last
         }
+        let requested = try asOf.map { try AsOfDate.parse($0) }
         try global.withLockedStore { store, _, logger in
-            guard let day = try asOf.map({ try AsOfDate.parse($0) }) ?? store.lastReconciliationDay() else {
+            guard let last = try store.lastReconciliationDay() else {
                 logger.error("no reconciliation in the store yet: run quadra reconcile first")
                 return .dataError
             }
+            let day = requested ?? last
+            if day != last { logger.warning("reports as of \(day) show the verdicts of the reconciliation as of \(last)") }
             let manifest = try ReportWriter(store: store, asOf: day, options: options)
                 .write(to: reports.out, configurationDigest: NightlyRun.configurationDigest(path: global.config))
             logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(day)")

@@ -41,6 +41,7 @@ struct CommandLineReportTests {
         let folder = try TestSupport.scratchFolder()
         let db = folder.appendingPathComponent("quadra.sqlite").path
         #expect(try quadra(["report", "--db", db, "--from", "2026-11-01"]).status == 64)
+        #expect(try quadra(["report", "--db", db, "--as-of", "20-11-2026"]).status == 64)
         let empty = try quadra(["report", "--db", db, "--out", folder.path])
         #expect(empty.status == 65 && empty.stderr.contains("no reconciliation"))
     }
