@@ -71,6 +71,7 @@ public struct ReportWriter: Sendable {
         manifest.documents = documents
         var files: [ReportManifest.File] = []
         var figures = SummaryFigures(asOf: asOf.description)
+        figures.previous = try store.previousReconciliation(before: asOf)
         files.append(try csv("classification.csv.gz", Self.classificationColumns, in: folder) { row in
             try store.classificationRows { fields in
                 var fields = fields

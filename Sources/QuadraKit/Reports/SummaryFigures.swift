@@ -1,6 +1,6 @@
 /// What `summary.html` shows, gathered from the report rows as they stream past, so the page costs
 /// no query of its own.
-struct SummaryFigures: Sendable, Equatable {
+struct SummaryFigures: Sendable {
     /// A flow whose credit is not complete, or that carries findings.
     struct ProblemFlow: Sendable, Equatable {
         var creditor: String
@@ -23,6 +23,8 @@ struct SummaryFigures: Sendable, Equatable {
     var openByAge: [String: Int] = [:]
     var discrepanciesByStatus: [String: Int] = [:]
     var problemFlows: [ProblemFlow] = []
+    /// The last reconciliation before this one: its as-of date, keys and open discrepancies.
+    var previous: (asOf: String, keys: Int, open: Int)?
 
     /// A row of `classification.csv`: state (6), payment day (8), receipt amount (10).
     mutating func addKey(_ fields: [String?]) {

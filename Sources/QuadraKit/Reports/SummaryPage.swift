@@ -28,6 +28,11 @@ enum SummaryPage {
         html += "</div>\n<h2>Amounts per payment day</h2>\n" + chart(figures)
         html += "<h2>Since the previous run</h2>\n<p>\(figures.discrepanciesByStatus["new"] ?? 0) new discrepancies, "
             + "\(figures.discrepanciesByStatus["resolved"] ?? 0) resolved, \(figures.discrepanciesByStatus["open"] ?? 0) still open.</p>\n"
+        if let previous = figures.previous {
+            let keys = figures.keysByState.values.reduce(0, +)
+            html += "<p>As of \(escape(previous.asOf)): \(previous.keys) transfers and \(previous.open) open discrepancies; "
+                + "now \(keys) (\(signed(keys - previous.keys))) and \(open) (\(signed(open - previous.open))).</p>\n"
+        }
         html += "<h2>Open discrepancies by code</h2>\n"
             + table(["code", "count"], figures.openByCode.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
         html += "<h2>Open discrepancies by age (days)</h2>\n"
@@ -35,6 +40,10 @@ enum SummaryPage {
         html += "<h2>Flows with problems</h2>\n" + table(["creditor", "flow", "total", "credited", "credit status", "findings"],
             figures.problemFlows.map { [$0.creditor, $0.flowId, Money.format($0.totalCents), Money.format($0.creditedCents), $0.creditStatus, $0.findings] })
         return html + "</body></html>\n"
+    }
+
+    private static func signed(_ change: Int) -> String {
+        change > 0 ? "+\(change)" : "\(change)"
     }
 
     private static func card(_ title: String, _ figure: String, _ detail: String) -> String {

@@ -129,3 +129,15 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The last reconciliation before `day` (as-of date, keys, open discrepancies), for what changed
+    /// since; reruns for the same day never count as "previous".
+    func previousReconciliation(before day: CivilDate) throws -> (asOf: String, keys: Int, open: Int)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT as_of, keys, open_discrepancies FROM reconciliation_run WHERE as_of < ? ORDER BY as_of DESC, id DESC LIMIT 1
+                """, arguments: [day.description]).map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+}

@@ -85,6 +85,12 @@ import Testing
         #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("href="), "no script, no external asset")
         #expect(page.contains("EUR 932.70"), "the cashed total")
         #expect(page.contains("CAUSALE_UNPARSEABLE") && page.contains("TES_UNKNOWN_REFERENCE"))
+        #expect(!page.contains("As of 2026-"), "no earlier reconciliation: nothing to compare")
+
+        let nextDay = NightlyRun(store: setup.store, configuration: try TreasurySamples.configuration, asOf: CivilDate(iso: "2026-11-21")!)
+        _ = try nextDay.run(inbox: setup.inbox.path, out: setup.out.path)
+        let next = try String(contentsOf: setup.out.appendingPathComponent("2026-11-21/summary.html"), encoding: .utf8)
+        #expect(next.contains("As of 2026-11-20: 10 transfers and 2 open discrepancies; now 10 (0) and 2 (0)."))
     }
 
     @Test func runningAgainGivesByteIdenticalReports() throws {
