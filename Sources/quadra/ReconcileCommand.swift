@@ -11,25 +11,17 @@ struct ReconcileCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The as-of date (YYYY-MM-DD); default today in Europe/Rome.")
-    var asOf: String?
-
-    @Option(help: "Days back from the as-of date whose payments are re-evaluated.")
-    var lookBack = 400
+    @OptionGroup var reconciling: ReconcileOptions
 
     func run() throws {
-        global.bootstrapLogging()
-        let logger = Logger(label: "quadra")
-        let configuration = try global.loadConfiguration(logger: logger)
-        let day = try AsOfDate.parse(asOf)
-        let status = StoreSession.run(db: global.db, logger: logger) { store in
+        let day = try reconciling.day()
+        try global.withLockedStore { store, configuration, logger in
             var reconciler = Reconciler(store: store, creditors: configuration.creditors)
-            reconciler.lookBackDays = lookBack
+            reconciler.lookBackDays = reconciling.lookBack
             let summary = try reconciler.run(asOf: day)
             logger.info("\(summary.line)")
             return .success
         }
-        throw status.exitCode
     }
 }
 

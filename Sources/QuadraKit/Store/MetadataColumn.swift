@@ -16,7 +16,8 @@ enum MetadataColumn {
         return json + "]"
     }
 
-    private static func append(_ text: String, to json: inout String) {
+    /// A JSON string literal (quotes, backslash and control characters escaped); reports use it too.
+    static func append(_ text: String, to json: inout String) {
         json += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

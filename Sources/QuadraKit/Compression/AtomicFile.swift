@@ -1,0 +1,86 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// A file written under a temporary name (`NAME.tmp-<pid>`, same folder) and renamed into place
+/// only once complete and flushed, so a half-written report never exists under its final name.
+///
+/// ```swift
+/// let file = try AtomicFile(path: "Reports/2026-11-20/treasury.csv.gz", mode: 0o600)
+/// try file.write(bytes)
+/// let written = try file.commit()   // size and SHA-256 of what landed
+/// ```
+///
+/// The mode is set with `fchmod`, so the umask cannot widen or narrow it. A file dropped without
+/// `commit()` is removed.
+public final class AtomicFile {
+    /// What landed under the final name.
+    public struct Written: Sendable, Equatable {
+        public var size: Int
+        public var sha256: String
+    }
+
+    public let path: String
+    private let temporaryPath: String
+    private var descriptor: Int32
+    private var hasher = SHA256()
+    private var size = 0
+
+    public init(path: String, mode: mode_t) throws {
+        self.path = path
+        temporaryPath = "\(path).tmp-\(getpid())"
+        unlink(temporaryPath)
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw ReportError.io(path: temporaryPath, reason: Self.lastError) }
+        guard fchmod(descriptor, mode) == 0 else { throw ReportError.io(path: temporaryPath, reason: Self.lastError) }
+    }
+
+    deinit {
+        if descriptor >= 0 {
+            close(descriptor)
+            unlink(temporaryPath)
+        }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bufferPointer: bytes)
+        size += bytes.count
+        var offset = 0
+        while offset < bytes.count {
+            let done = posixWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if done < 0 {
+                if errno == EINTR { continue }
+                throw ReportError.io(path: temporaryPath, reason: Self.lastError)
+            }
+            offset += done
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Flushes the bytes to disk, then renames the file into place.
+    public func commit() throws -> Written {
+        guard fsync(descriptor) == 0 else { throw ReportError.io(path: temporaryPath, reason: Self.lastError) }
+        close(descriptor)
+        descriptor = -1
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = Self.lastError
+            unlink(temporaryPath)
+            throw ReportError.io(path: path, reason: reason)
+        }
+        return Written(size: size, sha256: hasher.finalize().hexString)
+    }
+
+    private static var lastError: String { String(cString: strerror(errno)) }
+}
+
+/// The system call, named apart from `AtomicFile.write` so the method can reach it.
+private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}

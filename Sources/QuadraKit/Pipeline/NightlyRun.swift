@@ -1,0 +1,77 @@
+import Crypto
+import Foundation
+import Logging
+
+/// The nightly job, `quadra run`: ingest the inbox, reconcile for the as-of date, write the reports,
+/// then (optionally) archive what was read. The caller holds the store lock for the whole run.
+///
+/// ```swift
+/// var run = NightlyRun(store: store, configuration: configuration, asOf: day)
+/// run.archive = "/srv/quadra/archive"
+/// let result = try run.run(inbox: "/srv/quadra/inbox", out: "Reports")
+/// ```
+///
+/// Documents are archived only after the reports are written, so a failed run leaves the inbox as it
+/// found it and the next run reads the same documents (the ledger makes that free).
+public struct NightlyRun: Sendable {
+    /// What one run did.
+    public struct Result: Sendable {
+        public var ingest: IngestSummary
+        public var reconciliation: ReconciliationSummary
+        public var manifest: ReportManifest
+        public var seconds: Double
+
+        /// The ingest's exit status: reconciliation and reports either succeed or throw.
+        public var exitStatus: ExitStatus { ingest.exitCode }
+
+        /// One line for stderr: documents, keys by state, discrepancies, seconds.
+        public var line: String {
+            let documents = DocumentOutcome.Status.allCases.map { "\($0.rawValue) \(ingest.count($0))" }.joined(separator: ", ")
+            return "run \(reconciliation.asOf): \(ingest.outcomes.count) documents (\(documents)); "
+                + "\(reconciliation.line.drop(while: { $0 != ":" }).dropFirst().trimmingCharacters(in: .whitespaces)); "
+                + "\(manifest.files.count) report files; \(String(format: "%.2f", seconds)) s"
+        }
+    }
+
+    public let store: Store
+    public let configuration: QuadraConfiguration
+    public let asOf: CivilDate
+    /// SHA-256 of the configuration file, for the manifest (see `configurationDigest(path:)`).
+    public var configurationDigest: String?
+    public var reportOptions = ReportWriter.Options()
+    public var lookBackDays = 400
+    /// Where read documents go (`YYYY/MM/DD/`, refused ones under `rejected/` with a `.reason`); nil leaves the inbox alone.
+    public var archive: String?
+    private let logger: Logger
+
+    public init(store: Store, configuration: QuadraConfiguration, asOf: CivilDate, logger: Logger = Logger(label: "quadra.run")) {
+        self.store = store
+        self.configuration = configuration
+        self.asOf = asOf
+        self.logger = logger
+    }
+
+    public func run(inbox: String, out: String) throws -> Result {
+        let started = ContinuousClock.now
+        let ingest = try Ingestor(store: store, options: .init(configuration: configuration), logger: logger).ingest([inbox])
+        var reconciler = Reconciler(store: store, creditors: configuration.creditors)
+        reconciler.lookBackDays = lookBackDays
+        let reconciliation = try reconciler.run(asOf: asOf)
+        let documents = ingest.outcomes.map {
+            ReportManifest.Document(path: $0.path, kind: $0.kind.rawValue, sha256: $0.sha256, outcome: $0.status.rawValue)
+        }
+        let manifest = try ReportWriter(store: store, asOf: asOf, options: reportOptions)
+            .write(to: out, documents: documents, configurationDigest: configurationDigest)
+        if let archive {
+            try DocumentArchive(root: archive, day: asOf).file(ingest.outcomes, from: inbox)
+        }
+        let elapsed = ContinuousClock.now - started
+        return Result(ingest: ingest, reconciliation: reconciliation, manifest: manifest,
+                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// SHA-256 of the configuration file that `QuadraConfiguration.load(path:)` reads; nil when none.
+    public static func configurationDigest(path: String?) -> String? {
+        FileManager.default.contents(atPath: path ?? QuadraConfiguration.defaultPath).map { SHA256.hash(data: $0).hexString }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The folder of one night's reports, `OUT/<as-of>/`, and the only place report files are created.
+///
+/// ```swift
+/// let folder = try ReportFolder(root: "Reports", asOf: day)
+/// let file = try folder.create("flows.csv.gz")
+/// ```
+///
+/// A report name is a plain file name: a separator, `..` or a leading dot is refused, so no name
+/// can write outside the folder or hide a file in it.
+public struct ReportFolder: Sendable {
+    public let path: String
+    /// 0600 by default: even masked, reports describe citizens' payments. 0640 when group-readable.
+    public let mode: mode_t
+
+    public init(root: String, asOf: CivilDate, groupReadable: Bool = false) throws {
+        path = (root as NSString).appendingPathComponent(asOf.description)
+        mode = groupReadable ? 0o640 : 0o600
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: groupReadable ? 0o750 : 0o700])
+        } catch {
+            throw ReportError.io(path: path, reason: "\(error.localizedDescription)")
+        }
+    }
+
+    /// A new file under its temporary name, renamed into `name` on commit.
+    public func create(_ name: String) throws -> AtomicFile {
+        guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/"), !name.contains("\0") else {
+            throw ReportError.escapes(name: name)
+        }
+        return try AtomicFile(path: (path as NSString).appendingPathComponent(name), mode: mode)
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+
+/// Writes a night's reports for the last reconciliation into `OUT/<as-of>/`: the CSVs (gzip), the
+/// discrepancies as JSON lines too, `summary.html`, and `manifest.json` last, listing every file
+/// with its digest.
+///
+/// ```swift
+/// let manifest = try ReportWriter(store: store, asOf: day).write(to: "Reports")
+/// ```
+///
+/// Each file is streamed from one query into gzip under a temporary name and renamed when whole.
+/// Nothing reads the clock: the same store and as-of date give byte-identical files.
+public struct ReportWriter: Sendable {
+    public struct Options: Sendable {
+        /// Keep `debtor_id` whole instead of masking all but its first six characters.
+        public var unmask = false
+        /// Files 0640 instead of 0600.
+        public var groupReadable = false
+        /// The accounting export's period (`--from`/`--to`); by default every day up to the as-of date.
+        public var period: ClosedRange<CivilDate>?
+        public var deadlines = Deadlines()
+
+        public init(unmask: Bool = false, groupReadable: Bool = false, period: ClosedRange<CivilDate>? = nil) {
+            self.unmask = unmask
+            self.groupReadable = groupReadable
+            self.period = period
+        }
+    }
+
+    public static let classificationColumns = [
+        "creditor_fiscal_code", "iuv", "iur", "transfer_index", "label", "anomalies", "state", "receipt_id", "payment_day",
+        "psp_id", "rt_amount_cents", "iud_amount_cents", "iuf_amount_cents", "iuf", "flow_psp_id", "flow_revision",
+        "settlement_reference", "settlement_date", "tes_amount_cents", "tes_references", "taxonomy_code", "beneficiary_iban",
+        "iupd", "debtor_id",
+    ]
+    public static let treasuryColumns = [
+        "movement_id", "creditor_fiscal_code", "account", "booking_date", "value_date", "amount_cents", "reference", "causale",
+        "parsed_iuf", "parsed_iuv", "label",
+    ]
+    public static let flowColumns = [
+        "creditor_fiscal_code", "psp_id", "iuf", "revision", "settlement_date", "settlement_reference", "rows",
+        "declared_total_cents", "computed_total_cents", "credited_cents", "credit_status", "findings",
+    ]
+    public static let discrepancyColumns = [
+        "code", "severity", "status", "creditor_fiscal_code", "iuv", "iur", "transfer_index", "iuf", "treasury_reference",
+        "expected_cents", "actual_cents", "first_seen", "age_days", "message",
+    ]
+    public static let accountingColumns = [
+        "creditor_fiscal_code", "taxonomy_code", "taxonomy_description", "beneficiary_iban", "payment_day", "state",
+        "transfers", "amount_cents",
+    ]
+    /// Columns of `discrepancies.jsonl.gz` written as JSON numbers.
+    static let numericDiscrepancyColumns: Set<String> = ["transfer_index", "expected_cents", "actual_cents", "age_days"]
+
+    public let store: Store
+    public let asOf: CivilDate
+    public var options: Options
+
+    public init(store: Store, asOf: CivilDate, options: Options = Options()) {
+        self.store = store
+        self.asOf = asOf
+        self.options = options
+    }
+
+    /// Writes every report, then the manifest; returns the manifest as written.
+    public func write(to root: String, documents: [ReportManifest.Document] = [],
+                      configurationDigest: String? = nil) throws -> ReportManifest {
+        let folder = try ReportFolder(root: root, asOf: asOf, groupReadable: options.groupReadable)
+        var manifest = ReportManifest(asOf: asOf.description, quadraVersion: QuadraVersion.current,
+                                      configurationDigest: configurationDigest)
+        manifest.documents = documents
+        var files: [ReportManifest.File] = []
+        var figures = SummaryFigures(asOf: asOf.description)
+        figures.previous = try store.previousReconciliation(before: asOf)
+        files.append(try csv("classification.csv.gz", Self.classificationColumns, in: folder) { row in
+            try store.classificationRows { fields in
+                var fields = fields
+                fields[5] = fields[5].map(Self.sortedList)
+                fields[19] = fields[19].map(Self.sortedList)
+                if !options.unmask { fields[23] = fields[23].map(Self.mask) }
+                manifest.keysByLabel[fields[4] ?? "(none)", default: 0] += 1
+                figures.addKey(fields)
+                try row(fields)
+            }
+        })
+        files.append(try csv("treasury.csv.gz", Self.treasuryColumns, in: folder) { row in
+            try store.treasuryRows(row)
+        })
+        files.append(try csv("flows.csv.gz", Self.flowColumns, in: folder) { row in
+            try store.flowRows { fields in
+                var fields = fields
+                fields[10] = creditStatus(settlementDate: fields[4], totalCents: fields[8], creditedCents: fields[9])
+                fields[11] = fields[11].map(Self.sortedList)
+                figures.addFlow(fields)
+                try row(fields)
+            }
+        })
+        let json = try GzipWriter(into: try folder.create("discrepancies.jsonl.gz"))
+        files.append(try csv("discrepancies.csv.gz", Self.discrepancyColumns, in: folder) { row in
+            try store.discrepancyRows(asOf: asOf) { fields in
+                manifest.discrepanciesByCode[fields[0] ?? "", default: 0] += 1
+                figures.addDiscrepancy(fields)
+                try json.write(Self.jsonLine(Self.discrepancyColumns, fields, numeric: Self.numericDiscrepancyColumns))
+                try row(fields)
+            }
+        })
+        files.append(file("discrepancies.jsonl.gz", try json.finish()))
+        let period = options.period ?? CivilDate(year: 1, month: 1, day: 1)!...asOf
+        let label = options.period.map { "\($0.lowerBound)/\($0.upperBound)" }
+        files.append(try csv("accounting.csv.gz", Self.accountingColumns, in: folder) { row in
+            try store.accountingRows(from: period.lowerBound, to: period.upperBound, period: label, row)
+        })
+        let page = try folder.create("summary.html")
+        try page.write(Array(SummaryPage.render(figures).utf8))
+        files.append(file("summary.html", try page.commit()))
+        manifest.keysByState = figures.keysByState
+        manifest.amountCentsByState = figures.centsByState
+        manifest.discrepanciesByStatus = figures.discrepanciesByStatus
+        manifest.files = files.sorted { $0.name < $1.name }
+        let out = try folder.create("manifest.json")
+        try out.write(Array(try Self.encoded(manifest)))
+        _ = try out.commit()
+        return manifest
+    }
+
+    /// PENDING or NOT_CREDITED when nothing was credited (before or after the credit deadline,
+    /// settlement date + 1 working day), else PARTIAL, CREDITED or OVER_CREDITED against the total.
+    func creditStatus(settlementDate: String?, totalCents: String?, creditedCents: String?) -> String {
+        let total = totalCents.flatMap { Int64($0) } ?? 0
+        let credited = creditedCents.flatMap { Int64($0) } ?? 0
+        if credited <= 0 {
+            guard let settled = settlementDate.flatMap(CivilDate.init(iso:)) else { return "PENDING" }
+            return asOf > options.deadlines.creditDue(settlementDate: settled) ? "NOT_CREDITED" : "PENDING"
+        }
+        if credited < total { return "PARTIAL" }
+        return credited == total ? "CREDITED" : "OVER_CREDITED"
+    }
+
+    private func csv(_ name: String, _ columns: [String], in folder: ReportFolder,
+                     _ rows: (([String?]) throws -> Void) throws -> Void) throws -> ReportManifest.File {
+        let gzip = try GzipWriter(into: try folder.create(name))
+        let writer = try CSVWriter(into: gzip, header: columns)
+        try rows(writer.row)
+        return file(name, try gzip.finish())
+    }
+
+    private func file(_ name: String, _ written: AtomicFile.Written) -> ReportManifest.File {
+        ReportManifest.File(name: name, size: written.size, sha256: written.sha256)
+    }
+
+    /// The first six characters kept, the rest `*` to the same length: enough to tell two debtors
+    /// apart on a call, not enough to identify one from a leaked file.
+    static func mask(_ identifier: String) -> String {
+        String(identifier.prefix(6)) + String(repeating: "*", count: max(0, identifier.count - 6))
+    }
+
+    /// A list the store joined with `|` or `,`, sorted and `|`-joined.
+    static func sortedList(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == "|" || $0 == "," }).map(String.init).sorted().joined(separator: "|")
+    }
+
+    /// One JSON object per line, keys in column order, numbers as numbers, absent values as null.
+    static func jsonLine(_ columns: [String], _ fields: [String?], numeric: Set<String>) -> String {
+        let members = zip(columns, fields).map { column, field -> String in
+            let value: String
+            if let field {
+                if numeric.contains(column), Int64(field) != nil {
+                    value = field
+                } else {
+                    var literal = ""
+                    MetadataColumn.append(field, to: &literal)
+                    value = literal
+                }
+            } else {
+                value = "null"
+            }
+            return "\"\(column)\":\(value)"
+        }
+        return "{" + members.joined(separator: ",") + "}\n"
+    }
+
+    static func encoded(_ manifest: ReportManifest) throws -> Data {
+        var data = try JSONEncoder.report.encode(manifest)
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, snake case, slashes as they are: the same value always gives the same bytes.
+    static var report: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+}

@@ -1,0 +1,58 @@
+/// What `summary.html` shows, gathered from the report rows as they stream past, so the page costs
+/// no query of its own.
+struct SummaryFigures: Sendable {
+    /// A flow whose credit is not complete, or that carries findings.
+    struct ProblemFlow: Sendable, Equatable {
+        var creditor: String
+        var flowId: String
+        var totalCents: Int64
+        var creditedCents: Int64
+        var creditStatus: String
+        var findings: String
+    }
+
+    /// Age buckets of open discrepancies, in days since first seen.
+    static let ageBuckets: [(label: String, upTo: Int)] = [("0-2", 2), ("3-7", 7), ("8-30", 30), ("over 30", Int.max)]
+
+    var asOf: String
+    var keysByState: [String: Int] = [:]
+    var centsByState: [String: Int64] = [:]
+    /// Receipt amounts per payment day and state.
+    var centsByDayAndState: [String: [String: Int64]] = [:]
+    var openByCode: [String: Int] = [:]
+    var openByAge: [String: Int] = [:]
+    var discrepanciesByStatus: [String: Int] = [:]
+    var problemFlows: [ProblemFlow] = []
+    /// The last reconciliation before this one: its as-of date, keys and open discrepancies.
+    var previous: (asOf: String, keys: Int, open: Int)?
+
+    /// A row of `classification.csv`: state (6), payment day (8), receipt amount (10).
+    mutating func addKey(_ fields: [String?]) {
+        let state = fields[6] ?? ""
+        let cents = fields[10].flatMap { Int64($0) } ?? 0
+        keysByState[state, default: 0] += 1
+        centsByState[state, default: 0] += cents
+        if let day = fields[8] { centsByDayAndState[day, default: [:]][state, default: 0] += cents }
+    }
+
+    /// A row of `flows.csv`, credit status filled in.
+    mutating func addFlow(_ fields: [String?]) {
+        let status = fields[10] ?? ""
+        let findings = fields[11] ?? ""
+        guard status != "CREDITED" || !findings.isEmpty else { return }
+        problemFlows.append(ProblemFlow(creditor: fields[0] ?? "", flowId: fields[2] ?? "",
+                                        totalCents: fields[8].flatMap { Int64($0) } ?? 0,
+                                        creditedCents: fields[9].flatMap { Int64($0) } ?? 0,
+                                        creditStatus: status, findings: findings))
+    }
+
+    /// A row of `discrepancies.csv`: code (0), status (2), age in days (12).
+    mutating func addDiscrepancy(_ fields: [String?]) {
+        let status = fields[2] ?? ""
+        discrepanciesByStatus[status, default: 0] += 1
+        guard status != "resolved" else { return }
+        openByCode[fields[0] ?? "", default: 0] += 1
+        let age = fields[12].flatMap { Int($0) } ?? 0
+        openByAge[Self.ageBuckets.first { age <= $0.upTo }!.label, default: 0] += 1
+    }
+}

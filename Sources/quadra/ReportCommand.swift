@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QuadraKit
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the reports of the last reconciliation into OUT/<as-of>/: CSVs (gzip), discrepancies as JSON lines, manifest."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var reports: ReportOptions
+
+    @Option(help: "The as-of date (YYYY-MM-DD); default the last reconciliation's.")
+    var asOf: String?
+
+    @Option(help: "First payment day of the accounting export's period (with --to).")
+    var from: String?
+
+    @Option(help: "Last payment day of the accounting export's period (with --from).")
+    var to: String?
+
+    func validate() throws {
+        guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
+    }
+
+    func run() throws {
+        var options = reports.writerOptions
+        if let from, let to {
+            guard let first = CivilDate(iso: from), let last = CivilDate(iso: to) else {
+                throw ValidationError("--from and --to must be dates YYYY-MM-DD")
+            }
+            guard first <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
+            options.period = first...last
+        }
+        let requested = try asOf.map { try AsOfDate.parse($0) }
+        try global.withLockedStore { store, _, logger in
+            guard let last = try store.lastReconciliationDay() else {
+                logger.error("no reconciliation in the store yet: run quadra reconcile first")
+                return .dataError
+            }
+            let day = requested ?? last
+            if day != last { logger.warning("reports as of \(day) show the verdicts of the reconciliation as of \(last)") }
+            let manifest = try ReportWriter(store: store, asOf: day, options: options)
+                .write(to: reports.out, configurationDigest: NightlyRun.configurationDigest(path: global.config))
+            logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(day)")
+            return .success
+        }
+    }
+}
+
+/// Options of the commands that write reports.
+struct ReportOptions: ParsableArguments {
+    @Option(help: "The reports' root folder; each night's go into OUT/<as-of>/.")
+    var out = "Reports"
+
+    @Flag(help: "Write debtor ids whole (masked by default: the first six characters kept).")
+    var unmask = false
+
+    @Flag(help: "Create report files 0640 instead of 0600.")
+    var groupReadable = false
+
+    var writerOptions: ReportWriter.Options {
+        ReportWriter.Options(unmask: unmask, groupReadable: groupReadable)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import QuadraKit
+
+/// `quadra run` and `quadra report` as cron calls them: the built binary, real files, exit codes.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.quadra.path)))
+struct CommandLineReportTests {
+    private func quadra(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try ReportFiles.execute(CrashRecoveryTests.quadra, arguments)
+    }
+
+    @Test func theNightlyRunThenReportAloneWriteTheSameReports() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("quadra.sqlite").path
+        let config = TestSupport.samples.appendingPathComponent("quadra.toml").path
+        let nightly = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--config", config, "--db", db,
+                                  "--out", folder.appendingPathComponent("night").path, "--as-of", "2026-11-20"])
+        #expect(nightly.status == 0, "\(nightly.stderr)")
+        #expect(nightly.stderr.contains("run 2026-11-20: 26 documents") && nightly.stderr.contains("10 keys (cashed 10"))
+        let night = folder.appendingPathComponent("night/2026-11-20")
+        for name in NightlyRunTests.reportNames where name.hasSuffix(".gz") {
+            let zcat = try ReportFiles.execute(URL(fileURLWithPath: "/usr/bin/env"), ["zcat", night.appendingPathComponent(name).path])
+            #expect(zcat.status == 0 && !zcat.stdout.isEmpty, "zcat \(name)")
+        }
+
+        let alone = try quadra(["report", "--config", config, "--db", db, "--out", folder.appendingPathComponent("again").path])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        var first = try ReportFiles.sha256s(in: night), second = try ReportFiles.sha256s(in: folder.appendingPathComponent("again/2026-11-20"))
+        first["manifest.json"] = nil
+        second["manifest.json"] = nil
+        #expect(first == second, "the report of the last reconciliation, as of its date")
+
+        let period = try quadra(["report", "--db", db, "--out", folder.appendingPathComponent("period").path,
+                                 "--from", "2026-11-01", "--to", "2026-11-30"])
+        #expect(period.status == 0)
+        let rows = try ReportFiles.csvRows(folder.appendingPathComponent("period/2026-11-20/accounting.csv.gz")).dropFirst()
+        #expect(!rows.isEmpty && rows.allSatisfy { $0[4] == "2026-11-01/2026-11-30" })
+    }
+
+    @Test func badReportUsageExits64AndAnEmptyStoreHasNothingToReport() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("quadra.sqlite").path
+        #expect(try quadra(["report", "--db", db, "--from", "2026-11-01"]).status == 64)
+        #expect(try quadra(["report", "--db", db, "--as-of", "20-11-2026"]).status == 64)
+        let empty = try quadra(["report", "--db", db, "--out", folder.path])
+        #expect(empty.status == 65 && empty.stderr.contains("no reconciliation"))
+    }
+}
