@@ -57,8 +57,11 @@ public struct NightlyRun: Sendable {
         var reconciler = Reconciler(store: store, creditors: configuration.creditors)
         reconciler.lookBackDays = lookBackDays
         let reconciliation = try reconciler.run(asOf: asOf)
-        let documents = ingest.outcomes.map {
-            ReportManifest.Document(path: $0.path, kind: $0.kind.rawValue, sha256: $0.sha256, outcome: $0.status.rawValue)
+        let filed = try store.ledgerFiling(ingest.outcomes.map(\.sha256))
+        let documents = ingest.outcomes.map { outcome in
+            let ledger = filed[outcome.sha256]
+            return ReportManifest.Document(path: outcome.path, kind: ledger?.kind ?? outcome.kind.rawValue, sha256: outcome.sha256,
+                                           outcome: ledger?.outcome ?? outcome.status.rawValue)
         }
         let manifest = try ReportWriter(store: store, asOf: asOf, options: reportOptions)
             .write(to: out, documents: documents, configurationDigest: configurationDigest)

@@ -20,7 +20,7 @@ public struct ReportManifest: Sendable, Codable, Equatable {
     public var quadraVersion: String
     /// SHA-256 of the configuration file's bytes; absent when none was read.
     public var configurationDigest: String?
-    /// The documents ingested by this run (empty for `quadra report` alone).
+    /// The documents this run read, as the ledger filed them (empty for `quadra report` alone).
     public var documents: [Document] = []
     public var keysByLabel: [String: Int] = [:]
     public var keysByState: [String: Int] = [:]

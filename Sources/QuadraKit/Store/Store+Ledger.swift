@@ -13,6 +13,19 @@ extension Store {
         }
     }
 
+    /// How the ledger filed each document (kind and outcome), by hash: the manifest reports a
+    /// document as filed, so a night run again lists the same documents the same way.
+    func ledgerFiling(_ hashes: [String]) throws -> [String: (kind: String, outcome: String)] {
+        try pool.read { db in
+            var filed: [String: (kind: String, outcome: String)] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT kind, outcome FROM document WHERE sha256 = ?")
+            for hash in hashes {
+                if let row = try Row.fetchOne(statement, arguments: [hash]) { filed[hash] = (row["kind"], row["outcome"]) }
+            }
+            return filed
+        }
+    }
+
     /// Stores a batch of documents in one transaction, each inside its own savepoint: a document is
     /// stored whole or not at all, and a crash loses at most the batch, never part of a document.
     /// A document rejected before and read again keeps its ledger id, so a re-run changes nothing.
