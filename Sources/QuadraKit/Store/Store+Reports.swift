@@ -90,8 +90,8 @@ extension Store {
                 JOIN receipt r ON r.receipt_id = rt.receipt_id
             )
             SELECT creditor, code,
-                (SELECT te.service_description FROM taxonomy_entry te WHERE te.code = paid.code
-                    ORDER BY te.valid_to DESC, te.version DESC LIMIT 1),
+                (SELECT coalesce(te.service_type_name, te.service_description) FROM taxonomy_entry te WHERE te.code = paid.code
+                    ORDER BY te.valid_to DESC, CAST(te.version AS INTEGER) DESC LIMIT 1),
                 iban, day, state, count(*), sum(amount)
             FROM paid WHERE paid_on >= :from AND paid_on <= :to
             GROUP BY creditor, code, iban, day, state

@@ -60,6 +60,8 @@ import Testing
         #expect(rows["treasury.csv.gz"]?.allSatisfy { ["MATCHED", "IUF_TES_DIV_IMP", "TES_NO_IUF_OR_IUV", "TES_NO_MATCH"].contains($0[10]) } == true)
         let accounted = rows["accounting.csv.gz"]!.reduce(Int64(0)) { $0 + Int64($1[7])! }
         #expect(accounted == 93_270, "every cent paid to the two creditors")
+        #expect(rows["accounting.csv.gz"]?.first { $0[1] == "0101100IM" }?[2] == "Rendite catastali (ICI, IMU, TUC, ecc.)",
+                "the taxonomy's short service name")
 
         let lines = try ReportFiles.text(setup.reports.appendingPathComponent("discrepancies.jsonl.gz")).split(separator: "\n")
         #expect(lines.count == rows["discrepancies.csv.gz"]!.count)
