@@ -3,6 +3,8 @@ public struct IngestSummary: Sendable {
     public var outcomes: [DocumentOutcome] = []
     /// Files the operating system would not let us read: not in the ledger, since they have no content.
     public var unreadable: [String] = []
+    /// Entries of the folders that are not documents (hidden files, links), each with its reason.
+    public var passedOver: [String] = []
     public var bytes = 0
     public var seconds = 0.0
 
@@ -22,7 +24,8 @@ public struct IngestSummary: Sendable {
         let counts = DocumentOutcome.Status.allCases.map { "\($0.rawValue) \(count($0))" }.joined(separator: ", ")
         let megabytes = Double(bytes) / 1_048_576
         let rate = seconds > 0 ? Double(outcomes.count) / seconds : 0
-        return "\(outcomes.count) documents (\(counts)\(unreadable.isEmpty ? "" : ", unreadable \(unreadable.count)")), "
+        return "\(outcomes.count) documents (\(counts)\(unreadable.isEmpty ? "" : ", unreadable \(unreadable.count)")"
+            + "\(passedOver.isEmpty ? "" : ", passed over \(passedOver.count)")), "
             + "\(String(format: "%.1f", megabytes)) MB in \(String(format: "%.2f", seconds)) s, \(Int(rate)) documents/s"
     }
 }

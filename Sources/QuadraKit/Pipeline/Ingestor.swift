@@ -51,8 +51,11 @@ public struct Ingestor: Sendable {
 
     public func ingest(_ paths: [String], progress: ((Progress) -> Void)? = nil) throws -> IngestSummary {
         let started = ContinuousClock.now
-        let files = try InputFiles.list(paths)
+        let listing = try InputFiles.list(paths)
+        let files = listing.files
         var summary = IngestSummary()
+        summary.passedOver = listing.passedOver
+        for entry in listing.passedOver { logger.notice("passed over \(entry)") }
         var done = 0
         let writing = BatchWriter(store: store)
         for batch in batches(of: files) {

@@ -116,6 +116,20 @@ import Testing
         #expect(try store.status().rejected.isEmpty)
     }
 
+    @Test func hiddenFilesAndLinksInAFolderAreNamedNotDroppedUnseen() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        let inbox = folder.appendingPathComponent("inbox")
+        let receipt = try TestSupport.write(try SampleReceipt.text, to: inbox, as: "receipt.xml")
+        _ = try TestSupport.write(try SampleReceipt.text, to: inbox, as: ".receipt.xml.swp")
+        try FileManager.default.createSymbolicLink(at: inbox.appendingPathComponent("link.xml"), withDestinationURL: receipt)
+        let summary = try ingest([inbox], into: store)
+        #expect(summary.outcomes.map(\.path) == [receipt.path])
+        #expect(summary.passedOver == ["\(inbox.path)/.receipt.xml.swp: hidden",
+                                       "\(inbox.path)/link.xml: symbolic link (name the target itself to read it)"])
+        #expect(summary.line.contains("passed over 2"))
+    }
+
     @Test func aMissingPathIsAnInputError() throws {
         let folder = try TestSupport.scratchFolder()
         #expect(throws: InputError.self) { try ingest([folder.appendingPathComponent("nope")], into: try newStore(in: folder)) }
