@@ -1,0 +1,135 @@
+/// One planted defect and what the engine must say about it: a line of `truth.jsonl`.
+public struct TruthRecord: Codable, Sendable, Hashable {
+    public enum Scope: String, Codable, Sendable {
+        case key, flow, movement, position
+    }
+
+    public var scope: Scope
+    public var anomaly: String
+    public var creditor: String
+    public var iuv: String?
+    public var iur: String?
+    public var transferIndex: Int?
+    public var flowId: String?
+    public var pspId: String?
+    /// A movement's amount, which identifies it together with the creditor and day.
+    public var amountCents: Int64?
+    public var day: String?
+    /// The label the key must get (`nil`: none holds); keys only.
+    public var label: String?
+    /// The discrepancy codes the engine must raise for this item, and no others.
+    public var codes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case scope, anomaly, creditor, iuv, iur, label, codes, day
+        case transferIndex = "transfer_index", flowId = "flow_id", pspId = "psp_id", amountCents = "amount_cents"
+    }
+}
+
+/// What a generated dataset holds and what reconciling it must give: `dataset.json`.
+public struct DatasetSummary: Codable, Sendable {
+    public var seed: UInt64
+    public var firstDay: String
+    public var lastPaymentDay: String
+    /// The as-of date at which every piece of evidence is due, so every planted defect shows.
+    public var asOf: String
+    public var counts: [String: Int]
+    /// Transfer keys by the label they must get (`NONE` where no label holds).
+    public var expectedLabels: [String: Int]
+    /// Discrepancies by code, as `truth.jsonl` lists them.
+    public var expectedDiscrepancies: [String: Int]
+    public var anomalies: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case seed, counts, anomalies
+        case firstDay = "first_day", lastPaymentDay = "last_payment_day", asOf = "as_of"
+        case expectedLabels = "expected_labels", expectedDiscrepancies = "expected_discrepancies"
+    }
+}
+
+/// Works out, from the plan alone, the label of every key and the codes of every planted defect.
+struct GroundTruth {
+    let plan: DatasetPlan
+    let world: DatasetWorld
+    let identity: DatasetIdentity
+    let flows: FlowDocument
+    let firstDay: CivilDate
+
+    private struct Group: Hashable { var settlement: Int; var psp: Int; var creditor: Int }
+
+    func records(settlementDay: (Int) -> Int) -> (records: [TruthRecord], labels: [String: Int]) {
+        var flowOf: [Group: Int] = [:]
+        for (index, flow) in plan.flows.enumerated() {
+            flowOf[Group(settlement: flow.settlementDay, psp: flow.psp, creditor: flow.creditor)] = index
+        }
+        var records: [TruthRecord] = []
+        var labels: [String: Int] = [:]
+        func key(_ creditor: Int, notice: Int, slot: Int, iurSerial: Int, index: Int, anomaly: InjectedAnomaly, label: Label?) -> TruthRecord {
+            TruthRecord(scope: .key, anomaly: anomaly.rawValue, creditor: world.creditors[creditor].fiscalCode,
+                        iuv: identity.iuv(notice: notice, slot: slot), iur: identity.receiptId(iurSerial), transferIndex: index,
+                        label: label?.rawValue, codes: anomaly.keyCodes)
+        }
+        for payment in plan.payments {
+            let original = plan.payments[payment.noticeSerial]
+            let position = original.position
+            let settlement = settlementDay(payment.day)
+            for (offset, transfer) in payment.transfers.enumerated() {
+                guard case let .served(creditor) = transfer.beneficiary else { continue }
+                let flow = flowOf[Group(settlement: settlement, psp: payment.psp, creditor: creditor)].map { plan.flows[$0] }
+                let reported = flow != nil && payment.anomaly != .missingFlowRow && payment.anomaly != .iurMismatch
+                let agreesWithFlow = reported && payment.anomaly != .wrongFlowAmount
+                let agreesWithPlan = position != nil && position?.askedCents == nil
+                let credited = ![.missingCredit, .partialCredit, .overCredit, .unparseableCausale].contains(flow?.anomaly)
+                let label: Label? = switch (agreesWithFlow, agreesWithPlan, credited) {
+                case (true, true, true): .iudRtIufTes
+                case (true, false, true): .rtIufTes
+                case (true, true, false): .iudRtIuf
+                case (true, false, false): .rtIuf
+                default: nil
+                }
+                labels[label?.rawValue ?? "NONE", default: 0] += 1
+                if payment.standIn {
+                    records.append(key(creditor, notice: payment.noticeSerial, slot: payment.slot, iurSerial: payment.serial,
+                                       index: offset + 1, anomaly: .standIn, label: label))
+                } else if let anomaly = payment.anomaly, !anomaly.keyCodes.isEmpty,
+                          anomaly != .reportedWithoutReceipt, anomaly != .positionPaidNoReceipt {
+                    records.append(key(creditor, notice: payment.noticeSerial, slot: payment.slot, iurSerial: payment.serial,
+                                       index: offset + 1, anomaly: anomaly, label: label))
+                    if anomaly == .iurMismatch, flow != nil {
+                        records.append(key(creditor, notice: payment.noticeSerial, slot: payment.slot,
+                                           iurSerial: payment.serial + DatasetPlan.mismatchedIUR, index: 1, anomaly: anomaly, label: nil))
+                        labels["NONE", default: 0] += 1
+                    }
+                }
+            }
+            if payment.anomaly == .doublePayment, payment.serial != payment.noticeSerial, position != nil {
+                records.append(TruthRecord(scope: .position, anomaly: InjectedAnomaly.doublePayment.rawValue,
+                                           creditor: world.creditors[payment.creditor].fiscalCode,
+                                           iuv: identity.iuv(notice: payment.noticeSerial, slot: payment.slot), codes: ["OVERPAYMENT"]))
+            }
+        }
+        for flow in plan.flows {
+            for row in flow.rows where row.slot == 9 {
+                records.append(key(flow.creditor, notice: row.noticeSerial, slot: 9, iurSerial: row.iurSerial, index: 1,
+                                   anomaly: .reportedWithoutReceipt, label: nil))
+                labels["NONE", default: 0] += 1
+            }
+            if let anomaly = flow.anomaly, anomaly != .unknownReference {
+                records.append(TruthRecord(scope: .flow, anomaly: anomaly.rawValue, creditor: world.creditors[flow.creditor].fiscalCode,
+                                           flowId: flows.flowId(flow), pspId: world.psps[flow.psp].id, codes: anomaly.flowCodes))
+            }
+        }
+        for paid in plan.paidPositions {
+            records.append(key(paid.creditor, notice: paid.noticeSerial, slot: 9, iurSerial: paid.iurSerial, index: 1,
+                               anomaly: .positionPaidNoReceipt, label: nil))
+            labels["NONE", default: 0] += 1
+        }
+        for credit in plan.credits {
+            guard let anomaly = credit.anomaly else { continue }
+            records.append(TruthRecord(scope: .movement, anomaly: anomaly.rawValue, creditor: world.creditors[credit.creditor].fiscalCode,
+                                       amountCents: credit.amountCents, day: firstDay.adding(days: credit.day).description,
+                                       codes: anomaly.movementCodes))
+        }
+        return (records, labels)
+    }
+}

@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+import GRDB
+import Testing
+@testable import QuadraKit
+
+/// The generator is the benchmark's input and the engine's examiner: its documents must be read
+/// cleanly, and reconciling them must find exactly the defects it planted.
+@Suite struct DatasetGeneratorTests {
+    static func options(seed: UInt64 = 7, receipts: Int, rate: Int) -> DatasetOptions {
+        var options = DatasetOptions()
+        options.seed = seed
+        options.creditors = 8
+        options.receipts = receipts
+        options.days = 3
+        options.anomalyRatePerMillion = rate
+        return options
+    }
+
+    /// Relative path → SHA-256 of every file under `root`.
+    static func digests(_ root: URL) throws -> [String: String] {
+        var digests: [String: String] = [:]
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let url as URL in files where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+            let name = String(url.path.dropFirst(root.path.count))
+            digests[name] = SHA256.hash(data: try Data(contentsOf: url)).hexString
+        }
+        return digests
+    }
+
+    @Test func theSameSeedWritesTheSameBytesAndAnotherSeedDoesNot() throws {
+        let folder = try TestSupport.scratchFolder()
+        for (name, seed) in [("a", UInt64(3)), ("b", 3), ("c", 4)] {
+            try DatasetGenerator(options: Self.options(seed: seed, receipts: 400, rate: 50_000)).write(to: folder.appendingPathComponent(name).path)
+        }
+        let a = try Self.digests(folder.appendingPathComponent("a"))
+        #expect(a.count > 100)
+        #expect(a == (try Self.digests(folder.appendingPathComponent("b"))))
+        #expect(a != (try Self.digests(folder.appendingPathComponent("c"))))
+    }
+
+    @Test func reconcilingFindsEveryPlantedDefectAndNothingElse() throws {
+        let folder = try TestSupport.scratchFolder()
+        let out = folder.appendingPathComponent("dataset").path
+        let summary = try DatasetGenerator(options: Self.options(receipts: 3_000, rate: 60_000)).write(to: out)
+        let planted = Set(summary.anomalies.keys)
+        let every = Set(InjectedAnomaly.allCases.map(\.rawValue))
+        #expect(planted == every, "kinds never planted: \(every.subtracting(planted).sorted())")
+
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let configuration = try QuadraConfiguration.load(path: out + "/quadra.toml")
+        let result = try NightlyRun(store: store, configuration: configuration, asOf: CivilDate(iso: summary.asOf)!)
+            .run(inbox: out + "/inbox", out: folder.appendingPathComponent("reports").path)
+        #expect(result.ingest.count(.rejected) == 0 && result.ingest.count(.partial) == 0)
+        #expect(result.ingest.count(.ingested) + result.ingest.count(.duplicate) == result.ingest.outcomes.count)
+
+        let truth = try String(contentsOfFile: out + "/truth.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(TruthRecord.self, from: Data($0.utf8))
+        }
+        var expected = Set<String>()
+        for record in truth {
+            for code in record.codes {
+                switch record.scope {
+                case .key: expected.insert("\(code) \(record.creditor) \(record.iuv!) \(record.iur!) \(record.transferIndex!)")
+                case .position: expected.insert("\(code) \(record.creditor) \(record.iuv!)")
+                case .flow: expected.insert("\(code) \(record.creditor) \(record.flowId!)")
+                case .movement: expected.insert("\(code) \(record.creditor) \(record.amountCents!)")
+                }
+            }
+        }
+        let found = try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT code, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference, actual_cents
+                FROM discrepancy WHERE status <> 'resolved'
+                """).map { row -> String in
+                let code: String = row["code"], creditor: String = row["creditor_fiscal_code"]
+                if code == "OVERPAYMENT" { return "\(code) \(creditor) \(row["iuv"] as String)" }
+                if let iuv: String = row["iuv"] { return "\(code) \(creditor) \(iuv) \(row["iur"] as String) \(row["transfer_index"] as Int)" }
+                if row["treasury_reference"] as String? != nil { return "\(code) \(creditor) \(row["actual_cents"] as Int64)" }
+                return "\(code) \(creditor) \(row["flow_id"] as String)"
+            }
+        }
+        #expect(found.count == Set(found).count)
+        #expect(expected.subtracting(found).sorted() == [], "planted but not found")
+        #expect(Set(found).subtracting(expected).sorted() == [], "found but never planted")
+
+        let labels = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT coalesce(label, 'NONE') AS label, count(*) AS n FROM key_verdict GROUP BY 1")
+                .reduce(into: [String: Int]()) { $0[$1["label"]] = $1["n"] }
+        }
+        #expect(labels == summary.expectedLabels)
+        #expect(labels.values.reduce(0, +) == summary.counts["keys"])
+    }
+}
