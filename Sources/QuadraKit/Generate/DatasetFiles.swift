@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Files of a generated dataset, under one root folder; names are the generator's own, never read
 /// from input.
@@ -20,8 +23,16 @@ struct DatasetFiles {
         if folders.insert(folder).inserted {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw InputError.io(path: path, reason: "cannot be written")
+        // Plain write(2): FileManager's atomic write costs a rename and a sync per file, and a
+        // dataset is a million files that nobody reads before the generator has finished.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
+            written += count
         }
     }
 }
