@@ -5,6 +5,9 @@ struct TreasuryDocument {
     let world: DatasetWorld
     let firstDay: CivilDate
 
+    /// The day's ordinary payment out (a supplier's invoice), the same every day.
+    private static let payment: Int64 = 183_000
+
     func fileName(creditor: Int, day: Int) -> String {
         let kind = world.creditors[creditor].opiAccount == nil ? "camt053" : "GDC"
         return "\(kind)_\(world.creditors[creditor].fiscalCode)_\(firstDay.adding(days: day)).xml"
@@ -18,7 +21,9 @@ struct TreasuryDocument {
         let creditor = world.creditors[index]
         let day = firstDay.adding(days: offset)
         let stamp = day.description.replacingDashes
-        var movements = movement(number: 1, kind: "USCITA", document: "MANDATO", amount: 183_000, day: day, stamp: stamp,
+        let income = credits.reduce(Int64(0)) { $0 + $1.amountCents }
+        let opening = Int64(241_865_037 + index * 1_000)
+        var movements = movement(number: 1, kind: "USCITA", document: "MANDATO", amount: Self.payment, day: day, stamp: stamp,
                                  account: "IT90D0503411100000000098765", client: "FORNITORE DI PROVA S.R.L.",
                                  causale: "FORNITURA CANCELLERIA UFFICI COMUNALI FATT. \(offset + 100)/2026")
         for (ordinal, credit) in credits.enumerated() {
@@ -32,8 +37,9 @@ struct TreasuryDocument {
                 <testata_messaggio>
                     <codice_ABI_BT>\(creditor.treasuryABI)</codice_ABI_BT>
                     <data_ora_creazione_flusso>\(WorkingDayCalendar.italianBanking.adding(workingDays: 1, to: day))T02:31:45</data_ora_creazione_flusso>
-                    <codice_ente>E\(creditor.fiscalCode.suffix(6))</codice_ente>
+                    <codice_ente>E\(creditor.fiscalCode.suffix(5))</codice_ente>
                     <descrizione_ente>\(creditor.name.uppercased().xmlEscaped)</descrizione_ente>
+                    <codice_istat_ente>000\(creditor.fiscalCode.suffix(6))</codice_istat_ente>
                     <codice_fiscale_ente>\(creditor.fiscalCode)</codice_fiscale_ente>
                     <codice_tramite_ente>A2A-\(creditor.fiscalCode.suffix(8))</codice_tramite_ente>
                     <codice_tramite_BT>A2A-\(creditor.treasuryABI)001</codice_tramite_BT>
@@ -48,6 +54,21 @@ struct TreasuryDocument {
                     <conto_evidenza>\(creditor.opiAccount ?? "")</conto_evidenza>
                     <descrizione_conto_evidenza>FONDI ORDINARI</descrizione_conto_evidenza>
             \(movements)        </informazioni_conto_evidenza>
+                <saldo_complessivo_precedente>\(Money.format(opening))</saldo_complessivo_precedente>
+                <totale_complessivo_entrate>\(Money.format(income))</totale_complessivo_entrate>
+                <totale_complessivo_uscite>\(Money.format(Self.payment))</totale_complessivo_uscite>
+                <saldo_complessivo_finale>\(Money.format(opening + income - Self.payment))</saldo_complessivo_finale>
+                <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Id="GDC-\(stamp)">
+                    <ds:SignedInfo>
+                        <ds:CanonicalizationMethod Algorithm="http://www.w3.org/2006/12/xml-c14n11"/>
+                        <ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>
+                        <ds:Reference URI="">
+                            <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>
+                            <ds:DigestValue>R0VORVJBVEVELU5PVC1TSUdORUQ=</ds:DigestValue>
+                        </ds:Reference>
+                    </ds:SignedInfo>
+                    <ds:SignatureValue>R0VORVJBVEVELU5PVC1TSUdORUQ=</ds:SignatureValue>
+                </ds:Signature>
             </flusso_giornale_di_cassa>
 
             """
@@ -64,13 +85,22 @@ struct TreasuryDocument {
                         <tipo_documento>\(document)</tipo_documento>
                         <tipo_operazione>ESEGUITO</tipo_operazione>
                         <numero_documento>\(stamp.suffix(4))\(padded)</numero_documento>
+            \(sospeso(kind: kind, day: day))            <numero_pagamento_funzionario_delegato>0000000</numero_pagamento_funzionario_delegato>
                         <progressivo_documento>0000001</progressivo_documento>
                         <importo>\(Money.format(amount))</importo>
+                        <numero_bolletta_quietanza>\(padded)</numero_bolletta_quietanza>
+                        <numero_bolletta_quietanza_storno>0000000</numero_bolletta_quietanza_storno>
                         <data_movimento>\(day)</data_movimento>
+                        <data_movimento_siope>\(day)</data_movimento_siope>
                         <data_valuta_ente>\(day)</data_valuta_ente>
                         <tipo_esecuzione>SEPA CREDIT TRANSFER</tipo_esecuzione>
                         <coordinate>\(account)</coordinate>
                         <codice_riferimento_operazione>\(stamp)\(padded)IT</codice_riferimento_operazione>
+                        <codice_riferimento_interno>GDC-\(stamp)-\(padded)</codice_riferimento_interno>
+                        <tipo_contabilita>INFRUTTIFERO</tipo_contabilita>
+                        <destinazione>LIBERA</destinazione>
+                        <assoggettamento_bollo>ESENTE BOLLO</assoggettamento_bollo>
+                        <assoggettamento_spese>ESENTE SPESE</assoggettamento_spese>
                         <cliente>
                             <anagrafica_cliente>\(client.xmlEscaped)</anagrafica_cliente>
                         </cliente>
@@ -80,11 +110,23 @@ struct TreasuryDocument {
             """
     }
 
+    /// A credit the treasurer has not yet matched to a collection order stands as a suspense item.
+    private func sospeso(kind: String, day: CivilDate) -> String {
+        guard kind == "ENTRATA" else { return "" }
+        return """
+                        <sospeso_da_regolarizzare>
+                            <data_effettiva_sospeso>\(day)</data_effettiva_sospeso>
+                            <codice_gestionale_provvisorio>0000099999</codice_gestionale_provvisorio>
+                        </sospeso_da_regolarizzare>
+
+            """
+    }
+
     private func camt(_ index: Int, day offset: Int, credits: [DatasetPlan.Credit]) -> String {
         let creditor = world.creditors[index]
         let day = firstDay.adding(days: offset)
         let stamp = day.description.replacingDashes
-        var entries = entry(reference: "\(stamp)D0001", amount: 183_000, credit: false, day: day, party: "FORNITORE DI PROVA S.R.L.",
+        var entries = entry(reference: "\(stamp)D0001", amount: Self.payment, credit: false, day: day, party: "FORNITORE DI PROVA S.R.L.",
                             account: "IT90D0503411100000000098765", remittance: "FORNITURA CANCELLERIA FATT. \(offset + 100)/2026")
         for (ordinal, credit) in credits.enumerated() {
             let psp = world.psps[credit.psp]
