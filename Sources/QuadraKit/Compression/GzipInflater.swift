@@ -1,4 +1,4 @@
-import CZlib
+import CZlibShim
 
 /// Streaming gzip decompression through zlib, so a `.gz` input is never inflated whole in memory.
 ///
@@ -35,7 +35,7 @@ final class GzipInflater {
             let status = try output.withUnsafeMutableBytes { buffer -> Int32 in
                 stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.pointee.avail_out = uInt(buffer.count)
-                let status = CZlib.inflate(stream, Z_NO_FLUSH)
+                let status = CZlibShim.inflate(stream, Z_NO_FLUSH)
                 let produced = buffer.count - Int(stream.pointee.avail_out)
                 if produced > 0 { try body(UnsafeRawBufferPointer(rebasing: buffer[0..<produced])) }
                 return status

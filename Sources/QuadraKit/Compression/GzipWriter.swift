@@ -1,4 +1,4 @@
-import CZlib
+import CZlibShim
 
 /// Streaming gzip compression through zlib into an `AtomicFile`, deterministic byte for byte.
 ///

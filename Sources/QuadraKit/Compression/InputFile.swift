@@ -5,30 +5,51 @@ import Glibc
 import Darwin
 #endif
 
-/// A document file read chunk by chunk, gzip inflated transparently when its first bytes say so
-/// (the name is never trusted).
-struct InputFile {
+/// A document read chunk by chunk, from a file or from an entry of a ZIP archive, gzip inflated
+/// transparently when its first bytes say so (the name is never trusted).
+struct InputFile: Sendable {
+    enum Source: Sendable {
+        case file(path: String)
+        case zipEntry(archive: String, ZipEntry)
+        /// A ZIP archive whose directory could not be read: reading it throws why.
+        case unreadableArchive(path: String, InputError)
+    }
+
     static let chunkSize = 256 * 1024
-    let path: String
+    let source: Source
+
+    init(path: String) {
+        source = .file(path: path)
+    }
+
+    init(entry: ZipEntry, in archive: String) {
+        source = .zipEntry(archive: archive, entry)
+    }
+
+    init(unreadableArchive path: String, error: InputError) {
+        source = .unreadableArchive(path: path, error)
+    }
+
+    /// The document's name in the ledger and the logs: a file's path, or the archive's path and the
+    /// entry's name (`inbox/receipts-0001.zip/2026-11-17/rt-000123.xml`), a label never opened.
+    /// Built on demand, so a listing of a million entries holds each archive's path once.
+    var path: String {
+        switch source {
+        case let .file(path), let .unreadableArchive(path, _): return path
+        case let .zipEntry(archive, entry): return archive + "/" + entry.name
+        }
+    }
 
     /// Calls `body` with each chunk of the document's decompressed bytes, in order.
     func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let fd = try openForReading()
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
         var inflater: GzipInflater?
         var first = true
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try readSome(fd, into: $0) }
-            if count == 0 { break }
-            try buffer.withUnsafeBytes { raw in
-                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-                if first {
-                    first = false
-                    if Self.isGzip(chunk) { inflater = try GzipInflater() }
-                }
-                if let inflater { try inflater.inflate(chunk, body) } else { try body(chunk) }
+        try forEachRawChunk { chunk in
+            if first {
+                first = false
+                if Self.isGzip(chunk) { inflater = try GzipInflater() }
             }
+            if let inflater { try inflater.inflate(chunk, body) } else { try body(chunk) }
         }
         try inflater?.finish()
     }
@@ -36,18 +57,7 @@ struct InputFile {
     /// The whole decompressed content, for documents small enough to hold: a plain file is read
     /// straight into an array of its size, with no intermediate buffer.
     func readAll() throws -> [UInt8] {
-        let fd = try openForReading()
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw failure() }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var filled = 0
-        while filled < bytes.count {
-            let count = try bytes.withUnsafeMutableBytes { try readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
-            if count == 0 { break }
-            filled += count
-        }
-        bytes.removeLast(bytes.count - filled)
+        let bytes = try readRaw()
         guard bytes.withUnsafeBytes(Self.isGzip) else { return bytes }
         let inflater = try GzipInflater()
         var inflated: [UInt8] = []
@@ -78,8 +88,76 @@ struct InputFile {
         return hasher.finalize().hexString
     }
 
+    /// SHA-256 of the bytes as stored (a file's, or a ZIP entry's still compressed): the ledger
+    /// identity of a document that cannot be inflated.
+    func rawSHA256() -> String {
+        var hasher = SHA256()
+        do {
+            if case let .zipEntry(archive, entry) = source {
+                try ZipEntryReader(archive: archive, entry: entry).forEachStoredChunk { hasher.update(bufferPointer: $0) }
+            } else {
+                try forEachFileChunk { hasher.update(bufferPointer: $0) }
+            }
+        } catch {
+            return "unreadable:\(path)"
+        }
+        return hasher.finalize().hexString
+    }
+
     private static func isGzip(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
+    }
+
+    /// The bytes before gzip inflation, chunk by chunk.
+    private func forEachRawChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        switch source {
+        case .file: try forEachFileChunk(body)
+        case let .zipEntry(archive, entry): try ZipEntryReader(archive: archive, entry: entry).forEachChunk(body)
+        case let .unreadableArchive(_, error): throw error
+        }
+    }
+
+    /// The bytes before gzip inflation, whole.
+    private func readRaw() throws -> [UInt8] {
+        switch source {
+        case .file:
+            return try readFile()
+        case let .zipEntry(archive, entry):
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(min(entry.uncompressedSize, ZipEntryReader.maximumSize)))
+            try ZipEntryReader(archive: archive, entry: entry).forEachChunk { bytes.append(contentsOf: $0) }
+            return bytes
+        case let .unreadableArchive(_, error):
+            throw error
+        }
+    }
+
+    private func forEachFileChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = try openForReading()
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try readSome(fd, into: $0) }
+            if count == 0 { break }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+    }
+
+    /// A plain file straight into an array of its size.
+    private func readFile() throws -> [UInt8] {
+        let fd = try openForReading()
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure() }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let count = try bytes.withUnsafeMutableBytes { try readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            if count == 0 { break }
+            filled += count
+        }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
     }
 
     private func openForReading() throws -> Int32 {

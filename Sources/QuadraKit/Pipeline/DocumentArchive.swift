@@ -5,9 +5,11 @@ import Foundation
 /// `NAME.reason` file, each keeping its path below the inbox so two `rt.xml` never collide.
 ///
 /// ```swift
-/// try DocumentArchive(root: "/srv/quadra/archive", day: asOf).file(summary.outcomes, from: "inbox")
+/// try DocumentArchive(root: "/srv/quadra/archive", day: asOf).file(summary.outcomes, archives: summary.archives, from: "inbox")
 /// ```
 ///
+/// A ZIP archive moves whole, once, whatever its entries became: to `rejected/` when any entry was
+/// refused, its `.reason` naming each refused entry, so everything that needs a look is in one place.
 /// The day is the run's as-of date, not the clock's, so a re-run for the same night files alike.
 public struct DocumentArchive: Sendable {
     public let root: String
@@ -18,24 +20,48 @@ public struct DocumentArchive: Sendable {
         self.day = day
     }
 
-    public func file(_ outcomes: [DocumentOutcome], from inbox: String) throws {
+    /// Moves the file of each outcome (the archive, for a document read from a ZIP in `archives`).
+    public func file(_ outcomes: [DocumentOutcome], archives: [String], from inbox: String) throws {
         let dated = String(format: "%04d/%02d/%02d", day.year, day.month, day.day)
         let manager = FileManager.default
-        for outcome in outcomes where manager.fileExists(atPath: outcome.path) {
-            let rejected = outcome.status == .rejected
-            let folder = (root as NSString).appendingPathComponent(rejected ? "rejected/" + dated : dated)
-            let target = (folder as NSString).appendingPathComponent(Self.relative(outcome.path, to: inbox))
+        let zips = Set(archives)
+        var files: [String] = []
+        var refused: [String: [DocumentOutcome]] = [:]
+        for outcome in outcomes {
+            let file = Self.file(holding: outcome.path, among: zips)
+            if refused[file] == nil {
+                files.append(file)
+                refused[file] = []
+            }
+            if outcome.status == .rejected { refused[file]?.append(outcome) }
+        }
+        for file in files where manager.fileExists(atPath: file) {
+            let reasons = (refused[file] ?? []).map { outcome in
+                outcome.path == file ? outcome.reason ?? "rejected" : "\(outcome.path.dropFirst(file.count + 1)): \(outcome.reason ?? "rejected")"
+            }
+            let folder = (root as NSString).appendingPathComponent(reasons.isEmpty ? dated : "rejected/" + dated)
+            let target = (folder as NSString).appendingPathComponent(Self.relative(file, to: inbox))
             do {
                 try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 if manager.fileExists(atPath: target) { try manager.removeItem(atPath: target) }
-                try manager.moveItem(atPath: outcome.path, toPath: target)
-                if rejected {
-                    try Data(((outcome.reason ?? "rejected") + "\n").utf8).write(to: URL(fileURLWithPath: target + ".reason"))
+                try manager.moveItem(atPath: file, toPath: target)
+                if !reasons.isEmpty {
+                    try Data(reasons.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: target + ".reason"))
                 }
             } catch {
-                throw ReportError.io(path: target, reason: "cannot archive \(outcome.path): \(error.localizedDescription)")
+                throw ReportError.io(path: target, reason: "cannot archive \(file): \(error.localizedDescription)")
             }
         }
+    }
+
+    /// The file on disk that holds the document at `path`: the archive whose path begins it, or itself.
+    private static func file(holding path: String, among archives: Set<String>) -> String {
+        var rest = path.startIndex
+        while let slash = path[rest...].firstIndex(of: "/") {
+            if archives.contains(String(path[..<slash])) { return String(path[..<slash]) }
+            rest = path.index(after: slash)
+        }
+        return path
     }
 
     /// The path below the inbox; a path outside it (or climbing out with `..`) keeps its name only.

@@ -5,6 +5,8 @@ public struct IngestSummary: Sendable {
     public var unreadable: [String] = []
     /// Entries of the folders that are not documents (hidden files, links), each with its reason.
     public var passedOver: [String] = []
+    /// The ZIP archives the documents were read from: `DocumentArchive` moves each whole, once.
+    public var archives: [String] = []
     public var bytes = 0
     public var seconds = 0.0
 

@@ -55,6 +55,7 @@ public struct Ingestor: Sendable {
         let files = listing.files
         var summary = IngestSummary()
         summary.passedOver = listing.passedOver
+        summary.archives = listing.archives
         for entry in listing.passedOver { logger.notice("passed over \(entry)") }
         var done = 0
         let writing = BatchWriter(store: store)
@@ -97,9 +98,9 @@ public struct Ingestor: Sendable {
         let threshold = options.streamingThreshold
         let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count) { index in
             do {
-                let file = InputFile(path: batch[index].path)
-                if batch[index].size > threshold { return .success((nil, try file.sha256())) }
-                let bytes = try file.readAll()
+                let input = batch[index].input
+                if batch[index].size > threshold { return .success((nil, try input.sha256())) }
+                let bytes = try input.readAll()
                 return .success((bytes, SHA256.hash(data: bytes).hexString))
             } catch let error as InputError {
                 return .failure(error)
@@ -115,8 +116,8 @@ public struct Ingestor: Sendable {
             let file = batch[index]
             switch loaded[index] {
             case let .failure(error):
-                guard case .gzip = error else { return .unreadable(error.description) }
-                return .document(PreparedDocument(path: file.path, sha256: Self.rawHash(file.path), size: file.size,
+                if case .io = error { return .unreadable(error.description) }
+                return .document(PreparedDocument(path: file.path, sha256: file.input.rawSHA256(), size: file.size,
                                                   kind: .unknown, body: .parsed(.failure(DocumentRejection(reason: error.description)))))
             case let .success((bytes, sha256)):
                 let size = bytes?.count ?? file.size
@@ -127,7 +128,8 @@ public struct Ingestor: Sendable {
                 let context = DocumentParser.Context(defaultCreditor: creditor ?? InputFiles.creditorFolder(of: file.path),
                                                      creditors: directory, bankCSVLayouts: layouts)
                 guard let bytes else {
-                    return .document(PreparedDocument(path: file.path, sha256: sha256, size: size, kind: .unknown, body: .streamed(context)))
+                    return .document(PreparedDocument(path: file.path, sha256: sha256, size: size, kind: .unknown,
+                                                      body: .streamed(file.input, context)))
                 }
                 let (kind, content) = DocumentParser.parse(bytes, context: context)
                 return .document(PreparedDocument(path: file.path, sha256: sha256, size: size, kind: kind, body: .parsed(content)))
@@ -145,15 +147,6 @@ public struct Ingestor: Sendable {
             if case let .document(document) = self { return document }
             return nil
         }
-    }
-
-    /// A gzip file that cannot be inflated still needs a ledger identity: the hash of its raw bytes.
-    private static func rawHash(_ path: String) -> String {
-        var hasher = SHA256()
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "unreadable:\(path)" }
-        defer { try? handle.close() }
-        while let chunk = try? handle.read(upToCount: InputFile.chunkSize), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().hexString
     }
 
     private func batches(of files: [InputFiles.File]) -> [[InputFiles.File]] {

@@ -5,20 +5,26 @@ import Darwin
 #endif
 
 /// The files named on a command line: files as given, folders walked recursively, in a stable
-/// sorted order so two runs over the same inbox read documents in the same order.
+/// sorted order so two runs over the same inbox read documents in the same order. A `.zip` file is
+/// not a document: each regular entry of it is one, listed in the archive's own order.
 ///
 /// Folders are walked with `readdir` and `lstat`: an inbox of a million receipts is listed in
-/// about a second, where FileManager's enumerator takes many.
+/// about a second, where FileManager's enumerator takes many. An archive's central directory is
+/// read once here, and each entry keeps where its bytes lie, so no entry is looked up by name later.
 enum InputFiles {
     struct File: Sendable {
-        var path: String
+        var input: InputFile
+        /// Bytes on disk, or the inflated size a ZIP entry declares.
         var size: Int
+        var path: String { input.path }
     }
 
-    /// The documents to read, and the entries passed over with the reason, for the log.
+    /// The documents to read, the entries passed over with the reason, for the log, and the ZIP
+    /// archives the documents came from, which are archived whole.
     struct Listing {
         var files: [File] = []
         var passedOver: [String] = []
+        var archives: [String] = []
     }
 
     /// Hidden entries (`.DS_Store`, editors' swap files) are not documents and are passed over, and
@@ -32,7 +38,7 @@ enum InputFiles {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 try walk(path, into: &listing)
             } else {
-                listing.files.append(File(path: path, size: Int(info.st_size)))
+                add(path, size: Int(info.st_size), into: &listing)
             }
         }
         return listing
@@ -56,11 +62,48 @@ enum InputFiles {
             guard lstat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: try walk(path, into: &listing)
-            case S_IFREG: listing.files.append(File(path: path, size: Int(info.st_size)))
+            case S_IFREG: add(path, size: Int(info.st_size), into: &listing)
             case S_IFLNK: listing.passedOver.append("\(path): symbolic link (name the target itself to read it)")
             default: listing.passedOver.append("\(path): not a regular file")
             }
         }
+    }
+
+    private static func add(_ path: String, size: Int, into listing: inout Listing) {
+        guard path.lowercased().hasSuffix(".zip") else {
+            listing.files.append(File(input: InputFile(path: path), size: size))
+            return
+        }
+        listing.archives.append(path)
+        let entries: [ZipEntry]
+        do {
+            entries = try ZipDirectory.entries(of: path)
+        } catch {
+            listing.files.append(File(input: InputFile(unreadableArchive: path, error: error), size: size))
+            return
+        }
+        for entry in entries {
+            if let reason = passOverReason(entry) {
+                listing.passedOver.append("\(path)/\(entry.name): \(reason)")
+            } else {
+                listing.files.append(File(input: InputFile(entry: entry, in: path), size: Int(clamping: entry.uncompressedSize)))
+            }
+        }
+    }
+
+    /// Why an entry of an archive is not a document, or nil when it is one. An encrypted entry is
+    /// a document that cannot be read: it is refused with its reason, not passed over.
+    private static func passOverReason(_ entry: ZipEntry) -> String? {
+        let components = entry.name.split(separator: "/")
+        if components.first == "__MACOSX" { return "macOS metadata" }
+        if components.contains(where: { $0.hasPrefix(".") && $0 != "." && $0 != ".." }) { return "hidden" }
+        switch entry.kind {
+        case .directory: return "directory"
+        case .symbolicLink: return "symbolic link"
+        case .file: break
+        }
+        if entry.name.lowercased().hasSuffix(".zip") { return "ZIP inside a ZIP (not opened: extract it to read it)" }
+        return nil
     }
 
     /// The nearest folder above `path` named by an 11-digit creditor fiscal code, if any.

@@ -66,7 +66,7 @@ public struct NightlyRun: Sendable {
         let manifest = try ReportWriter(store: store, asOf: asOf, options: reportOptions)
             .write(to: out, documents: documents, configurationDigest: configurationDigest)
         if let archive {
-            try DocumentArchive(root: archive, day: asOf).file(ingest.outcomes, from: inbox)
+            try DocumentArchive(root: archive, day: asOf).file(ingest.outcomes, archives: ingest.archives, from: inbox)
         }
         let elapsed = ContinuousClock.now - started
         return Result(ingest: ingest, reconciliation: reconciliation, manifest: manifest,

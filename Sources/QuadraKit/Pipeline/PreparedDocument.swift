@@ -1,9 +1,9 @@
 /// A document read from disk and hashed, waiting to be stored: parsed already, or (when large) to be
-/// parsed by the writer as it streams from the file, so that its rows never sit in memory.
+/// parsed by the writer as it streams from its file or ZIP entry, so that its rows never sit in memory.
 struct PreparedDocument: Sendable {
     enum Body: Sendable {
         case parsed(Result<ParsedContent, DocumentRejection>)
-        case streamed(DocumentParser.Context)
+        case streamed(InputFile, DocumentParser.Context)
     }
 
     var path: String

@@ -54,8 +54,8 @@ extension Store {
                             throw rejection
                         case let .parsed(.success(content)):
                             return try Self.write(content, of: document, documentId: id, in: db)
-                        case let .streamed(context):
-                            return try Self.stream(&read, context: context, documentId: id, in: db)
+                        case let .streamed(input, context):
+                            return try Self.stream(&read, from: input, context: context, documentId: id, in: db)
                         }
                     }
                 } catch let rejection as DocumentRejection {
@@ -87,11 +87,10 @@ extension Store {
         }
     }
 
-    /// Reads a large document from its file while storing it: flow rows go to the store as they are
-    /// read. The document's kind is set as soon as it is known, so that a refusal names it.
-    private static func stream(_ document: inout PreparedDocument, context: DocumentParser.Context, documentId: Int64,
-                               in db: Database) throws -> DocumentOutcome {
-        let file = InputFile(path: document.path)
+    /// Reads a large document from its file or ZIP entry while storing it: flow rows go to the store
+    /// as they are read. The document's kind is set as soon as it is known, so that a refusal names it.
+    private static func stream(_ document: inout PreparedDocument, from file: InputFile, context: DocumentParser.Context,
+                               documentId: Int64, in db: Database) throws -> DocumentOutcome {
         guard try file.startsWithXML() else {
             let (kind, content) = DocumentParser.parse(try file.readAll(), context: context)
             document.kind = kind

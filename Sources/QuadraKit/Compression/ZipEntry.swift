@@ -1,0 +1,20 @@
+/// One member of a ZIP archive as its central directory describes it: where its bytes lie and what
+/// they must be once inflated. The name is a label for logs and the ledger, never a path to open.
+struct ZipEntry: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case file, directory, symbolicLink
+    }
+
+    var name: String
+    var kind: Kind
+    /// General purpose bit flags; bit 0 marks an encrypted entry.
+    var flags: UInt16
+    /// 0 stored, 8 deflate; anything else is refused.
+    var method: UInt16
+    var crc32: UInt32
+    var compressedSize: UInt64
+    var uncompressedSize: UInt64
+    var localHeaderOffset: UInt64
+
+    var isEncrypted: Bool { flags & 1 != 0 }
+}
