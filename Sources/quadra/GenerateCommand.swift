@@ -35,7 +35,7 @@ struct GenerateCommand: ParsableCommand {
     var anomalyRate = "0"
 
     @Option(name: .customLong("receipts-per-zip"),
-            help: "Pack receipts in ZIP archives of this many (0: one file each; default: 10000 above 50000 receipts).")
+            help: "Pack receipts in ZIP archives of this many (0: one file each; default: 2000 above 50000 receipts).")
     var receiptsPerZip: Int?
 
     func run() throws {
@@ -50,7 +50,7 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--anomaly-rate must be a fraction such as 0.02")
         }
         options.anomalyRatePerMillion = NSDecimalNumber(decimal: rate * 1_000_000).intValue
-        options.receiptsPerArchive = receiptsPerZip ?? (receipts > 50_000 ? 10_000 : 0)
+        options.receiptsPerArchive = receiptsPerZip ?? (receipts > 50_000 ? 2_000 : 0)
         if let problem = options.problem { throw ValidationError(problem) }
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: out), !existing.isEmpty {
             throw ValidationError("\(out) is not empty: choose a new folder")

@@ -17,12 +17,18 @@ struct DatasetFiles {
         try write(name, Array(text.utf8))
     }
 
-    mutating func write(_ name: String, _ bytes: [UInt8]) throws {
-        let path = root + "/" + name
-        let folder = String(path[..<path.lastIndex(of: "/")!])
+    /// The path of folder `name`, created when first asked for.
+    mutating func folder(_ name: String) throws -> String {
+        let folder = root + "/" + name
         if folders.insert(folder).inserted {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
+        return folder
+    }
+
+    mutating func write(_ name: String, _ bytes: [UInt8]) throws {
+        let slash = name.lastIndex(of: "/") ?? name.startIndex
+        let path = try folder(String(name[..<slash])) + (slash == name.startIndex ? "/" : "") + name[slash...]
         // Plain write(2): FileManager's atomic write costs a rename and a sync per file, and a
         // dataset is a million files that nobody reads before the generator has finished.
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -37,19 +43,36 @@ struct DatasetFiles {
     }
 }
 
-/// Receipts as loose files under `inbox/receipts/`, or packed in numbered ZIP archives there.
+/// Receipts as loose files under `inbox/receipts/`, or packed in numbered ZIP archives there, as an
+/// intermediary that collects a night's receipts from its stations would hand them over.
 struct ReceiptOutput {
     private var files: DatasetFiles
     private let perArchive: Int
+    private var archive: ZipWriter?
+    private var inArchive = 0
+    private var archives = 0
 
-    init(files: DatasetFiles, perArchive: Int) throws {
+    init(files: DatasetFiles, perArchive: Int) {
         self.files = files
         self.perArchive = perArchive
     }
 
     mutating func add(_ name: String, _ text: String) throws {
-        try files.write("inbox/receipts/" + name, text)
+        guard perArchive > 0 else { return try files.write("inbox/receipts/" + name, text) }
+        if archive == nil {
+            archives += 1
+            let folder = try files.folder("inbox/receipts")
+            archive = try ZipWriter(path: folder + "/receipts-" + String(archives).leftPadded(to: 4, with: "0") + ".zip")
+        }
+        try archive!.append(Array(text.utf8), as: name)
+        inArchive += 1
+        if inArchive == perArchive { try finish() }
     }
 
-    func finish() throws {}
+    /// Writes the archive being filled, if any.
+    mutating func finish() throws {
+        try archive?.close()
+        archive = nil
+        inArchive = 0
+    }
 }

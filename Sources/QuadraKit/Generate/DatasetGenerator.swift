@@ -56,14 +56,13 @@ public struct DatasetGenerator {
         let positions = PositionDocument(world: world, identity: identity, receipts: receipts, firstDay: options.firstDay)
         let treasury = TreasuryDocument(world: world, firstDay: options.firstDay)
         let setup = SetupDocuments(world: world)
-        let inbox = out + "/inbox"
         var files = DatasetFiles(root: out)
         var counts: [String: Int] = [:]
 
         try files.write("quadra.toml", setup.configuration(seed: options.seed))
         try files.write("inbox/taxonomy/taxonomy.csv", setup.taxonomyCSV())
 
-        var receiptFiles = try ReceiptOutput(files: files, perArchive: options.receiptsPerArchive)
+        var receiptFiles = ReceiptOutput(files: files, perArchive: options.receiptsPerArchive)
         for payment in plan.payments {
             let day = options.firstDay.adding(days: payment.day)
             let name = "\(day)/rt-\(String(payment.serial).leftPadded(to: 8, with: "0"))"
@@ -129,7 +128,6 @@ public struct DatasetGenerator {
                                      anomalies: anomalies)
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try files.write("dataset.json", String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n")
-        _ = inbox
         return summary
     }
 

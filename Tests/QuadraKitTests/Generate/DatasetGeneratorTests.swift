@@ -7,13 +7,14 @@ import Testing
 /// The generator is the benchmark's input and the engine's examiner: its documents must be read
 /// cleanly, and reconciling them must find exactly the defects it planted.
 @Suite struct DatasetGeneratorTests {
-    static func options(seed: UInt64 = 7, receipts: Int, rate: Int) -> DatasetOptions {
+    static func options(seed: UInt64 = 7, receipts: Int, rate: Int, perArchive: Int = 0) -> DatasetOptions {
         var options = DatasetOptions()
         options.seed = seed
         options.creditors = 8
         options.receipts = receipts
         options.days = 3
         options.anomalyRatePerMillion = rate
+        options.receiptsPerArchive = perArchive
         return options
     }
 
@@ -31,18 +32,22 @@ import Testing
     @Test func theSameSeedWritesTheSameBytesAndAnotherSeedDoesNot() throws {
         let folder = try TestSupport.scratchFolder()
         for (name, seed) in [("a", UInt64(3)), ("b", 3), ("c", 4)] {
-            try DatasetGenerator(options: Self.options(seed: seed, receipts: 400, rate: 50_000)).write(to: folder.appendingPathComponent(name).path)
+            try DatasetGenerator(options: Self.options(seed: seed, receipts: 400, rate: 50_000, perArchive: 150))
+                .write(to: folder.appendingPathComponent(name).path)
         }
         let a = try Self.digests(folder.appendingPathComponent("a"))
         #expect(a.count > 100)
+        #expect(a.keys.filter { $0.hasSuffix(".zip") }.count == 3, "400 receipts and a few copies to other stations, 150 a ZIP")
         #expect(a == (try Self.digests(folder.appendingPathComponent("b"))))
         #expect(a != (try Self.digests(folder.appendingPathComponent("c"))))
     }
 
-    @Test func reconcilingFindsEveryPlantedDefectAndNothingElse() throws {
+    /// Loose receipts and receipts packed in ZIP archives must reconcile alike.
+    @Test(arguments: [0, 1_000])
+    func reconcilingFindsEveryPlantedDefectAndNothingElse(perArchive: Int) throws {
         let folder = try TestSupport.scratchFolder()
         let out = folder.appendingPathComponent("dataset").path
-        let summary = try DatasetGenerator(options: Self.options(receipts: 3_000, rate: 60_000)).write(to: out)
+        let summary = try DatasetGenerator(options: Self.options(receipts: 3_000, rate: 60_000, perArchive: perArchive)).write(to: out)
         let planted = Set(summary.anomalies.keys)
         let every = Set(InjectedAnomaly.allCases.map(\.rawValue))
         #expect(planted == every, "kinds never planted: \(every.subtracting(planted).sorted())")
