@@ -9,23 +9,26 @@ import Foundation
 /// position in the tree. The envelope fields (`idPA`, `idStation`, …) are read past on purpose: the
 /// same receipt reaches every beneficiary's station, and only the `receipt` element identifies it.
 final class ReceiptReader {
-    /// The elements the reader acts on, by their XML names; any other element is `other`.
-    enum Element: String, CaseIterable {
-        case other = ""
+    /// The elements the reader acts on, each case named as its element; any other element is `other`.
+    /// Their raw values index the slots where texts are kept.
+    enum Element: Int, CaseIterable {
+        case other
         case receipt, transferList, transfer, debtor, payer, uniqueIdentifier, mapEntry, key, value
         case fullName, entityUniqueIdentifierType, entityUniqueIdentifierValue
         case receiptId, noticeNumber, fiscalCode, outcome, creditorReferenceId, paymentAmount, description
-        case companyName, officeName, idPSP, pspFiscalCode, pspCompanyName = "PSPCompanyName", idChannel
+        case companyName, officeName, idPSP, pspFiscalCode, PSPCompanyName, idChannel
         case channelDescription, paymentMethod, paymentNote, fee, primaryCiIncurredFee, idBundle, idCiBundle
         case paymentDateTime, applicationDate, transferDate, standIn
-        case idTransfer, transferAmount, fiscalCodePA, iban = "IBAN", remittanceInformation, transferCategory
-        case mbdAttachment = "MBDAttachment"
+        case idTransfer, transferAmount, fiscalCodePA, IBAN, remittanceInformation, transferCategory
+        case MBDAttachment
+
+        var name: String { String(describing: self) }
 
         /// The known names grouped by length, so that a name is compared with a few candidates only.
         private static let byLength: [[(name: [UInt8], element: Element)]] = {
             var table = [[(name: [UInt8], element: Element)]](repeating: [], count: 32)
             for element in allCases where element != .other {
-                table[element.rawValue.utf8.count].append((Array(element.rawValue.utf8), element))
+                table[element.name.utf8.count].append((Array(element.name.utf8), element))
             }
             return table
         }()
@@ -40,6 +43,17 @@ final class ReceiptReader {
         }
     }
 
+    /// The texts of one element's children, by child.
+    struct Texts {
+        private static let count = Element.allCases.count
+        private var slots = [String?](repeating: nil, count: Texts.count)
+
+        subscript(_ element: Element) -> String? {
+            get { slots[element.rawValue] }
+            set { slots[element.rawValue] = newValue }
+        }
+    }
+
     private let version: Receipt.Version
     /// The open elements from the message's root down.
     private var path: [Element] = []
@@ -47,7 +61,7 @@ final class ReceiptReader {
     /// What the content digest covers, hashed once at the end: each element name inside `receipt`
     /// after `<`, each text after `>` (the same bytes as ever, so stored digests stay comparable).
     private var digestInput: [UInt8] = []
-    private var fields: [Element: String] = [:]
+    private var fields = Texts()
     private var debtor = PartyFields()
     private var payer = PartyFields()
     private var metadata: [MetadataEntry] = []
@@ -64,7 +78,7 @@ final class ReceiptReader {
 
     private struct TransferFields {
         var ordinal: Int
-        var values: [Element: String] = [:]
+        var values = Texts()
         var metadata: [MetadataEntry] = []
         var stamp = false
     }
@@ -108,7 +122,7 @@ final class ReceiptReader {
             if element == .entityUniqueIdentifierValue { update(owner) { $0.identifier = String(decoding: text, as: UTF8.self) } }
         case .transfer where path.count == 5 && path[2] == .transferList:
             transfers[transfers.count - 1].values[element] = String(decoding: text, as: UTF8.self)
-            if element == .mbdAttachment { transfers[transfers.count - 1].stamp = true }
+            if element == .MBDAttachment { transfers[transfers.count - 1].stamp = true }
         case .mapEntry:
             if element == .key { pendingKey = String(decoding: text, as: UTF8.self) }
             if element == .value, let key = pendingKey {
@@ -138,7 +152,7 @@ final class ReceiptReader {
             throw reject(.outcome, "outcome is \(outcome): pagoPA only pushes receipts of successful payments")
         }
         let noticeNumber = try required(.noticeNumber)
-        guard noticeNumber.utf8.count == 18, noticeNumber.allSatisfy(\.isASCIIDigit) else {
+        guard noticeNumber.utf8.count == 18, Self.isDigits(noticeNumber) else {
             throw reject(.noticeNumber, "notice number \(noticeNumber) is not 18 digits")
         }
         let fiscalCode = try fiscalCodeField(fields[.fiscalCode], element: "receipt/fiscalCode")
@@ -154,7 +168,7 @@ final class ReceiptReader {
         receipt.debtor = debtor.party
         receipt.payer = payer.party
         receipt.pspFiscalCode = fields[.pspFiscalCode]
-        receipt.pspCompanyName = fields[.pspCompanyName]
+        receipt.pspCompanyName = fields[.PSPCompanyName]
         receipt.channelId = fields[.idChannel]
         receipt.channelDescription = fields[.channelDescription]
         receipt.paymentMethod = fields[.paymentMethod]
@@ -187,7 +201,7 @@ final class ReceiptReader {
             let element = "receipt/transferList/transfer[\(fields.ordinal)]"
             func value(_ name: Element) throws -> String {
                 guard let text = fields.values[name], !text.isEmpty else {
-                    throw DocumentRejection(element: "\(element)/\(name.rawValue)", reason: "\(name.rawValue) is missing")
+                    throw DocumentRejection(element: "\(element)/\(name.name)", reason: "\(name.name) is missing")
                 }
                 return text
             }
@@ -204,7 +218,7 @@ final class ReceiptReader {
                                         reason: "'\(amountText)' is not a positive amount with two decimals")
             }
             let beneficiary = try fiscalCodeField(fields.values[.fiscalCodePA], element: "\(element)/fiscalCodePA")
-            let iban = fields.values[.iban].flatMap { $0.isEmpty ? nil : $0 }
+            let iban = fields.values[.IBAN].flatMap { $0.isEmpty ? nil : $0 }
             guard (iban != nil) != fields.stamp else {
                 throw DocumentRejection(element: element, reason: "a transfer carries either an IBAN or an MBDAttachment")
             }
@@ -219,13 +233,13 @@ final class ReceiptReader {
     }
 
     private func required(_ name: Element) throws -> String {
-        guard let value = fields[name], !value.isEmpty else { throw reject(name, "\(name.rawValue) is missing") }
+        guard let value = fields[name], !value.isEmpty else { throw reject(name, "\(name.name) is missing") }
         return value
     }
 
     private func amountField(_ name: Element, required: Bool) throws -> Int64? {
         guard let text = fields[name] else {
-            if required { throw reject(name, "\(name.rawValue) is missing") }
+            if required { throw reject(name, "\(name.name) is missing") }
             return nil
         }
         guard let cents = Money.cents(fromTwoDecimals: text) else {
@@ -235,7 +249,7 @@ final class ReceiptReader {
     }
 
     private func fiscalCodeField(_ value: String?, element: String) throws -> String {
-        guard let value, value.utf8.count == 11, value.allSatisfy(\.isASCIIDigit) else {
+        guard let value, value.utf8.count == 11, Self.isDigits(value) else {
             throw DocumentRejection(element: element, reason: "'\(value ?? "")' is not an 11-digit creditor fiscal code")
         }
         return value
@@ -247,8 +261,12 @@ final class ReceiptReader {
         return text
     }
 
+    private static func isDigits(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
     private func reject(_ name: Element, _ reason: String) -> DocumentRejection {
-        DocumentRejection(element: "receipt/\(name.rawValue)", reason: reason)
+        DocumentRejection(element: "receipt/\(name.name)", reason: reason)
     }
 }
 

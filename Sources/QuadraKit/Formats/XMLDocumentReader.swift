@@ -70,7 +70,9 @@ final class XMLDocumentReader: XMLByteHandler {
     private var depth = 0
     private var rootDepth = 0
     private var headerDepth: Int?
-    private weak var parser: XMLStreamParser?
+    /// Unowned, not weak: a weak reference would give the parser a side table and make each of its
+    /// retains, one per XML event, take the slow path. The parser lives as long as the reading.
+    private unowned var parser: XMLStreamParser?
     private var finished = false
 
     /// Parses a whole document, returning what it holds; `kind` is known afterwards even on failure.

@@ -9,6 +9,7 @@ import GRDBSQLite
 /// ```
 struct RawStatement {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private static let empty: StaticString = ""
     private let statement: Statement
     private let db: Database
 
@@ -22,8 +23,18 @@ struct RawStatement {
         fileprivate let handle: OpaquePointer
         fileprivate var index: Int32 = 1
 
+        /// Binds the string's own UTF-8 storage: passing a `String` as a C string would copy it into a new array.
         mutating func add(_ value: String?) {
-            if let value { sqlite3_bind_text(handle, index, value, -1, RawStatement.transient) } else { sqlite3_bind_null(handle, index) }
+            if var value {
+                value.withUTF8 { bytes in
+                    // An empty buffer may have no address, and a null pointer would bind NULL, not ''.
+                    let start = UnsafeRawPointer(bytes.baseAddress) ?? UnsafeRawPointer(RawStatement.empty.utf8Start)
+                    sqlite3_bind_text(handle, index, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                      RawStatement.transient)
+                }
+            } else {
+                sqlite3_bind_null(handle, index)
+            }
             index += 1
         }
 

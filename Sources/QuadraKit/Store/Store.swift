@@ -12,7 +12,9 @@ import GRDB
 /// WAL lets reports read while a run writes; `synchronous = NORMAL` keeps each commit atomic and
 /// durable at checkpoint, which is what a batch that can be re-run needs. Temporary storage stays in
 /// memory: the statement journal of each document's savepoint would otherwise be written to a file
-/// in `/var/tmp`, about 40 KB per receipt, seven times the store's own writes.
+/// in `/var/tmp`, about 40 KB per receipt, seven times the store's own writes. The writer's page cache
+/// is 128 MiB, not SQLite's 2 MiB: receipts and ledger rows are indexed by random keys (hashes,
+/// receipt ids), so each insert lands on any page of those indexes.
 public final class Store: Sendable {
     public static let defaultPath = "Reports/quadra.sqlite"
 
@@ -28,6 +30,7 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -131072") }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
