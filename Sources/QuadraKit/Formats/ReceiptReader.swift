@@ -55,19 +55,84 @@ final class ReceiptReader {
     }
 
     private let version: Receipt.Version
-    /// The open elements from the message's root down.
-    private var path: [Element] = []
-    private var transferOrdinal = 0
-    /// What the content digest covers, hashed once at the end: each element name inside `receipt`
-    /// after `<`, each text after `>` (the same bytes as ever, so stored digests stay comparable).
-    private var digestInput: [UInt8] = []
-    private var fields = Texts()
-    private var debtor = PartyFields()
-    private var payer = PartyFields()
-    private var metadata: [MetadataEntry] = []
-    private var pendingKey: String?
-    private var transfers: [TransferFields] = []
-    private var sawReceipt = false
+    /// All that the events change, in one value: one exclusivity check per event, not one per property.
+    private var read = Read()
+
+    /// What the events have gathered so far.
+    private struct Read {
+        /// The open elements from the message's root down.
+        var path: [Element] = []
+        var transferOrdinal = 0
+        /// What the content digest covers, hashed once at the end: each element name inside `receipt`
+        /// after `<`, each text after `>` (the same bytes as ever, so stored digests stay comparable).
+        var digestInput: [UInt8] = []
+        var fields = Texts()
+        var debtor = PartyFields()
+        var payer = PartyFields()
+        var metadata: [MetadataEntry] = []
+        var pendingKey: String?
+        var transfers: [TransferFields] = []
+        var sawReceipt = false
+
+        init() {
+            path.reserveCapacity(16)
+            digestInput.reserveCapacity(4096)
+        }
+
+        mutating func start(_ name: XMLName) {
+            let length = strlen(name.local)
+            let element = Element(name.local, length: length)
+            path.append(element)
+            guard path.count >= 2, path[1] == .receipt else { return }
+            if path.count == 2 { sawReceipt = true }
+            digestInput.append(UInt8(ascii: "<"))
+            digestInput.append(contentsOf: UnsafeBufferPointer(start: name.local, count: length))
+            if path.count == 4, element == .transfer, path[2] == .transferList {
+                transferOrdinal += 1
+                transfers.append(TransferFields(ordinal: transferOrdinal))
+            }
+        }
+
+        mutating func end(text: UnsafeRawBufferPointer) {
+            defer { path.removeLast() }
+            guard path.count >= 3, path[1] == .receipt else { return }
+            digestInput.append(UInt8(ascii: ">"))
+            digestInput.append(contentsOf: text)
+            let element = path[path.count - 1]
+            guard element != .other else { return }
+            let parent = path[path.count - 2]
+            switch parent {
+            case .receipt:
+                fields[element] = String(decoding: text, as: UTF8.self)
+            case .debtor, .payer:
+                if element == .fullName { update(parent) { $0.fullName = String(decoding: text, as: UTF8.self) } }
+            case .uniqueIdentifier:
+                let owner = path[path.count - 3]
+                if element == .entityUniqueIdentifierType { update(owner) { $0.kind = String(decoding: text, as: UTF8.self) } }
+                if element == .entityUniqueIdentifierValue { update(owner) { $0.identifier = String(decoding: text, as: UTF8.self) } }
+            case .transfer where path.count == 5 && path[2] == .transferList:
+                transfers[transfers.count - 1].values[element] = String(decoding: text, as: UTF8.self)
+                if element == .MBDAttachment { transfers[transfers.count - 1].stamp = true }
+            case .mapEntry:
+                if element == .key { pendingKey = String(decoding: text, as: UTF8.self) }
+                if element == .value, let key = pendingKey {
+                    let entry = MetadataEntry(key: key, value: String(decoding: text, as: UTF8.self))
+                    if path.count == 7, path[3] == .transfer {
+                        if path[2] == .transferList { transfers[transfers.count - 1].metadata.append(entry) }
+                    } else {
+                        metadata.append(entry)
+                    }
+                    pendingKey = nil
+                }
+            default:
+                break
+            }
+        }
+
+        private mutating func update(_ owner: Element, _ change: (inout PartyFields) -> Void) {
+            if owner == .payer { change(&payer) } else if owner == .debtor { change(&debtor) }
+        }
+    }
 
     private struct PartyFields {
         var kind: String?
@@ -85,67 +150,19 @@ final class ReceiptReader {
 
     init(version: Receipt.Version) {
         self.version = version
-        path.reserveCapacity(16)
-        digestInput.reserveCapacity(4096)
     }
 
     func didStart(_ name: XMLName) throws {
-        let length = strlen(name.local)
-        let element = Element(name.local, length: length)
-        path.append(element)
-        guard path.count >= 2, path[1] == .receipt else { return }
-        if path.count == 2 { sawReceipt = true }
-        digestInput.append(UInt8(ascii: "<"))
-        digestInput.append(contentsOf: UnsafeBufferPointer(start: name.local, count: length))
-        if path.count == 4, element == .transfer, path[2] == .transferList {
-            transferOrdinal += 1
-            transfers.append(TransferFields(ordinal: transferOrdinal))
-        }
+        read.start(name)
     }
 
     func didEnd(_ name: XMLName, text: UnsafeRawBufferPointer) throws {
-        defer { path.removeLast() }
-        guard path.count >= 3, path[1] == .receipt else { return }
-        digestInput.append(UInt8(ascii: ">"))
-        digestInput.append(contentsOf: text)
-        let element = path[path.count - 1]
-        guard element != .other else { return }
-        let parent = path[path.count - 2]
-        switch parent {
-        case .receipt:
-            fields[element] = String(decoding: text, as: UTF8.self)
-        case .debtor, .payer:
-            if element == .fullName { update(parent) { $0.fullName = String(decoding: text, as: UTF8.self) } }
-        case .uniqueIdentifier:
-            let owner = path[path.count - 3]
-            if element == .entityUniqueIdentifierType { update(owner) { $0.kind = String(decoding: text, as: UTF8.self) } }
-            if element == .entityUniqueIdentifierValue { update(owner) { $0.identifier = String(decoding: text, as: UTF8.self) } }
-        case .transfer where path.count == 5 && path[2] == .transferList:
-            transfers[transfers.count - 1].values[element] = String(decoding: text, as: UTF8.self)
-            if element == .MBDAttachment { transfers[transfers.count - 1].stamp = true }
-        case .mapEntry:
-            if element == .key { pendingKey = String(decoding: text, as: UTF8.self) }
-            if element == .value, let key = pendingKey {
-                let entry = MetadataEntry(key: key, value: String(decoding: text, as: UTF8.self))
-                if path.count == 7, path[3] == .transfer {
-                    if path[2] == .transferList { transfers[transfers.count - 1].metadata.append(entry) }
-                } else {
-                    metadata.append(entry)
-                }
-                pendingKey = nil
-            }
-        default:
-            break
-        }
-    }
-
-    private func update(_ owner: Element, _ change: (inout PartyFields) -> Void) {
-        if owner == .payer { change(&payer) } else if owner == .debtor { change(&debtor) }
+        read.end(text: text)
     }
 
     /// The receipt read so far, validated; call once the document has been parsed to its end.
     func receipt() throws -> Receipt {
-        guard sawReceipt else { throw DocumentRejection(element: "receipt", reason: "the message has no receipt") }
+        guard read.sawReceipt else { throw DocumentRejection(element: "receipt", reason: "the message has no receipt") }
         let receiptId = try required(.receiptId)
         let outcome = try required(.outcome)
         guard outcome == "OK" else {
@@ -155,36 +172,36 @@ final class ReceiptReader {
         guard noticeNumber.utf8.count == 18, Self.isDigits(noticeNumber) else {
             throw reject(.noticeNumber, "notice number \(noticeNumber) is not 18 digits")
         }
-        let fiscalCode = try fiscalCodeField(fields[.fiscalCode], element: "receipt/fiscalCode")
+        let fiscalCode = try fiscalCodeField(read.fields[.fiscalCode], element: "receipt/fiscalCode")
         let amount = try amountField(.paymentAmount, required: true)!
         var receipt = Receipt(
             version: version, receiptId: receiptId, noticeNumber: noticeNumber, fiscalCode: fiscalCode,
             outcome: outcome, iuv: try required(.creditorReferenceId), paymentAmountCents: amount,
             pspId: try required(.idPSP), transfers: try readTransfers(),
-            contentDigest: SHA256.hash(data: digestInput).hexString)
-        receipt.description = fields[.description]
-        receipt.companyName = fields[.companyName]
-        receipt.officeName = fields[.officeName]
-        receipt.debtor = debtor.party
-        receipt.payer = payer.party
-        receipt.pspFiscalCode = fields[.pspFiscalCode]
-        receipt.pspCompanyName = fields[.PSPCompanyName]
-        receipt.channelId = fields[.idChannel]
-        receipt.channelDescription = fields[.channelDescription]
-        receipt.paymentMethod = fields[.paymentMethod]
-        receipt.paymentNote = fields[.paymentNote]
+            contentDigest: SHA256.hash(data: read.digestInput).hexString)
+        receipt.description = read.fields[.description]
+        receipt.companyName = read.fields[.companyName]
+        receipt.officeName = read.fields[.officeName]
+        receipt.debtor = read.debtor.party
+        receipt.payer = read.payer.party
+        receipt.pspFiscalCode = read.fields[.pspFiscalCode]
+        receipt.pspCompanyName = read.fields[.PSPCompanyName]
+        receipt.channelId = read.fields[.idChannel]
+        receipt.channelDescription = read.fields[.channelDescription]
+        receipt.paymentMethod = read.fields[.paymentMethod]
+        receipt.paymentNote = read.fields[.paymentNote]
         receipt.feeCents = try amountField(.fee, required: false)
         receipt.primaryCiIncurredFeeCents = try amountField(.primaryCiIncurredFee, required: false)
-        receipt.idBundle = fields[.idBundle]
-        receipt.idCiBundle = fields[.idCiBundle]
+        receipt.idBundle = read.fields[.idBundle]
+        receipt.idCiBundle = read.fields[.idCiBundle]
         receipt.paymentDateTime = try dateField(.paymentDateTime, pattern: .dateTime)
         receipt.applicationDate = try dateField(.applicationDate, pattern: .date)
         receipt.transferDate = try dateField(.transferDate, pattern: .date)
-        if let standIn = fields[.standIn] {
+        if let standIn = read.fields[.standIn] {
             guard standIn == "true" || standIn == "false" else { throw reject(.standIn, "standIn is \(standIn), not a boolean") }
             receipt.standIn = standIn == "true"
         }
-        receipt.metadata = metadata
+        receipt.metadata = read.metadata
         let total = receipt.transfers.reduce(Int64(0)) { $0 + $1.amountCents }
         guard total == amount else {
             throw reject(.transferList, "transfers sum to \(Money.format(total)) but paymentAmount is \(Money.format(amount))")
@@ -193,11 +210,11 @@ final class ReceiptReader {
     }
 
     private func readTransfers() throws -> [ReceiptTransfer] {
-        guard (1...5).contains(transfers.count) else {
-            throw reject(.transferList, "a receipt has 1 to 5 transfers, this one has \(transfers.count)")
+        guard (1...5).contains(read.transfers.count) else {
+            throw reject(.transferList, "a receipt has 1 to 5 transfers, this one has \(read.transfers.count)")
         }
         var seen = Set<Int>()
-        return try transfers.map { fields in
+        return try read.transfers.map { fields in
             let element = "receipt/transferList/transfer[\(fields.ordinal)]"
             func value(_ name: Element) throws -> String {
                 guard let text = fields.values[name], !text.isEmpty else {
@@ -233,12 +250,12 @@ final class ReceiptReader {
     }
 
     private func required(_ name: Element) throws -> String {
-        guard let value = fields[name], !value.isEmpty else { throw reject(name, "\(name.name) is missing") }
+        guard let value = read.fields[name], !value.isEmpty else { throw reject(name, "\(name.name) is missing") }
         return value
     }
 
     private func amountField(_ name: Element, required: Bool) throws -> Int64? {
-        guard let text = fields[name] else {
+        guard let text = read.fields[name] else {
             if required { throw reject(name, "\(name.name) is missing") }
             return nil
         }
@@ -256,7 +273,7 @@ final class ReceiptReader {
     }
 
     private func dateField(_ name: Element, pattern: ISODate.Pattern) throws -> String? {
-        guard let text = fields[name] else { return nil }
+        guard let text = read.fields[name] else { return nil }
         guard ISODate.matches(text, pattern) else { throw reject(name, "'\(text)' is not an ISO \(pattern)") }
         return text
     }
