@@ -152,11 +152,12 @@ final class ReceiptReader {
         self.version = version
     }
 
-    func didStart(_ name: XMLName) throws {
+    func didStart(_ name: XMLName) {
         read.start(name)
     }
 
-    func didEnd(_ name: XMLName, text: UnsafeRawBufferPointer) throws {
+    /// The element that ends is the last one started: the reader tracks the path itself.
+    func didEnd(text: UnsafeRawBufferPointer) {
         read.end(text: text)
     }
 

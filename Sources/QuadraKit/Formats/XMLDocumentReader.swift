@@ -96,7 +96,7 @@ final class XMLDocumentReader: XMLByteHandler {
         depth += 1
         switch contentReader {
         case let .receipt(reader)?:
-            try reader.didStart(name)
+            reader.didStart(name)
             return
         case let .strings(reader)?:
             try reader.didStart(string(name.local), namespace: name.namespace.map(string))
@@ -122,7 +122,7 @@ final class XMLDocumentReader: XMLByteHandler {
         contentReader = reader
         switch reader {
         case let .receipt(reader):
-            try reader.didStart(name)
+            reader.didStart(name)
         case let .strings(reader):
             if let parser { reader.attach(parser) }
             try reader.didStart(local, namespace: namespace)
@@ -135,7 +135,7 @@ final class XMLDocumentReader: XMLByteHandler {
         guard let contentReader, !finished else { return }
         switch contentReader {
         case let .receipt(reader):
-            try reader.didEnd(name, text: text)
+            reader.didEnd(text: text)
         case let .strings(reader):
             try reader.didEnd(string(name.local), namespace: name.namespace.map(string),
                               text: String(decoding: text, as: UTF8.self))

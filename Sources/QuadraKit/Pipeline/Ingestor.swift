@@ -10,7 +10,7 @@ import Logging
 /// ```
 ///
 /// Files are taken in batches: both cores read, hash and parse a batch while the writer stores the
-/// previous one in one transaction, one savepoint per document. The ledger makes a second pass over
+/// previous one in one transaction, one savepoint per document but receipts. The ledger makes a second pass over
 /// the same bytes free: a document already stored is skipped before it is parsed.
 public struct Ingestor: Sendable {
     public struct Options: Sendable {
