@@ -1,7 +1,22 @@
 import CLibXML2
 import Foundation
 
-/// Receives a streamed XML document one element at a time.
+/// An element's name as libxml2 reports it: local name (without prefix) and namespace URI, UTF-8
+/// and NUL-terminated, interned by libxml2 for the whole parse and valid during the callback only.
+struct XMLName {
+    let local: UnsafePointer<xmlChar>
+    let namespace: UnsafePointer<xmlChar>?
+}
+
+/// Receives a streamed XML document one element at a time, as the parser's own bytes: a reader on a
+/// hot path compares names as bytes and makes a `String` only of the text it keeps.
+protocol XMLByteHandler: AnyObject {
+    func didStart(_ name: XMLName) throws
+    /// `text` is the element's own character data, trimmed of surrounding white space.
+    func didEnd(_ name: XMLName, text: UnsafeRawBufferPointer) throws
+}
+
+/// Receives a streamed XML document one element at a time, names and text as `String`s.
 ///
 /// Names arrive without prefix, with their namespace URI, so readers work the same whatever prefix
 /// a SOAP envelope or a PSP chose.
@@ -18,21 +33,23 @@ protocol XMLEventHandler: AnyObject {
 /// external entities (XXE) and entity expansion ("billion laughs") at once. The network is never
 /// used and undeclared entity references are errors.
 final class XMLStreamParser {
-    private let handler: XMLEventHandler
+    private let handler: XMLByteHandler
     private var context: xmlParserCtxtPtr?
-    private var text: [UInt8] = []
-    private var names: [UnsafePointer<xmlChar>: String] = [:]
+    /// The current element's character data; raw memory, so that appending to it is a plain copy.
+    private var text = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
+    private var textCount = 0
     private var failure: Error?
     /// When set, character data goes here as it arrives instead of being gathered for `didEnd`:
     /// for an element whose text is a whole document (base64-wrapped flows).
     var textSink: ((UnsafeRawBufferPointer) throws -> Void)?
 
-    init(handler: XMLEventHandler) {
+    init(handler: XMLByteHandler) {
         self.handler = handler
     }
 
     deinit {
         if let context { xmlFreeParserCtxt(context) }
+        text.deallocate()
     }
 
     /// The line the parser has reached, for messages that name where a document went wrong.
@@ -105,42 +122,52 @@ final class XMLStreamParser {
         Unmanaged<XMLStreamParser>.fromOpaque(user!).takeUnretainedValue()
     }
 
-    /// libxml2 interns names in its dictionary, so a name's pointer identifies it for the whole parse.
-    private func name(_ pointer: UnsafePointer<xmlChar>?) -> String? {
-        guard let pointer else { return nil }
-        if let known = names[pointer] { return known }
-        let decoded = String(cString: pointer)
-        names[pointer] = decoded
-        return decoded
-    }
-
     private func start(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
-        guard failure == nil else { return }
-        text.removeAll(keepingCapacity: true)
-        deliver { try handler.didStart(name(localname) ?? "", namespace: name(uri)) }
+        guard failure == nil, let localname else { return }
+        textCount = 0
+        do {
+            try handler.didStart(XMLName(local: localname, namespace: uri))
+        } catch {
+            fail(error)
+        }
     }
 
     private func end(_ localname: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
-        guard failure == nil else { return }
+        guard failure == nil, let localname else { return }
         let content = trimmedText()
-        text.removeAll(keepingCapacity: true)
-        deliver { try handler.didEnd(name(localname) ?? "", namespace: name(uri), text: content) }
+        textCount = 0
+        do {
+            try handler.didEnd(XMLName(local: localname, namespace: uri), text: content)
+        } catch {
+            fail(error)
+        }
     }
 
     private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
         guard let bytes, count > 0, failure == nil else { return }
         if let textSink {
             deliver { try textSink(UnsafeRawBufferPointer(start: bytes, count: Int(count))) }
-        } else {
-            text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+            return
         }
+        let needed = textCount + Int(count)
+        if needed > text.count {
+            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, text.count * 2), alignment: 1)
+            grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: text[0..<textCount]))
+            text.deallocate()
+            text = grown
+        }
+        (text.baseAddress! + textCount).copyMemory(from: bytes, byteCount: Int(count))
+        textCount = needed
     }
 
-    private func trimmedText() -> String {
+    /// The text gathered so far without surrounding white space; valid until the next event.
+    private func trimmedText() -> UnsafeRawBufferPointer {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
-        guard let first = text.firstIndex(where: { !isSpace($0) }),
-              let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(decoding: text[first...last], as: UTF8.self)
+        var first = 0
+        var last = textCount
+        while first < last, isSpace(text[first]) { first += 1 }
+        while last > first, isSpace(text[last - 1]) { last -= 1 }
+        return UnsafeRawBufferPointer(rebasing: text[first..<last])
     }
 
     private func deliver(_ event: () throws -> Void) {

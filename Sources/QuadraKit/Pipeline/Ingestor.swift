@@ -10,7 +10,7 @@ import Logging
 /// ```
 ///
 /// Files are taken in batches: both cores read, hash and parse a batch while the writer stores the
-/// previous one in one transaction, one savepoint per document. The ledger makes a second pass over
+/// previous one in one transaction, one savepoint per document but receipts. The ledger makes a second pass over
 /// the same bytes free: a document already stored is skipped before it is parsed.
 public struct Ingestor: Sendable {
     public struct Options: Sendable {
@@ -18,8 +18,9 @@ public struct Ingestor: Sendable {
         public var creditor: String?
         /// Served creditors (to tell whose account a treasury movement is on) and bank CSV layouts.
         public var configuration = QuadraConfiguration()
-        /// Files per batch (and per transaction).
-        public var batchSize = 256
+        /// Files per batch (and per transaction): a commit writes each page its batch touched, and
+        /// receipts touch index pages at random, so larger batches write fewer pages per document.
+        public var batchSize = 1024
         /// Raw bytes per batch, so that a batch of large files stays small in memory.
         public var batchBytes = 64 << 20
         /// Files larger than this are never held whole: the writer parses them as they stream from disk.

@@ -9,6 +9,7 @@ import GRDBSQLite
 /// ```
 struct RawStatement {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private static let empty: StaticString = ""
     private let statement: Statement
     private let db: Database
 
@@ -22,8 +23,18 @@ struct RawStatement {
         fileprivate let handle: OpaquePointer
         fileprivate var index: Int32 = 1
 
+        /// Binds the string's own UTF-8 storage: passing a `String` as a C string would copy it into a new array.
         mutating func add(_ value: String?) {
-            if let value { sqlite3_bind_text(handle, index, value, -1, RawStatement.transient) } else { sqlite3_bind_null(handle, index) }
+            if var value {
+                value.withUTF8 { bytes in
+                    // An empty buffer may have no address, and a null pointer would bind NULL, not ''.
+                    let start = UnsafeRawPointer(bytes.baseAddress) ?? UnsafeRawPointer(RawStatement.empty.utf8Start)
+                    sqlite3_bind_text(handle, index, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                      RawStatement.transient)
+                }
+            } else {
+                sqlite3_bind_null(handle, index)
+            }
             index += 1
         }
 
@@ -37,6 +48,17 @@ struct RawStatement {
         mutating func add(_ value: Bool?) { add(value.map { Int64($0 ? 1 : 0) }) }
     }
 
+    /// Reads the columns of the row a query has reached.
+    struct Columns {
+        fileprivate let handle: OpaquePointer
+
+        func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+
+        func text(_ index: Int32) -> String? {
+            sqlite3_column_text(handle, index).map { String(cString: $0) }
+        }
+    }
+
     /// Binds, steps once and resets: for INSERT, UPDATE and DELETE.
     func run(_ bind: (inout Binder) -> Void) throws {
         let handle = statement.sqliteStatement
@@ -45,10 +67,28 @@ struct RawStatement {
         let status = sqlite3_step(handle)
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-        guard status == SQLITE_DONE || status == SQLITE_ROW else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: status),
-                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                sql: statement.sql)
+        guard status == SQLITE_DONE || status == SQLITE_ROW else { throw failure(status) }
+    }
+
+    /// Binds, steps once, reads the first row if there is one and resets: for lookups by key.
+    func first<T>(_ bind: (inout Binder) -> Void, _ read: (Columns) -> T) throws -> T? {
+        let handle = statement.sqliteStatement
+        var binder = Binder(handle: handle)
+        bind(&binder)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
         }
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return read(Columns(handle: handle))
+        case SQLITE_DONE: return nil
+        case let status: throw failure(status)
+        }
+    }
+
+    private func failure(_ status: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: status),
+                      message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                      sql: statement.sql)
     }
 }

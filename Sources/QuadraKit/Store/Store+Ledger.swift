@@ -26,49 +26,88 @@ extension Store {
         }
     }
 
-    /// Stores a batch of documents in one transaction, each inside its own savepoint: a document is
-    /// stored whole or not at all, and a crash loses at most the batch, never part of a document.
+    /// Stores a batch of documents in one transaction, each inside its own savepoint (a receipt needs
+    /// none): a document is stored whole or not at all, and a crash loses at most the batch, never
+    /// part of a document. Statements are prepared once for the batch.
     /// A document rejected before and read again keeps its ledger id, so a re-run changes nothing.
     func record(_ documents: [PreparedDocument], at timestamp: String) throws -> [DocumentOutcome] {
         try pool.write { db in
             var nextId = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM document") ?? 0) + 1
+            let ledger = try Ledger(db, timestamp: timestamp)
+            let receipts = try ReceiptWriter(db)
             var outcomes: [DocumentOutcome] = []
             for document in documents {
                 var id = nextId
-                if let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, outcome FROM document WHERE sha256 = ?"),
-                                                   arguments: [document.sha256]) {
-                    guard previous["outcome"] == "rejected" else {
+                if let (previousId, previousOutcome) = try ledger.find(document.sha256) {
+                    guard previousOutcome == "rejected" else {
                         outcomes.append(DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256,
                                                         size: document.size, status: .skipped, reason: "already ingested"))
                         continue
                     }
-                    id = previous["id"]
+                    id = previousId
                     try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
                 }
-                var outcome: DocumentOutcome
-                var read = document
-                do {
-                    outcome = try Self.inSavepoint(db) {
-                        switch document.body {
-                        case let .parsed(.failure(rejection)):
-                            throw rejection
-                        case let .parsed(.success(content)):
-                            return try Self.write(content, of: document, documentId: id, in: db)
-                        case let .streamed(input, context):
-                            return try Self.stream(&read, from: input, context: context, documentId: id, in: db)
-                        }
-                    }
-                } catch let rejection as DocumentRejection {
-                    outcome = Self.rejected(read, rejection)
-                } catch let repeated as FlowWriter.Repeat {
-                    outcome = DocumentOutcome(path: read.path, kind: read.kind, sha256: read.sha256, size: read.size,
-                                              status: .duplicate, reason: "the same flow version is already stored from \(repeated.path)")
+                let outcome: DocumentOutcome
+                if case let .parsed(.success(.receipt(receipt))) = document.body {
+                    outcome = try Self.record(receipt, of: document, documentId: id, receipts: receipts, ledger: ledger)
+                } else {
+                    outcome = try Self.recordInSavepoint(document, documentId: id, in: db)
+                    try ledger.insert(outcome, id: id)
                 }
-                try Self.insertLedgerRow(outcome, id: id, at: timestamp, in: db)
                 if id == nextId { nextId += 1 }
                 outcomes.append(outcome)
             }
             return outcomes
+        }
+    }
+
+    /// A receipt needs no savepoint: it is refused (a conflicting earlier delivery) before its first
+    /// row is written, and any later failure is an SQLite error that rolls back the whole batch. Its
+    /// ledger row goes first, so that SQLite's deferred foreign-key check finds the parent in place
+    /// instead of searching every table that references `document` when the ledger row arrives.
+    private static func record(_ receipt: Receipt, of document: PreparedDocument, documentId: Int64,
+                               receipts: ReceiptWriter, ledger: Ledger) throws -> DocumentOutcome {
+        var outcome = DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256,
+                                      size: document.size, status: .ingested)
+        do {
+            if case let .duplicate(path) = try receipts.existing(receipt) {
+                outcome.status = .duplicate
+                outcome.reason = "receipt \(receipt.receiptId) already stored from \(path)"
+                try ledger.insert(outcome, id: documentId)
+                return outcome
+            }
+        } catch let rejection as DocumentRejection {
+            outcome = rejected(document, rejection)
+            try ledger.insert(outcome, id: documentId)
+            return outcome
+        }
+        outcome.records = 1
+        try ledger.insert(outcome, id: documentId)
+        try receipts.insert(receipt, documentId: documentId)
+        return outcome
+    }
+
+    /// Stores any document but a parsed receipt inside a savepoint, so that a refusal found halfway
+    /// leaves nothing of it behind.
+    private static func recordInSavepoint(_ document: PreparedDocument, documentId id: Int64,
+                                          in db: Database) throws -> DocumentOutcome {
+        var read = document
+        do {
+            return try inSavepoint(db) {
+                switch document.body {
+                case let .parsed(.failure(rejection)):
+                    throw rejection
+                case let .parsed(.success(content)):
+                    return try write(content, of: document, documentId: id, in: db)
+                case let .streamed(input, context):
+                    return try stream(&read, from: input, context: context, documentId: id, in: db)
+                }
+            }
+        } catch let rejection as DocumentRejection {
+            return rejected(read, rejection)
+        } catch let repeated as FlowWriter.Repeat {
+            return DocumentOutcome(path: read.path, kind: read.kind, sha256: read.sha256, size: read.size,
+                                   status: .duplicate, reason: "the same flow version is already stored from \(repeated.path)")
         }
     }
 
@@ -192,21 +231,39 @@ extension Store {
         return first
     }
 
-    private static func insertLedgerRow(_ outcome: DocumentOutcome, id: Int64, at timestamp: String, in db: Database) throws {
-        try RawStatement(db, """
-            INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome, reason, records, quarantined)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run {
-            $0.add(id)
-            $0.add(outcome.sha256)
-            $0.add(outcome.kind.rawValue)
-            $0.add(outcome.path)
-            $0.add(outcome.size)
-            $0.add(timestamp)
-            $0.add(outcome.status.rawValue)
-            $0.add(outcome.reason)
-            $0.add(outcome.records)
-            $0.add(outcome.quarantined.count)
+    /// The ledger's statements, prepared once per batch.
+    private struct Ledger {
+        private let lookup: RawStatement
+        private let insertion: RawStatement
+        private let timestamp: String
+
+        init(_ db: Database, timestamp: String) throws {
+            lookup = try RawStatement(db, "SELECT id, outcome FROM document WHERE sha256 = ?")
+            insertion = try RawStatement(db, """
+                INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome, reason, records, quarantined)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            self.timestamp = timestamp
+        }
+
+        /// The ledger id and outcome of the document with these bytes, if it is filed.
+        func find(_ sha256: String) throws -> (Int64, String)? {
+            try lookup.first({ $0.add(sha256) }, { ($0.int64(0), $0.text(1) ?? "") })
+        }
+
+        func insert(_ outcome: DocumentOutcome, id: Int64) throws {
+            try insertion.run {
+                $0.add(id)
+                $0.add(outcome.sha256)
+                $0.add(outcome.kind.rawValue)
+                $0.add(outcome.path)
+                $0.add(outcome.size)
+                $0.add(timestamp)
+                $0.add(outcome.status.rawValue)
+                $0.add(outcome.reason)
+                $0.add(outcome.records)
+                $0.add(outcome.quarantined.count)
+            }
         }
     }
 }

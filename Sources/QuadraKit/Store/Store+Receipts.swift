@@ -8,21 +8,28 @@ extension Store {
     }
 
     /// Stores a receipt and its transfers, unless the same receipt is already stored.
-    ///
-    /// pagoPA delivers one receipt to every beneficiary's station, so the same `receiptId` with the
-    /// same content is a repeated delivery; with other content it is a conflict a person must see.
     static func write(_ receipt: Receipt, documentId: Int64, in db: Database) throws -> ReceiptWrite {
-        if let row = try Row.fetchOne(db.cachedStatement(sql: """
+        let writer = try ReceiptWriter(db)
+        if let write = try writer.existing(receipt) { return write }
+        try writer.insert(receipt, documentId: documentId)
+        return .stored
+    }
+}
+
+/// Stores receipts through statements prepared once for a whole batch.
+///
+/// pagoPA delivers one receipt to every beneficiary's station, so the same `receiptId` with the
+/// same content is a repeated delivery; with other content it is a conflict a person must see.
+struct ReceiptWriter {
+    private let find: RawStatement
+    private let insertReceipt: RawStatement
+    private let insertTransfer: RawStatement
+
+    init(_ db: Database) throws {
+        find = try RawStatement(db, """
             SELECT r.content_digest, d.path FROM receipt r JOIN document d ON d.id = r.document_id WHERE r.receipt_id = ?
-            """), arguments: [receipt.receiptId]) {
-            let path: String = row["path"]
-            guard row["content_digest"] == receipt.contentDigest else {
-                throw DocumentRejection(element: "receipt/receiptId",
-                                        reason: "receipt \(receipt.receiptId) was already ingested from \(path) with different content")
-            }
-            return .duplicate(ofPath: path)
-        }
-        try RawStatement(db, """
+            """)
+        insertReceipt = try RawStatement(db, """
             INSERT INTO receipt (receipt_id, document_id, version, notice_number, fiscal_code, outcome, iuv,
                 payment_amount_cents, description, company_name, office_name, debtor_type, debtor_id, debtor_name,
                 payer_type, payer_id, payer_name, psp_id, psp_fiscal_code, psp_company_name, channel_id,
@@ -30,7 +37,30 @@ extension Store {
                 id_bundle, id_ci_bundle, payment_date_time, application_date, transfer_date, stand_in, metadata,
                 content_digest)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run {
+            """)
+        insertTransfer = try RawStatement(db, """
+            INSERT INTO receipt_transfer (receipt_id, id_transfer, amount_cents, beneficiary_fiscal_code, company_name,
+                iban, is_stamp, remittance_information, transfer_category, taxonomy_code, metadata)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    /// What an earlier delivery of the same `receiptId` makes of this one: nil when there is none,
+    /// `duplicate` when its content is the same; a rejection naming the first one's file otherwise.
+    func existing(_ receipt: Receipt) throws -> Store.ReceiptWrite? {
+        guard let (digest, path) = try find.first({ $0.add(receipt.receiptId) }, { ($0.text(0), $0.text(1)) }) else {
+            return nil
+        }
+        guard digest == receipt.contentDigest else {
+            throw DocumentRejection(element: "receipt/receiptId",
+                                    reason: "receipt \(receipt.receiptId) was already ingested from \(path ?? "") with different content")
+        }
+        return .duplicate(ofPath: path ?? "")
+    }
+
+    /// Inserts the receipt and its transfers; call once `existing` has found no earlier delivery.
+    func insert(_ receipt: Receipt, documentId: Int64) throws {
+        try insertReceipt.run {
             $0.add(receipt.receiptId)
             $0.add(documentId)
             $0.add(receipt.version.rawValue)
@@ -66,11 +96,6 @@ extension Store {
             $0.add(MetadataColumn.encode(receipt.metadata))
             $0.add(receipt.contentDigest)
         }
-        let insertTransfer = try RawStatement(db, """
-            INSERT INTO receipt_transfer (receipt_id, id_transfer, amount_cents, beneficiary_fiscal_code, company_name,
-                iban, is_stamp, remittance_information, transfer_category, taxonomy_code, metadata)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         for transfer in receipt.transfers {
             try insertTransfer.run {
                 $0.add(receipt.receiptId)
@@ -86,6 +111,5 @@ extension Store {
                 $0.add(MetadataColumn.encode(transfer.metadata))
             }
         }
-        return .stored
     }
 }

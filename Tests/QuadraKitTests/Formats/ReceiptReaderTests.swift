@@ -49,6 +49,15 @@ import Testing
         #expect(otherNote.contentDigest != original.contentDigest)
     }
 
+    /// Stores written by earlier versions hold these digests: a re-delivery must still compare equal.
+    @Test func theDigestOfTheSampleNeverChanges() throws {
+        let v2 = try TestSupport.receipt(try SampleReceipt.text)
+        let v1 = try TestSupport.receipt(try SampleReceipt.replacing("paSendRTV2Request", with: "paSendRTReq")
+            .replacingOccurrences(of: "<companyName>company EC1</companyName>\n                <IBAN>", with: "<IBAN>"))
+        #expect(v2.contentDigest == "3d55e03486615761b6d4fa6196291e815369edc994595644fd66a7a1860361ba")
+        #expect(v1.contentDigest == "101edda849921864c4c7cd287e5a3d1c6a43fbcc37bd80c788d56b55a0317ca9")
+    }
+
     @Test func readsAVersionOneReceipt() throws {
         let v1 = try SampleReceipt.replacing("paSendRTV2Request", with: "paSendRTReq")
             .replacingOccurrences(of: "<companyName>company EC1</companyName>\n                <IBAN>", with: "<IBAN>")
