@@ -156,7 +156,8 @@ public struct ReportWriter: Sendable {
 
     /// A list the store joined with `|` or `,`, sorted and `|`-joined.
     static func sortedList(_ text: String) -> String {
-        text.split(whereSeparator: { $0 == "|" || $0 == "," }).map(String.init).sorted().joined(separator: "|")
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: ",") }) else { return text }
+        return text.split(whereSeparator: { $0 == "|" || $0 == "," }).map(String.init).sorted().joined(separator: "|")
     }
 
     /// One JSON object per line, keys in column order, numbers as numbers, absent values as null.
