@@ -30,7 +30,9 @@ public enum IBAN {
     /// Electronic form: whitespace removed and upper case, as IBANs are printed in groups of four
     /// and typed in either case; comparisons between IBANs should use this form.
     public static func normalized(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.filter { !$0.properties.isWhitespace })).uppercased()
+        // Most IBANs arrive already normalised; reconciliation asks once per key.
+        if s.utf8.allSatisfy({ isDigit($0) || isUpperLetter($0) }) { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.filter { !$0.properties.isWhitespace })).uppercased()
     }
 
     /// Checks the normalised IBAN: country code with its registered length, two check digits,

@@ -22,31 +22,31 @@ public struct Reconciler: Sendable {
     public func run(asOf: CivilDate) throws -> ReconciliationSummary {
         let classifier = Classifier(asOf: asOf, deadlines: deadlines)
         let revisedAfterClose = Set(try store.keysRevisedAfterClose())
-        let evidence = try store.evidence(for: creditors, since: asOf.adding(days: -lookBackDays))
         var summary = ReconciliationSummary(asOf: asOf.description)
-        var discrepancies: [Discrepancy] = []
-        var verdicts: [Store.StoredVerdict] = []
-        verdicts.reserveCapacity(evidence.keys.count)
-        for key in evidence.keys {
-            let verdict = classifier.classify(key)
-            verdicts.append(.init(key: key.key, verdict: verdict))
-            discrepancies += verdict.discrepancies
-            summary.count(verdict, rtAmount: key.paid?.amountCents ?? 0)
-            if revisedAfterClose.contains(key.key) {
-                discrepancies.append(Discrepancy("FDR_REVISED_AFTER_CLOSE", .warning, key: key.key, flowId: key.reported?.flowId,
-                                                 pspId: key.reported?.pspId,
-                                                 message: "a revision of flow \(key.reported?.flowId ?? "") changed this transfer after it was closed"))
+        try store.reconcile(creditors, since: asOf.adding(days: -lookBackDays)) { pass in
+            var discrepancies: [Discrepancy] = []
+            let verdicts = try pass.verdictWriter(asOf: asOf)
+            try pass.forEachKey { key in
+                let verdict = classifier.classify(key)
+                try verdicts.add(key.key, verdict)
+                discrepancies += verdict.discrepancies
+                summary.count(verdict, rtAmount: key.paid?.amountCents ?? 0)
+                if revisedAfterClose.contains(key.key) {
+                    discrepancies.append(Discrepancy("FDR_REVISED_AFTER_CLOSE", .warning, key: key.key, flowId: key.reported?.flowId,
+                                                     pspId: key.reported?.pspId,
+                                                     message: "a revision of flow \(key.reported?.flowId ?? "") changed this transfer after it was closed"))
+                }
             }
+            for flow in try pass.flows() { discrepancies += classifier.classify(flow) }
+            discrepancies += try pass.positions().compactMap(classifier.classify)
+            var movements: [(movementId: String, label: String)] = []
+            for (movementId, movement) in try pass.movements() {
+                let (label, discrepancy) = classifier.classify(movement)
+                movements.append((movementId, label))
+                if let discrepancy { discrepancies.append(discrepancy) }
+            }
+            try pass.store(movements: movements, discrepancies: discrepancies, keys: summary.keys, asOf: asOf)
         }
-        for flow in evidence.flows { discrepancies += classifier.classify(flow) }
-        discrepancies += evidence.positions.compactMap(classifier.classify)
-        var movements: [(movementId: String, label: String)] = []
-        for (movementId, movement) in evidence.movements {
-            let (label, discrepancy) = classifier.classify(movement)
-            movements.append((movementId, label))
-            if let discrepancy { discrepancies.append(discrepancy) }
-        }
-        try store.store(verdicts: verdicts, movements: movements, discrepancies: discrepancies, asOf: asOf)
         summary.discrepancies = try store.discrepancyCounts(asOf: asOf)
         return summary
     }

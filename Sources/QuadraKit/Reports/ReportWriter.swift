@@ -9,7 +9,9 @@ import Foundation
 /// ```
 ///
 /// Each file is streamed from one query into gzip under a temporary name and renamed when whole.
-/// Nothing reads the clock: the same store and as-of date give byte-identical files.
+/// Nothing reads the clock: the same store and as-of date give byte-identical files. The accounting
+/// export reads only verdicts and receipts, so it is written on a second core (its own read
+/// connection) while the other reports stream on this one.
 public struct ReportWriter: Sendable {
     public struct Options: Sendable {
         /// Keep `debtor_id` whole instead of masking all but its first six characters.
@@ -70,6 +72,14 @@ public struct ReportWriter: Sendable {
                                       configurationDigest: configurationDigest)
         manifest.documents = documents
         var files: [ReportManifest.File] = []
+        let period = options.period ?? CivilDate(year: 1, month: 1, day: 1)!...asOf
+        let label = options.period.map { "\($0.lowerBound)/\($0.upperBound)" }
+        let accounting = BackgroundWork { [self] in
+            try csv("accounting.csv.gz", Self.accountingColumns, in: folder) { row in
+                try store.accountingRows(from: period.lowerBound, to: period.upperBound, period: label, row)
+            }
+        }
+        defer { accounting.wait() }
         var figures = SummaryFigures(asOf: asOf.description)
         figures.previous = try store.previousReconciliation(before: asOf)
         files.append(try csv("classification.csv.gz", Self.classificationColumns, in: folder) { row in
@@ -105,11 +115,7 @@ public struct ReportWriter: Sendable {
             }
         })
         files.append(file("discrepancies.jsonl.gz", try json.finish()))
-        let period = options.period ?? CivilDate(year: 1, month: 1, day: 1)!...asOf
-        let label = options.period.map { "\($0.lowerBound)/\($0.upperBound)" }
-        files.append(try csv("accounting.csv.gz", Self.accountingColumns, in: folder) { row in
-            try store.accountingRows(from: period.lowerBound, to: period.upperBound, period: label, row)
-        })
+        files.append(try accounting.value())
         let page = try folder.create("summary.html")
         try page.write(Array(SummaryPage.render(figures).utf8))
         files.append(file("summary.html", try page.commit()))
@@ -156,7 +162,8 @@ public struct ReportWriter: Sendable {
 
     /// A list the store joined with `|` or `,`, sorted and `|`-joined.
     static func sortedList(_ text: String) -> String {
-        text.split(whereSeparator: { $0 == "|" || $0 == "," }).map(String.init).sorted().joined(separator: "|")
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: ",") }) else { return text }
+        return text.split(whereSeparator: { $0 == "|" || $0 == "," }).map(String.init).sorted().joined(separator: "|")
     }
 
     /// One JSON object per line, keys in column order, numbers as numbers, absent values as null.
@@ -193,5 +200,32 @@ extension JSONEncoder {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return encoder
+    }
+}
+
+/// Work run on another thread and waited for by the thread that started it: the result is written
+/// before the semaphore is signalled and read only after the wait.
+private final class BackgroundWork<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, any Error>?
+    private var waited = false
+
+    init(_ body: @escaping @Sendable () throws -> T) {
+        DispatchQueue.global().async { [self] in
+            result = Result(catching: body)
+            done.signal()
+        }
+    }
+
+    /// Waits until the work has finished (at most once; later calls return at once).
+    func wait() {
+        guard !waited else { return }
+        done.wait()
+        waited = true
+    }
+
+    func value() throws -> T {
+        wait()
+        return try result!.get()
     }
 }

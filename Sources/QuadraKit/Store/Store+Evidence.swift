@@ -1,35 +1,55 @@
 import GRDB
 
 extension Store {
-    /// Gathers what the store knows about every transfer key of the served creditors within the
-    /// look-back: one set-based pass (temporary tables and joins), never a query per key.
+    /// Runs one reconciliation pass in one write transaction: gathers what the store knows about
+    /// every transfer key of the served creditors within the look-back in one set-based pass
+    /// (temporary tables and joins, never a query per key), and lets `body` classify and store as
+    /// the keys stream past, so a million keys never sit in memory at once.
     ///
     /// Keys come from receipt transfers to a served creditor (digital stamps excluded), from the
     /// current rows of flows a served creditor received, and from current payment options marked
     /// paid with no receipt behind them.
-    func evidence(for creditors: [Creditor], since: CivilDate) throws -> Evidence {
+    func reconcile<T>(_ creditors: [Creditor], since: CivilDate, _ body: (ReconciliationPass) throws -> T) throws -> T {
         try pool.write { db in
             try Self.prepareEvidenceTables(creditors, since: since, in: db)
-            defer { try? db.execute(sql: "DROP TABLE temp.served; DROP TABLE temp.recon_key; DROP TABLE temp.flow_credit; DROP TABLE temp.single_credit") }
-            return Evidence(keys: try Self.keyEvidence(creditors, in: db), flows: try Self.flowEvidence(in: db),
-                            movements: try Self.movementEvidence(in: db), positions: try Self.positionPayments(in: db))
+            defer {
+                try? db.execute(sql: """
+                    DROP TABLE temp.served; DROP TABLE temp.recon_key; DROP TABLE temp.key_flow;
+                    DROP TABLE temp.flow_credit; DROP TABLE temp.single_credit
+                    """)
+            }
+            return try body(ReconciliationPass(db: db, creditors: creditors))
         }
     }
 
-    /// What a reconciliation run classifies.
-    struct Evidence {
-        var keys: [KeyEvidence]
-        var flows: [Classifier.FlowEvidence]
-        var movements: [(movementId: String, evidence: Classifier.MovementEvidence)]
-        var positions: [Classifier.PositionPayments]
+    /// The evidence of one reconciliation, read inside its transaction; `Store+Verdicts.swift` adds the writing side.
+    struct ReconciliationPass {
+        let db: Database
+        let creditors: [Creditor]
+
+        /// Every key's evidence, in key order.
+        func forEachKey(_ body: (KeyEvidence) throws -> Void) throws {
+            try Store.keyEvidence(creditors, in: db, body)
+        }
+
+        func flows() throws -> [Classifier.FlowEvidence] { try Store.flowEvidence(in: db) }
+
+        func movements() throws -> [(movementId: String, evidence: Classifier.MovementEvidence)] {
+            try Store.movementEvidence(in: db)
+        }
+
+        func positions() throws -> [Classifier.PositionPayments] { try Store.positionPayments(in: db) }
     }
 
     private static func prepareEvidenceTables(_ creditors: [Creditor], since: CivilDate, in db: Database) throws {
         try db.execute(sql: """
             CREATE TEMP TABLE served (fiscal_code TEXT PRIMARY KEY, expects_positions INTEGER, expects_treasury INTEGER);
-            CREATE TEMP TABLE recon_key (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, PRIMARY KEY (creditor, iuv, iur, idx));
-            CREATE TEMP TABLE flow_credit (creditor TEXT, flow_id TEXT, net INTEGER, PRIMARY KEY (creditor, flow_id));
-            CREATE TEMP TABLE single_credit (creditor TEXT, iuv TEXT, net INTEGER, PRIMARY KEY (creditor, iuv));
+            CREATE TEMP TABLE recon_key (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, PRIMARY KEY (creditor, iuv, iur, idx))
+                WITHOUT ROWID;
+            CREATE TEMP TABLE key_flow (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, flow_version_id INTEGER, position INTEGER,
+                PRIMARY KEY (creditor, iuv, iur, idx, flow_version_id, position)) WITHOUT ROWID;
+            CREATE TEMP TABLE flow_credit (creditor TEXT, flow_id TEXT, net INTEGER, PRIMARY KEY (creditor, flow_id)) WITHOUT ROWID;
+            CREATE TEMP TABLE single_credit (creditor TEXT, iuv TEXT, net INTEGER, PRIMARY KEY (creditor, iuv)) WITHOUT ROWID;
             """)
         for creditor in creditors {
             try db.execute(sql: "INSERT INTO served VALUES (?, ?, ?)",
@@ -58,6 +78,12 @@ extension Store {
               AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.receipt_id = o.id_receipt)
               AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.fiscal_code = o.creditor_fiscal_code AND r.iuv = o.iuv);
 
+            INSERT INTO key_flow
+            SELECT k.creditor, k.iuv, k.iur, k.idx, fr.flow_version_id, fr.position
+            FROM recon_key k CROSS JOIN flow_row fr ON fr.iuv = k.iuv AND fr.iur = k.iur AND fr.transfer_index = k.idx
+            CROSS JOIN flow_version fv ON fv.id = fr.flow_version_id
+            WHERE fv.is_current = 1 AND fv.receiver_fiscal_code = k.creditor;
+
             INSERT INTO flow_credit
             SELECT creditor_fiscal_code, flow_id, sum(CASE sign WHEN 'reversal' THEN -amount_cents ELSE amount_cents END)
             FROM treasury_movement WHERE flow_id IS NOT NULL AND creditor_fiscal_code IS NOT NULL
@@ -71,8 +97,13 @@ extension Store {
     }
 
     /// The correlated subqueries below pin their access path (`CROSS JOIN`, unary `+`): with no
-    /// statistics SQLite may otherwise walk a creditor's whole transfer index once per key.
-    private static func keyEvidence(_ creditors: [Creditor], in db: Database) throws -> [KeyEvidence] {
+    /// statistics SQLite may otherwise walk a creditor's whole transfer index once per key. The
+    /// current flow rows of each key were found once, into `key_flow` (the inserts above walk the
+    /// keys and probe the flow rows, pinned the same way). A receipt has at most one transfer per
+    /// index, so its siblings are counted without a DISTINCT (which costs a temporary B-tree per key).
+    /// Columns are read by position: by name, each of a million rows would search its forty column
+    /// names again.
+    private static func keyEvidence(_ creditors: [Creditor], in db: Database, _ body: (KeyEvidence) throws -> Void) throws {
         let ibans = Dictionary(creditors.map { ($0.fiscalCode, Set($0.ibans.map(IBAN.normalized))) }, uniquingKeysWith: { $1 })
         let rows = try Row.fetchCursor(db, sql: """
             SELECT k.creditor, k.iuv, k.iur, k.idx, s.expects_treasury,
@@ -92,7 +123,7 @@ extension Store {
                 fr.amount_cents AS iuf_amount, fr.outcome, v.flow_id, v.psp_id AS flow_psp, v.revision, v.settlement_date,
                 v.computed_total_cents, coalesce(fc.net, 0) AS credited,
                 sc.net AS single_credit,
-                (SELECT count(DISTINCT x.receipt_id) FROM receipt y CROSS JOIN receipt_transfer x ON x.receipt_id = y.receipt_id
+                (SELECT count(*) FROM receipt y CROSS JOIN receipt_transfer x ON x.receipt_id = y.receipt_id
                     WHERE y.iuv = k.iuv AND x.id_transfer = k.idx AND +x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0)
                     AS sibling_receipts,
                 (SELECT count(DISTINCT z.iur) FROM flow_row z JOIN flow_version w ON w.id = z.flow_version_id
@@ -105,56 +136,51 @@ extension Store {
             LEFT JOIN payment_option o ON o.is_current = 1 AND o.creditor_fiscal_code = coalesce(r.fiscal_code, k.creditor) AND o.iuv = k.iuv
             LEFT JOIN debt_position p ON p.id = o.position_id
             LEFT JOIN planned_transfer pt ON pt.option_id = o.id AND pt.id_transfer = k.idx
-            LEFT JOIN flow_version v ON v.is_current = 1 AND v.receiver_fiscal_code = k.creditor
-                AND v.id = (SELECT min(fv.id) FROM flow_row f2 JOIN flow_version fv ON fv.id = f2.flow_version_id
-                            WHERE fv.is_current = 1 AND fv.receiver_fiscal_code = k.creditor
-                              AND f2.iuv = k.iuv AND f2.iur = k.iur AND f2.transfer_index = k.idx)
-            LEFT JOIN flow_row fr ON fr.flow_version_id = v.id AND fr.position = (SELECT min(f3.position) FROM flow_row f3
-                WHERE f3.flow_version_id = v.id AND f3.iuv = k.iuv AND f3.iur = k.iur AND f3.transfer_index = k.idx)
+            LEFT JOIN flow_version v ON v.id = (SELECT min(kf.flow_version_id) FROM key_flow kf
+                WHERE kf.creditor = k.creditor AND kf.iuv = k.iuv AND kf.iur = k.iur AND kf.idx = k.idx)
+            LEFT JOIN flow_row fr ON fr.flow_version_id = v.id AND fr.position = (SELECT min(kf.position) FROM key_flow kf
+                WHERE kf.creditor = k.creditor AND kf.iuv = k.iuv AND kf.iur = k.iur AND kf.idx = k.idx AND kf.flow_version_id = v.id)
             LEFT JOIN flow_credit fc ON fc.creditor = k.creditor AND fc.flow_id = v.flow_id
             LEFT JOIN single_credit sc ON sc.creditor = k.creditor AND sc.iuv = k.iuv
             ORDER BY k.creditor, k.iuv, k.iur, k.idx
             """)
-        var keys: [KeyEvidence] = []
         while let row = try rows.next() {
-            let key = TransferKey(creditor: row["creditor"], iuv: row["iuv"], iur: row["iur"], transferIndex: row["idx"])
-            var evidence = KeyEvidence(key: key, creditorExpectsPositions: row["expects_positions"])
-            evidence.creditorExpectsTreasury = row["expects_treasury"]
+            let key = TransferKey(creditor: row[0], iuv: row[1], iur: row[2], transferIndex: row[3])
+            var evidence = KeyEvidence(key: key, creditorExpectsPositions: row[5])
+            evidence.creditorExpectsTreasury = row[4]
             evidence.creditorIBANs = ibans[key.creditor] ?? []
-            if let amount: Int64 = row["rt_amount"], let day = (row["payment_day"] as String?).flatMap(CivilDate.init(iso:)) {
-                var paid = KeyEvidence.Paid(amountCents: amount, paymentDay: day, pspId: row["psp_id"],
-                                            creditorShareCents: row["share"], receiptTotalCents: row["payment_amount_cents"])
-                paid.standIn = row["stand_in"] ?? false
-                paid.iban = row["rt_iban"]
-                paid.taxonomyCode = row["rt_code"]
-                paid.category = row["transfer_category"]
+            if let amount: Int64 = row[6], let day = (row[7] as String?).flatMap(CivilDate.init(iso:)) {
+                var paid = KeyEvidence.Paid(amountCents: amount, paymentDay: day, pspId: row[8],
+                                            creditorShareCents: row[14], receiptTotalCents: row[13])
+                paid.standIn = row[9] ?? false
+                paid.iban = row[10]
+                paid.taxonomyCode = row[11]
+                paid.category = row[12]
                 evidence.paid = paid
-                evidence.taxonomyValidOnPaymentDay = (row["taxonomy_valid"] as Int?).map { $0 == 1 }
+                evidence.taxonomyValidOnPaymentDay = (row[15] as Int?).map { $0 == 1 }
             }
-            if let planned: Int64 = row["planned_amount"] {
-                var plan = KeyEvidence.Planned(amountCents: planned, optionAmountCents: row["option_amount"], iupd: row["iupd"],
-                                               beneficiary: row["planned_beneficiary"])
-                plan.iban = row["planned_iban"]
-                plan.taxonomyCode = row["planned_code"]
-                plan.positionStatus = row["position_status"]
-                plan.optionStatus = row["option_status"]
-                plan.dueDate = (row["due_date"] as String?).flatMap(CivilDate.init(iso:))
+            if let planned: Int64 = row[17] {
+                var plan = KeyEvidence.Planned(amountCents: planned, optionAmountCents: row[16], iupd: row[18], beneficiary: row[19])
+                plan.iban = row[20]
+                plan.taxonomyCode = row[21]
+                plan.positionStatus = row[22]
+                plan.optionStatus = row[23]
+                plan.dueDate = (row[24] as String?).flatMap(CivilDate.init(iso:))
                 if evidence.paid != nil || ["PO_PAID", "PO_PARTIALLY_REPORTED", "PO_REPORTED"].contains(plan.optionStatus ?? "") {
                     evidence.planned = plan
                 }
             }
-            if let flowId: String = row["flow_id"] {
+            if let flowId: String = row[27] {
                 evidence.reported = KeyEvidence.Reported(
-                    amountCents: row["iuf_amount"], outcome: FlowOutcome(rawValue: row["outcome"] ?? "") ?? .unknown,
-                    flowId: flowId, pspId: row["flow_psp"], revision: row["revision"],
-                    settlementDate: (row["settlement_date"] as String?).flatMap(CivilDate.init(iso:)),
-                    flowTotalCents: row["computed_total_cents"], creditedCents: row["credited"])
+                    amountCents: row[25], outcome: FlowOutcome(rawValue: row[26] ?? "") ?? .unknown,
+                    flowId: flowId, pspId: row[28], revision: row[29],
+                    settlementDate: (row[30] as String?).flatMap(CivilDate.init(iso:)),
+                    flowTotalCents: row[31], creditedCents: row[32])
             }
-            evidence.singleCreditCents = row["single_credit"]
-            evidence.siblings = .init(receipts: row["sibling_receipts"], reportedIURs: row["sibling_iurs"])
-            keys.append(evidence)
+            evidence.singleCreditCents = row[33]
+            evidence.siblings = .init(receipts: row[34], reportedIURs: row[35])
+            try body(evidence)
         }
-        return keys
     }
 
     /// Paid options of the current positions of creditors that load them, with their receipts counted.
@@ -167,7 +193,8 @@ extension Store {
             JOIN payment_option o ON o.position_id = p.id
             JOIN receipt r ON r.fiscal_code = p.creditor_fiscal_code AND r.iuv = o.iuv
             WHERE p.is_current = 1 AND p.iupd IN (SELECT p2.iupd FROM debt_position p2 JOIN payment_option o2 ON o2.position_id = p2.id
-                JOIN recon_key k ON k.creditor = p2.creditor_fiscal_code AND k.iuv = o2.iuv WHERE p2.is_current = 1)
+                WHERE p2.is_current = 1
+                  AND EXISTS (SELECT 1 FROM recon_key k WHERE k.creditor = p2.creditor_fiscal_code AND k.iuv = o2.iuv))
             GROUP BY p.creditor_fiscal_code, p.iupd, o.iuv
             ORDER BY p.creditor_fiscal_code, p.iupd, o.iuv
             """) {
@@ -224,9 +251,7 @@ extension Store {
                 coalesce(fc.net, 0) AS credited, s.expects_treasury
             FROM flow_version v JOIN served s ON s.fiscal_code = v.receiver_fiscal_code
             LEFT JOIN flow_credit fc ON fc.creditor = v.receiver_fiscal_code AND fc.flow_id = v.flow_id
-            WHERE v.is_current = 1 AND v.id IN (SELECT DISTINCT fv.id FROM recon_key k JOIN flow_row fr
-                ON fr.iuv = k.iuv AND fr.iur = k.iur AND fr.transfer_index = k.idx JOIN flow_version fv ON fv.id = fr.flow_version_id
-                WHERE fv.is_current = 1 AND fv.receiver_fiscal_code = k.creditor)
+            WHERE v.is_current = 1 AND v.id IN (SELECT flow_version_id FROM key_flow)
             ORDER BY v.receiver_fiscal_code, v.psp_id, v.flow_id
             """).map { row in
             Classifier.FlowEvidence(creditor: row["receiver_fiscal_code"], flowId: row["flow_id"], pspId: row["psp_id"],

@@ -1,24 +1,29 @@
 import GRDB
+import GRDBSQLite
 
 /// The report queries: one set-based query per report, streamed through a cursor so a report of a
 /// million keys never sits in memory, each column already in the report's order.
 extension Store {
-    /// Every key of the last reconciliation with its evidence, by creditor, IUV, IUR, index.
+    /// Every key of the last reconciliation with its evidence, by creditor, IUV, IUR, index. The
+    /// credits are totalled once per flow and per IUV (`MATERIALIZED`, looked up through an
+    /// automatic index), not again for each of a flow's keys.
     func classificationRows(_ body: ([String?]) throws -> Void) throws {
         try streamRows(sql: """
+            WITH flow_tes AS MATERIALIZED (
+                SELECT m.creditor_fiscal_code AS creditor, m.flow_id, sum(\(Self.netAmount)) AS net,
+                    group_concat(DISTINCT CASE m.sign WHEN 'credit' THEN coalesce(m.reference, m.movement_id) END) AS refs
+                FROM treasury_movement m WHERE m.flow_id IS NOT NULL GROUP BY m.creditor_fiscal_code, m.flow_id
+            ), payment_tes AS MATERIALIZED (
+                SELECT m.creditor_fiscal_code AS creditor, m.iuv, sum(\(Self.netAmount)) AS net,
+                    group_concat(DISTINCT CASE m.sign WHEN 'credit' THEN coalesce(m.reference, m.movement_id) END) AS refs
+                FROM treasury_movement m WHERE m.causale_kind = 'payment' AND m.iuv IS NOT NULL GROUP BY m.creditor_fiscal_code, m.iuv
+            )
             SELECT k.creditor_fiscal_code, k.iuv, k.iur, k.transfer_index, k.label, k.anomalies, k.state,
                 rt.receipt_id, coalesce(r.application_date, substr(r.payment_date_time, 1, 10)), r.psp_id,
                 rt.amount_cents, pt.amount_cents, fr.amount_cents, v.flow_id, v.psp_id, v.revision,
                 v.settlement_reference, v.settlement_date,
-                CASE WHEN v.flow_id IS NOT NULL THEN (SELECT sum(\(Self.netAmount)) FROM treasury_movement m
-                        WHERE m.creditor_fiscal_code = k.creditor_fiscal_code AND m.flow_id = v.flow_id)
-                    ELSE (SELECT sum(\(Self.netAmount)) FROM treasury_movement m WHERE m.creditor_fiscal_code = k.creditor_fiscal_code
-                        AND m.causale_kind = 'payment' AND m.iuv = k.iuv) END,
-                CASE WHEN v.flow_id IS NOT NULL THEN (SELECT group_concat(DISTINCT coalesce(m.reference, m.movement_id)) FROM treasury_movement m
-                        WHERE m.sign = 'credit' AND m.creditor_fiscal_code = k.creditor_fiscal_code AND m.flow_id = v.flow_id)
-                    ELSE (SELECT group_concat(DISTINCT coalesce(m.reference, m.movement_id)) FROM treasury_movement m
-                        WHERE m.sign = 'credit' AND m.creditor_fiscal_code = k.creditor_fiscal_code
-                        AND m.causale_kind = 'payment' AND m.iuv = k.iuv) END,
+                CASE WHEN v.flow_id IS NOT NULL THEN ft.net ELSE pay.net END,
+                CASE WHEN v.flow_id IS NOT NULL THEN ft.refs ELSE pay.refs END,
                 coalesce(rt.taxonomy_code, pt.taxonomy_code), coalesce(rt.iban, pt.iban, pt.postal_iban), p.iupd,
                 coalesce(r.debtor_id, p.debtor_id)
             FROM key_verdict k
@@ -34,6 +39,8 @@ extension Store {
                   AND f2.iuv = k.iuv AND f2.iur = k.iur AND f2.transfer_index = k.transfer_index)
             LEFT JOIN flow_row fr ON fr.flow_version_id = v.id AND fr.position = (SELECT min(f3.position) FROM flow_row f3
                 WHERE f3.flow_version_id = v.id AND f3.iuv = k.iuv AND f3.iur = k.iur AND f3.transfer_index = k.transfer_index)
+            LEFT JOIN flow_tes ft ON ft.creditor = k.creditor_fiscal_code AND ft.flow_id = v.flow_id
+            LEFT JOIN payment_tes pay ON pay.creditor = k.creditor_fiscal_code AND pay.iuv = k.iuv
             ORDER BY k.creditor_fiscal_code, k.iuv, k.iur, k.transfer_index
             """, body)
     }
@@ -77,7 +84,8 @@ extension Store {
     }
 
     /// Receipt amounts of the keys paid in `from...to`, totalled per creditor, taxonomy code, IBAN,
-    /// day (or `period` when given) and state.
+    /// day (or `period` when given) and state. The unary `+` keeps SQLite on the transfer's primary
+    /// key, which holds every column read, rather than the beneficiary index and a second probe.
     func accountingRows(from: CivilDate, to: CivilDate, period: String?, _ body: ([String?]) throws -> Void) throws {
         try streamRows(sql: """
             WITH paid AS (
@@ -86,7 +94,7 @@ extension Store {
                     coalesce(r.application_date, substr(r.payment_date_time, 1, 10)) AS paid_on, k.state, rt.amount_cents AS amount
                 FROM key_verdict k
                 JOIN receipt_transfer rt ON rt.receipt_id = k.iur AND rt.id_transfer = k.transfer_index
-                    AND rt.beneficiary_fiscal_code = k.creditor_fiscal_code AND rt.is_stamp = 0
+                    AND +rt.beneficiary_fiscal_code = k.creditor_fiscal_code AND rt.is_stamp = 0
                 JOIN receipt r ON r.receipt_id = rt.receipt_id
             )
             SELECT creditor, code,
@@ -102,21 +110,43 @@ extension Store {
     /// A credit adds its amount, a reversal takes it back.
     private static let netAmount = "CASE m.sign WHEN 'reversal' THEN -m.amount_cents ELSE m.amount_cents END"
 
+    /// Steps the statement through SQLite's C API and reads each column as text straight from it:
+    /// GRDB's `Row` would copy every value into a `DatabaseValue` first. Integers are written in
+    /// decimal, blobs (which no report column holds) as absent.
     private func streamRows(sql: String, arguments: StatementArguments = [], _ body: ([String?]) throws -> Void) throws {
         try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                try body(row.databaseValues.map(Self.text))
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(arguments)
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            let columns = sqlite3_column_count(handle)
+            var fields = [String?](repeating: nil, count: Int(columns))
+            while true {
+                let status = sqlite3_step(handle)
+                if status == SQLITE_DONE { break }
+                guard status == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: status),
+                                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+                }
+                for column in 0..<columns {
+                    fields[Int(column)] = Self.text(handle, column)
+                }
+                try body(fields)
             }
         }
     }
 
-    private static func text(_ value: DatabaseValue) -> String? {
-        switch value.storage {
-        case .null, .blob: return nil
-        case let .int64(number): return String(number)
-        case let .double(number): return String(number)
-        case let .string(text): return text
+    private static func text(_ handle: OpaquePointer, _ column: Int32) -> String? {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER:
+            return String(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT:
+            return String(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT:
+            let bytes = UnsafeBufferPointer(start: sqlite3_column_text(handle, column), count: Int(sqlite3_column_bytes(handle, column)))
+            return String(decoding: bytes, as: UTF8.self)
+        default:
+            return nil
         }
     }
 }
