@@ -92,50 +92,25 @@ struct ZipEntryReader {
 
 /// Raw deflate (no zlib or gzip wrapper), the only compression ZIP entries use here.
 private final class RawInflater {
-    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-    /// Sized to the entry when small, so a receipt inflates in one call without a large buffer.
-    private var output: [UInt8]
+    private let stream: InflateStream
     private(set) var ended = false
 
+    /// Sized to the entry when small, so a receipt inflates in one call without a large buffer.
     init(outputSize: Int) throws {
-        output = [UInt8](repeating: 0, count: outputSize)
-        stream.initialize(to: z_stream())
-        guard czlib_inflateInit2(stream, -15) == Z_OK else {
-            stream.deallocate()
-            throw InputError.zip("zlib could not start")
-        }
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deallocate()
+        guard let stream = InflateStream(windowBits: -15, outputSize: outputSize) else { throw InputError.zip("zlib could not start") }
+        self.stream = stream
     }
 
     func inflate(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard let base = input.baseAddress, input.count > 0 else { return }
+        guard !input.isEmpty else { return }
         guard !ended else { throw InputError.zip("the ZIP entry has data past the end of its deflate stream") }
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.avail_in = uInt(input.count)
-        repeat {
-            let status = try output.withUnsafeMutableBytes { buffer -> Int32 in
-                stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(buffer.count)
-                let status = CZlibShim.inflate(stream, Z_NO_FLUSH)
-                let produced = buffer.count - Int(stream.pointee.avail_out)
-                if produced > 0 { try body(UnsafeRawBufferPointer(rebasing: buffer[0..<produced])) }
-                return status
-            }
-            switch status {
-            case Z_STREAM_END:
+        do {
+            if case let .streamEnd(left) = try stream.inflate(input, body) {
                 ended = true
-                guard stream.pointee.avail_in == 0 else { throw InputError.zip("the ZIP entry has data past the end of its deflate stream") }
-                return
-            case Z_OK, Z_BUF_ERROR:
-                continue
-            default:
-                let message = stream.pointee.msg.map { String(cString: $0) } ?? "code \(status)"
-                throw InputError.zip("the ZIP entry's deflate data is corrupt (\(message))")
+                guard left == 0 else { throw InputError.zip("the ZIP entry has data past the end of its deflate stream") }
             }
-        } while stream.pointee.avail_in > 0 || stream.pointee.avail_out == 0
+        } catch let corrupt as InflateStream.Corrupt {
+            throw InputError.zip("the ZIP entry's deflate data is corrupt (\(corrupt.message))")
+        }
     }
 }
