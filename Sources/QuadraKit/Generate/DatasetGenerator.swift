@@ -68,7 +68,7 @@ public struct DatasetGenerator {
             let name = "\(day)/rt-\(String(payment.serial).leftPadded(to: 8, with: "0"))"
             try receiptFiles.add("\(name).xml", receipts.xml(payment, recipient: payment.creditor))
             counts["receipt_documents", default: 0] += 1
-            if payment.broadcast, case let .served(other)? = payment.transfers.dropFirst().first(where: { if case .served = $0.beneficiary { true } else { false } })?.beneficiary {
+            if payment.broadcast, let other = payment.secondaryServed {
                 try receiptFiles.add("\(name).to-\(world.creditors[other].fiscalCode).xml", receipts.xml(payment, recipient: other))
                 counts["receipt_documents", default: 0] += 1
             }

@@ -53,6 +53,12 @@ struct DatasetPlan {
         var anomaly: InjectedAnomaly?
 
         var totalCents: Int64 { transfers.reduce(0) { $0 + $1.amountCents } }
+
+        /// The first served body among the other beneficiaries: the station a copy of the receipt reaches.
+        var secondaryServed: Int? {
+            for transfer in transfers.dropFirst() { if case let .served(creditor) = transfer.beneficiary { return creditor } }
+            return nil
+        }
     }
 
     /// One row of a flow, by reference to what it reports.
@@ -67,6 +73,13 @@ struct DatasetPlan {
         var paymentDay: Int
     }
 
+    /// What PSPs group a flow by: settlement day, PSP and receiving creditor.
+    struct FlowKey: Hashable {
+        var settlement: Int
+        var psp: Int
+        var creditor: Int
+    }
+
     struct Flow {
         var psp: Int
         var creditor: Int
@@ -77,6 +90,7 @@ struct DatasetPlan {
         var ordinal = 0
         var creditDay = 0
         var totalCents: Int64 { rows.reduce(0) { $0 + $1.amountCents } }
+        var key: FlowKey { FlowKey(settlement: settlementDay, psp: psp, creditor: creditor) }
     }
 
     /// A treasury credit on a served creditor's account.

@@ -67,8 +67,7 @@ struct DatasetPlanner {
         }
         let single = payment.transfers.count == 1
         payment.version1 = single && random.chance(perMillion: 100_000)
-        payment.broadcast = payment.transfers.dropFirst().contains { if case .served = $0.beneficiary { true } else { false } }
-            && random.chance(perMillion: 500_000)
+        payment.broadcast = payment.secondaryServed != nil && random.chance(perMillion: 500_000)
         if single && random.chance(perMillion: options.anomalyRatePerMillion) {
             plant(on: &payment)
         } else if random.chance(perMillion: 3_000) {
@@ -162,13 +161,12 @@ struct DatasetPlanner {
 
     /// One flow per PSP, receiving creditor and settlement day, as PSPs report them.
     private mutating func groupFlows() {
-        struct Group: Hashable { var settlement: Int; var psp: Int; var creditor: Int }
-        var groups: [Group: DatasetPlan.Flow] = [:]
+        var groups: [DatasetPlan.FlowKey: DatasetPlan.Flow] = [:]
         for payment in plan.payments {
             let settlement = settlementDay(paymentDay: payment.day)
             for (index, transfer) in payment.transfers.enumerated() {
                 guard case let .served(creditor) = transfer.beneficiary else { continue }
-                let group = Group(settlement: settlement, psp: payment.psp, creditor: creditor)
+                let group = DatasetPlan.FlowKey(settlement: settlement, psp: payment.psp, creditor: creditor)
                 var row = DatasetPlan.Row(noticeSerial: payment.noticeSerial, slot: payment.slot, iurSerial: payment.serial,
                                           transferIndex: index + 1, amountCents: transfer.amountCents,
                                           outcome: payment.standIn ? "4" : "0", paymentDay: payment.day)

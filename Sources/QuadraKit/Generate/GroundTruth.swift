@@ -55,13 +55,9 @@ struct GroundTruth {
     let flows: FlowDocument
     let firstDay: CivilDate
 
-    private struct Group: Hashable { var settlement: Int; var psp: Int; var creditor: Int }
-
     func records(settlementDay: (Int) -> Int) -> (records: [TruthRecord], labels: [String: Int]) {
-        var flowOf: [Group: Int] = [:]
-        for (index, flow) in plan.flows.enumerated() {
-            flowOf[Group(settlement: flow.settlementDay, psp: flow.psp, creditor: flow.creditor)] = index
-        }
+        var flowOf: [DatasetPlan.FlowKey: Int] = [:]
+        for (index, flow) in plan.flows.enumerated() { flowOf[flow.key] = index }
         var records: [TruthRecord] = []
         var labels: [String: Int] = [:]
         func key(_ creditor: Int, notice: Int, slot: Int, iurSerial: Int, index: Int, anomaly: InjectedAnomaly, label: Label?) -> TruthRecord {
@@ -75,7 +71,7 @@ struct GroundTruth {
             let settlement = settlementDay(payment.day)
             for (offset, transfer) in payment.transfers.enumerated() {
                 guard case let .served(creditor) = transfer.beneficiary else { continue }
-                let flow = flowOf[Group(settlement: settlement, psp: payment.psp, creditor: creditor)].map { plan.flows[$0] }
+                let flow = flowOf[DatasetPlan.FlowKey(settlement: settlement, psp: payment.psp, creditor: creditor)].map { plan.flows[$0] }
                 let reported = flow != nil && payment.anomaly != .missingFlowRow && payment.anomaly != .iurMismatch
                 let agreesWithFlow = reported && payment.anomaly != .wrongFlowAmount
                 let agreesWithPlan = position != nil && position?.askedCents == nil
