@@ -1,13 +1,13 @@
 import Foundation
 @testable import QuadraKit
 
-/// Paths and scratch space shared by the tests: the repository's `Samples/`, the spec pack's real
-/// documents beside the clone, and a fresh folder (with a real SQLite store) per test.
+/// Paths and scratch space shared by the tests: the repository's `Samples/`, pagoPA's real documents
+/// copied under `Fixtures/` (the tests read nothing outside the clone), and a fresh folder per test.
 enum TestSupport {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let specSamples = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/spec/samples")
-    static let specRoot = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/spec")
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let specSamples = fixtures.appendingPathComponent("samples")
     static let samples = repositoryRoot.appendingPathComponent("Samples")
 
     static func specSample(_ name: String) throws -> [UInt8] {

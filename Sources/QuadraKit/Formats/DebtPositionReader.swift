@@ -167,8 +167,9 @@ private struct GPDOption: Codable {
 
     func model(path: String, owner: String) throws -> PaymentOption {
         guard let iuv, !iuv.isEmpty else { throw DocumentRejection(element: "\(path).iuv", reason: "iuv is missing") }
-        guard let amount, amount >= 1 else {
-            throw DocumentRejection(element: "\(path).amount", reason: "amount must be whole cents of at least 1")
+        guard let amount, amount >= 1, Money.isPlausible(amount) else {
+            throw DocumentRejection(element: "\(path).amount",
+                                    reason: "amount must be whole cents from 1 to \(Money.maximumCents)")
         }
         guard let transfers = transfer, (1...5).contains(transfers.count) else {
             throw DocumentRejection(element: "\(path).transfer", reason: "an option has 1 to 5 transfers")
@@ -178,16 +179,21 @@ private struct GPDOption: Codable {
         for transfer in planned where !ids.insert(transfer.idTransfer).inserted {
             throw DocumentRejection(element: "\(path).transfer", reason: "idTransfer \(transfer.idTransfer) appears twice in option \(iuv)")
         }
-        let total = planned.reduce(Int64(0)) { $0 + $1.amountCents }
+        let total = Money.sum(planned.map(\.amountCents))
         guard total == amount else {
             throw DocumentRejection(element: "\(path).transfer",
-                                    reason: "transfers of IUV \(iuv) sum to \(Money.format(total)) but the option amount is \(Money.format(amount))")
+                                    reason: "transfers of IUV \(iuv) sum to \(total.map(Money.format) ?? "more than any amount") but the option amount is \(Money.format(amount))")
         }
         var option = PaymentOption(iuv: iuv, amountCents: amount, isPartialPayment: isPartialPayment ?? false, transfers: planned)
         option.nav = nav
         option.description = description
         option.dueDate = dueDate
         option.retentionDate = retentionDate
+        for (name, value) in [("fee", fee), ("notificationFee", notificationFee)] {
+            if let value, value < 0 || !Money.isPlausible(value) {
+                throw DocumentRejection(element: "\(path).\(name)", reason: "\(name) must be whole cents from 0 to \(Money.maximumCents)")
+            }
+        }
         option.feeCents = fee
         option.notificationFeeCents = notificationFee
         option.status = status
@@ -216,8 +222,9 @@ private struct GPDTransfer: Codable {
         guard let id = idTransfer?.integer, (1...5).contains(id) else {
             throw DocumentRejection(element: "\(path).idTransfer", reason: "idTransfer must be \"1\" to \"5\"")
         }
-        guard let amount, amount >= 1 else {
-            throw DocumentRejection(element: "\(path).amount", reason: "amount must be whole cents of at least 1")
+        guard let amount, amount >= 1, Money.isPlausible(amount) else {
+            throw DocumentRejection(element: "\(path).amount",
+                                    reason: "amount must be whole cents from 1 to \(Money.maximumCents)")
         }
         let beneficiary = organizationFiscalCode ?? owner
         guard FiscalCode.hasOrganizationShape(beneficiary) else {

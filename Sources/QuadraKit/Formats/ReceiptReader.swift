@@ -203,9 +203,9 @@ final class ReceiptReader {
             receipt.standIn = standIn == "true"
         }
         receipt.metadata = read.metadata
-        let total = receipt.transfers.reduce(Int64(0)) { $0 + $1.amountCents }
+        let total = Money.sum(receipt.transfers.map(\.amountCents))
         guard total == amount else {
-            throw reject(.transferList, "transfers sum to \(Money.format(total)) but paymentAmount is \(Money.format(amount))")
+            throw reject(.transferList, "transfers sum to \(total.map(Money.format) ?? "more than any amount") but paymentAmount is \(Money.format(amount))")
         }
         return receipt
     }

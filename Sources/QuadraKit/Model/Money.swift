@@ -28,6 +28,21 @@ public enum Money {
         parse(Array(text.utf8), maxFraction: nil, exactFraction: false)
     }
 
+    /// Sums amounts with checked arithmetic: nil when the total leaves `Int64`. A hostile document
+    /// (two transfers of 5·10^18 cents) must be refused, never trap and take the night with it.
+    public static func sum<Amounts: Sequence>(_ amounts: Amounts) -> Int64? where Amounts.Element == Int64 {
+        var total: Int64 = 0
+        for amount in amounts {
+            let (next, overflow) = total.addingReportingOverflow(amount)
+            if overflow { return nil }
+            total = next
+        }
+        return total
+    }
+
+    /// Whether a single amount stays within what any pagoPA format can state (`stAmount`'s bound).
+    public static func isPlausible(_ cents: Int64) -> Bool { cents.magnitude <= UInt64(maximumCents) }
+
     /// Renders cents as `1234.56`, the form the reports and the formats share.
     public static func format(_ cents: Int64) -> String {
         let sign = cents < 0 ? "-" : ""

@@ -152,7 +152,7 @@ extension Classifier {
         let singles = position.paidOptions.filter { !$0.isPartialPayment }
         guard !twice.isEmpty || (!singles.isEmpty && position.paidOptions.count > 1) else { return nil }
         let subject = (twice.first ?? singles.first ?? position.paidOptions[0]).iuv
-        let total = position.paidOptions.reduce(Int64(0)) { $0 + $1.paidCents }
+        let total = Money.sum(position.paidOptions.map(\.paidCents)) ?? .max
         let what = twice.isEmpty
             ? "\(position.paidOptions.count) options paid where one settles it"
             : "option \(subject) paid \(twice.first!.receipts) times"

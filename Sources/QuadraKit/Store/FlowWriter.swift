@@ -83,7 +83,10 @@ final class FlowWriter: FlowSink {
 
     func add(_ row: FlowRow) throws {
         count += 1
-        total += row.amountCents ?? 0
+        guard let sum = Money.sum([total, row.amountCents ?? 0]) else {
+            throw DocumentRejection(element: "row \(count)", reason: "the rows sum past any amount a flow can carry")
+        }
+        total = sum
         for field in [row.iuv, row.iur, "\(row.transferIndex)", "\(row.amountCents ?? -1)", row.outcome.rawValue] {
             digest.update(marker: 0x1E, text: field)
         }

@@ -158,10 +158,6 @@ private let garbageCases: [CausaleCase] = [
         #expect(CausaleParser.parse(testCase.text) == testCase.expected)
     }
 
-    @Test func tableIsLargeEnough() {
-        #expect(flowCases.count + paymentCases.count + garbageCases.count >= 45)
-    }
-
     /// A wrap can fall after any character of a real-shaped id and must always be undone.
     @Test(arguments: [abi, poste, "2024-07-26PPAYITR1XXX-S2024072601", "2025-03-1860000000001-S459321233"])
     func wrapAtEveryPositionIsUndone(_ id: String) {
@@ -183,22 +179,13 @@ private let garbageCases: [CausaleCase] = [
         for _ in 0..<3_000 {
             let count = Int.random(in: 0...24, using: &generator)
             let text = (0..<count).map { _ in fragments.randomElement(using: &generator) ?? "" }.joined()
-            switch CausaleParser.parse(text) {
-            case let .flow(id, _):
-                #expect((1...35).contains(id.utf8.count), "\(text)")
-                #expect(id.utf8.allSatisfy { isIdByte($0) }, "\(text)")
-                #expect(CivilDate(iso: String(id.prefix(10))) != nil, "\(text)")
-            case let .payment(iuv, cents):
-                #expect((1...35).contains(iuv.utf8.count), "\(text)")
-                #expect(iuv.utf8.allSatisfy { isIdByte($0) && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "_") })
-                #expect((cents ?? 0) >= 0, "\(text)")
-            case .unparseable:
-                break
-            }
+            expectInvariants(text)
         }
     }
 
-    @Test func randomScalarsNeverCrash() {
+    /// Any Unicode text, and any such text with a real flow reference behind it, keeps the invariants;
+    /// noise that ends in a separator never hides the reference that follows it.
+    @Test func randomScalarsKeepInvariants() {
         var generator = SplitMix64(seed: 42)
         for _ in 0..<1_000 {
             let count = Int.random(in: 0...64, using: &generator)
@@ -207,7 +194,27 @@ private let garbageCases: [CausaleCase] = [
                 let value = UInt32.random(in: 0...0x1F_FFF, using: &generator)
                 scalars.append(Unicode.Scalar(value) ?? "?")
             }
-            _ = CausaleParser.parse(String(scalars))
+            let noise = String(scalars)
+            expectInvariants(noise)
+            expectInvariants(noise + "/PUR/LGPE-RIVERSAMENTO/URI/\(abi)")
+            #expect(CausaleParser.parse(noise + " /PUR/LGPE-RIVERSAMENTO/URI/\(abi)") == .flow(id: abi, integration: false), "\(noise.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    /// What the parser promises of any result: ids of 1 to 35 id characters (a flow id opening with its
+    /// date), amounts never negative.
+    private func expectInvariants(_ text: String) {
+        switch CausaleParser.parse(text) {
+        case let .flow(id, _):
+            #expect((1...35).contains(id.utf8.count), "\(text)")
+            #expect(id.utf8.allSatisfy { isIdByte($0) }, "\(text)")
+            #expect(CivilDate(iso: String(id.prefix(10))) != nil, "\(text)")
+        case let .payment(iuv, cents):
+            #expect((1...35).contains(iuv.utf8.count), "\(text)")
+            #expect(iuv.utf8.allSatisfy { isIdByte($0) && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "_") })
+            #expect((cents ?? 0) >= 0, "\(text)")
+        case .unparseable:
+            break
         }
     }
 

@@ -96,6 +96,28 @@ import Testing
         #expect(quarantined.first?.reason.contains("amount") == true)
     }
 
+    /// A probe's file that crashed every night (two transfers of 5·10^18 cents overflow a sum): now the
+    /// position is quarantined naming the amount, and the good one beside it lands.
+    @Test func amountsPastAnyPagoPAAmountAreQuarantinedNotSummed() throws {
+        let huge = "[{\"idTransfer\": \"1\", \"amount\": 5000000000000000000, \"iban\": \"IT60X0542811101000000123456\"}, {\"idTransfer\": \"2\", \"amount\": 5000000000000000000, \"iban\": \"IT60X0542811101000000123456\"}]"
+        let bulk = """
+            {"paymentPositions": [\(Self.position(iupd: "HUGE", iuv: "01000000000000001", amount: 1, transfers: huge)),
+                                  \(Self.position(iupd: "BIG", iuv: "01000000000000002", amount: 10000000000000)),
+                                  \(Self.position(iupd: "GOOD", iuv: "01000000000000003", amount: 500))]}
+            """
+        let (read, quarantined) = try positions(bulk)
+        #expect(read.map(\.iupd) == ["GOOD"])
+        #expect(quarantined.map(\.element) == ["paymentPositions[0].paymentOption[0].transfer[0].amount",
+                                                "paymentPositions[1].paymentOption[0].amount"])
+        #expect(quarantined.allSatisfy { $0.reason.contains("from 1 to 99999999999") })
+    }
+
+    @Test func checkedSumsReportOverflowInsteadOfTrapping() {
+        #expect(Money.sum([Int64.max, 1]) == nil)
+        #expect(Money.sum([5_000_000_000_000_000_000, 5_000_000_000_000_000_000]) == nil)
+        #expect(Money.sum([2000, 1000, -500]) == 2500)
+    }
+
     @Test func malformedJSONIsRefused() {
         let (_, content) = TestSupport.parse("{\"paymentPositions\": [", creditor: "80000000002")
         guard case .failure = content else { Issue.record("accepted"); return }

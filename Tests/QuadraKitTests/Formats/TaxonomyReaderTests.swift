@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct TaxonomyReaderTests {
     @Test func readsTheWholeOfficialJSONTable() throws {
-        let bytes = Array(try Data(contentsOf: TestSupport.specRoot.appendingPathComponent("taxonomy/tassonomia.json")))
+        let bytes = Array(try Data(contentsOf: TestSupport.fixtures.appendingPathComponent("taxonomy/tassonomia.json")))
         let (kind, content) = TestSupport.parse(bytes)
         #expect(kind == .taxonomyJSON)
         guard case let .taxonomy(entries, quarantined) = try content.get() else { Issue.record("not taxonomy"); return }
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func readsTheCSVLayoutWithMonthFirstDates() throws {
-        let bytes = Array(try Data(contentsOf: TestSupport.specRoot.appendingPathComponent("taxonomy/taxonomy-csv-format-sample.csv")))
+        let bytes = Array(try Data(contentsOf: TestSupport.fixtures.appendingPathComponent("taxonomy/taxonomy-csv-format-sample.csv")))
         let (kind, content) = TestSupport.parse(bytes)
         #expect(kind == .taxonomyCSV)
         guard case let .taxonomy(entries, quarantined) = try content.get() else { Issue.record("not taxonomy"); return }

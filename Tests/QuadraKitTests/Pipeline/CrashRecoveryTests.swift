@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import QuadraKit
 
@@ -38,7 +39,24 @@ import Testing
         return process
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: quadra.path)))
+    /// Polls the store read-only until it holds more than `floor` receipts or the process ends.
+    static func waitForReceipts(in db: URL, above floor: Int, while process: Process) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        while process.isRunning {
+            if FileManager.default.fileExists(atPath: db.path),
+               let count = try? DatabaseQueue(path: db.path, configuration: configuration).read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM receipt") ?? 0 }),
+               count > floor {
+                return count
+            }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return -1
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: quadra.path),
+                   "needs the built quadra binary beside the tests or in .build/debug (swift build first)"))
     func aKilledIngestResumesToTheSameStore() throws {
         let folder = try TestSupport.scratchFolder()
         let inbox = folder.appendingPathComponent("inbox")
@@ -49,24 +67,23 @@ import Testing
         uninterrupted.waitUntilExit()
         #expect(uninterrupted.terminationStatus == 0)
 
+        // Each kill waits on what the store shows, never on the clock: the first once some receipts
+        // are committed, the second once the resumed ingest has committed more.
         let crashed = folder.appendingPathComponent("crashed.sqlite")
-        var kills = 0
         var partials: [Int] = []
-        for delay in [0.5, 1.0] {
+        for _ in 0..<2 {
             let victim = try Self.ingest(inbox: inbox, db: crashed)
-            Thread.sleep(forTimeInterval: delay)
-            if victim.isRunning {
-                kill(victim.processIdentifier, SIGKILL)
-                kills += 1
-            }
+            let floor = partials.last ?? 0
+            let seen = try Self.waitForReceipts(in: crashed, above: floor, while: victim)
+            if victim.isRunning { kill(victim.processIdentifier, SIGKILL) }
             victim.waitUntilExit()
+            #expect(victim.terminationReason == .uncaughtSignal, "the ingest finished (\(seen) receipts seen) before it could be killed: make the inbox larger")
             partials.append(try Store(path: crashed.path).count("SELECT count(*) FROM receipt"))
         }
         let resumed = try Self.ingest(inbox: inbox, db: crashed)
         resumed.waitUntilExit()
         #expect(resumed.terminationStatus == 0)
-        #expect(kills > 0, "the ingest finished before it could be killed: make the inbox larger")
-        #expect(partials[0] < Self.receipts, "the first kill must leave the ingest unfinished")
+        #expect(partials[0] < Self.receipts && partials[0] < partials[1], "each kill must land mid-ingest: \(partials)")
 
         let expected = try Store(path: reference.path).snapshotDigests()
         let actual = try Store(path: crashed.path).snapshotDigests()

@@ -169,11 +169,6 @@ import Testing
         #expect(codes(result) == ["IUR_MISMATCH"] && result.anomalies == [.iurMismatch, .iuvNoRt])
     }
 
-    @Test func classifyingTwiceGivesTheSameVerdict() {
-        let evidence = Self.evidence(planned: Self.planned(20000), reported: Self.reported(credited: 100), expectsPositions: true)
-        #expect(verdict(evidence) == verdict(evidence))
-    }
-
     @Test func aPositionPaidOnceIsFineAndPaidTwiceIsAnOverpayment() {
         let classifier = Classifier(asOf: Self.monday)
         typealias Option = Classifier.PositionPayments.Option
