@@ -6,18 +6,22 @@ import QuadraKit
 struct ReconcileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
-        abstract: "Classify every transfer key, flow and credit for an as-of date and store verdicts and discrepancies."
+        abstract: "Classify what changed since the last run, and what is still open, for an as-of date; store verdicts and discrepancies."
     )
 
     @OptionGroup var global: GlobalOptions
 
     @OptionGroup var reconciling: ReconcileOptions
 
+    @Flag(help: "Classify every key, flow and credit of the look-back from scratch (writes only what differs).")
+    var full = false
+
     func run() throws {
         let day = try reconciling.day()
         try global.withLockedStore { store, configuration, logger in
             var reconciler = Reconciler(store: store, creditors: configuration.creditors)
             reconciler.lookBackDays = reconciling.lookBack
+            reconciler.everything = full
             let summary = try reconciler.run(asOf: day)
             logger.info("\(summary.line)")
             return .success

@@ -21,12 +21,16 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Last payment day of the accounting export's period (with --from).")
     var to: String?
 
+    @Flag(help: "Every key, flow and movement, not only tonight's changes and what is open, into OUT/<as-of>-full/.")
+    var full = false
+
     func validate() throws {
         guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
     }
 
     func run() throws {
         var options = reports.writerOptions
+        options.everything = full
         if let from, let to {
             guard let first = CivilDate(iso: from), let last = CivilDate(iso: to) else {
                 throw ValidationError("--from and --to must be dates YYYY-MM-DD")
@@ -44,7 +48,7 @@ struct ReportCommand: ParsableCommand {
             if day != last { logger.warning("reports as of \(day) show the verdicts of the reconciliation as of \(last)") }
             let manifest = try ReportWriter(store: store, asOf: day, options: options)
                 .write(to: reports.out, configurationDigest: NightlyRun.configurationDigest(path: global.config))
-            logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(day)")
+            logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(ReportWriter(store: store, asOf: day, options: options).folderName)")
             return .success
         }
     }

@@ -67,7 +67,7 @@ private struct KeyRules {
 
         let agreesWithFlow = paid != nil && reported?.amountCents == paid?.amountCents
         let agreesWithPlan = planned != nil && planned?.amountCents == paid?.amountCents
-        let flowCredited = reported.map { $0.creditedCents == $0.flowTotalCents && $0.flowTotalCents > 0 } ?? false
+        let flowCredited = reported.map { creditStatus(of: $0) == .credited } ?? false
         let creditedAlone = paid != nil && reported == nil && evidence.singleCreditCents == paid?.creditorShareCents
 
         let label: Label?
@@ -190,13 +190,17 @@ private struct KeyRules {
 
     /// The credit of the key's flow: anomaly labels only; the flow's own discrepancies are raised once per flow.
     private mutating func checkCredit(_ reported: KeyEvidence.Reported) {
-        let due = reported.settlementDate.map(classifier.deadlines.creditDue(settlementDate:))
-        let overdue = due.map(classifier.isOverdue) ?? false
-        if reported.creditedCents == 0 {
-            if overdue { anomalies.insert(.iufNoTes) }
-        } else if reported.creditedCents > reported.flowTotalCents || (reported.creditedCents < reported.flowTotalCents && overdue) {
-            anomalies.insert(.iufTesDivImp)
+        switch creditStatus(of: reported) {
+        case .notCredited: anomalies.insert(.iufNoTes)
+        case .overCredited: anomalies.insert(.iufTesDivImp)
+        case .partial where classifier.isCreditOverdue(settlementDate: reported.settlementDate): anomalies.insert(.iufTesDivImp)
+        case .pending, .partial, .credited: break
         }
+    }
+
+    private func creditStatus(of reported: KeyEvidence.Reported) -> FlowCreditStatus {
+        classifier.creditStatus(totalCents: reported.flowTotalCents, creditedCents: reported.creditedCents,
+                                settlementDate: reported.settlementDate)
     }
 
     private mutating func raise(_ code: String, _ severity: Discrepancy.Severity, flow: KeyEvidence.Reported? = nil,

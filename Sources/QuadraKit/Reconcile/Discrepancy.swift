@@ -39,6 +39,22 @@ public struct Discrepancy: Sendable, Equatable, Hashable, Codable {
         self.message = message
     }
 
+    /// The item that raised it: a run resolves only the discrepancies of the items it classified,
+    /// so a key, flow, movement or position that nothing touched keeps its discrepancies as they were.
+    public var item: String {
+        if let key, key.transferIndex > 0 { return Self.item(key: key) }
+        if let key { return Self.item(option: key.iuv, creditor: creditor ?? key.creditor) }
+        if let treasuryReference { return Self.item(movement: treasuryReference, creditor: creditor) }
+        if let flowId { return Self.item(flow: flowId, psp: pspId ?? "", creditor: creditor) }
+        return "creditor:\(creditor ?? "")"
+    }
+
+    public static func item(key: TransferKey) -> String { "key:\(key)" }
+    /// A position's discrepancy names one of its options: the position's paid options are its items.
+    public static func item(option iuv: String, creditor: String) -> String { "option:\(creditor)/\(iuv)" }
+    public static func item(movement reference: String, creditor: String?) -> String { "movement:\(creditor ?? "")/\(reference)" }
+    public static func item(flow flowId: String, psp: String, creditor: String?) -> String { "flow:\(creditor ?? "")/\(psp)/\(flowId)" }
+
     /// What makes two runs' items the same item: the amounts and message may move, the identity does not.
     public var identity: String {
         [code, creditor ?? "", key?.description ?? "", pspId ?? "", flowId ?? "", treasuryReference ?? ""].joined(separator: "|")

@@ -27,6 +27,11 @@ extension Classifier {
         }
     }
 
+    /// The flow's credit status on the as-of date.
+    public func creditStatus(of flow: FlowEvidence) -> FlowCreditStatus {
+        creditStatus(totalCents: flow.totalCents, creditedCents: flow.creditedCents, settlementDate: flow.settlementDate)
+    }
+
     /// Whether a flow's credit is complete, pending, partial or wrong; and its findings as discrepancies.
     public func classify(_ flow: FlowEvidence) -> [Discrepancy] {
         var found = flow.findings.map { finding in
@@ -35,22 +40,22 @@ extension Classifier {
         }
         guard flow.creditorExpectsTreasury else { return found }
         let due = flow.settlementDate.map(deadlines.creditDue(settlementDate:))
-        let overdue = due.map(isOverdue) ?? false
         func raise(_ code: String, _ severity: Discrepancy.Severity, _ message: String) {
             found.append(Discrepancy(code, severity, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
                                      expected: flow.totalCents, actual: flow.creditedCents, message: message))
         }
         let dueText = due.map { "by \($0)" } ?? "(no settlement date)"
-        if flow.creditedCents == 0 {
-            if overdue { raise("TES_OVERDUE", .error, "flow \(flow.flowId) of \(Money.format(flow.totalCents)) not credited \(dueText)") }
-        } else if flow.creditedCents > flow.totalCents {
+        switch creditStatus(of: flow) {
+        case .notCredited:
+            raise("TES_OVERDUE", .error, "flow \(flow.flowId) of \(Money.format(flow.totalCents)) not credited \(dueText)")
+        case .overCredited:
             raise("TES_AMOUNT_MISMATCH", .error, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)), more than its \(Money.format(flow.totalCents))")
-        } else if flow.creditedCents < flow.totalCents {
-            if overdue {
-                raise("TES_AMOUNT_MISMATCH", .error, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) \(dueText)")
-            } else {
-                raise("TES_PARTIAL", .warning, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) so far, due \(dueText)")
-            }
+        case .partial where isCreditOverdue(settlementDate: flow.settlementDate):
+            raise("TES_AMOUNT_MISMATCH", .error, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) \(dueText)")
+        case .partial:
+            raise("TES_PARTIAL", .warning, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) so far, due \(dueText)")
+        case .pending, .credited:
+            break
         }
         return found
     }
@@ -90,6 +95,8 @@ extension Classifier {
 
     /// The movement-level label (`MATCHED`, `IUF_TES_DIV_IMP`, `TES_NO_IUF_OR_IUV`, `TES_NO_MATCH`) and its discrepancy.
     public func classify(_ movement: MovementEvidence) -> (label: String, discrepancy: Discrepancy?) {
+        // A credit on no served creditor's account matches nothing Quadra reconciles, and is nobody's item.
+        guard movement.creditor != nil else { return ("TES_NO_MATCH", nil) }
         func raise(_ code: String, _ severity: Discrepancy.Severity, _ message: String) -> Discrepancy {
             Discrepancy(code, severity, creditor: movement.creditor, treasuryReference: movement.reference,
                         actual: movement.amountCents, message: message)

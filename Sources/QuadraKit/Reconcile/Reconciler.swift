@@ -1,18 +1,22 @@
-/// One reconciliation run: gathers the evidence of every key within the look-back, classifies keys,
-/// flows and movements, and stores verdicts and discrepancies for the as-of date.
+/// One reconciliation run: classifies the keys, flows and movements that something touched since the
+/// previous run or that are still open (or, with `everything`, every one within the look-back), and
+/// stores what changed: verdicts and discrepancies for the as-of date.
 ///
 /// ```swift
 /// let summary = try Reconciler(store: store, creditors: configuration.creditors)
 ///     .run(asOf: CivilDate(iso: "2026-11-20")!)
 /// ```
 ///
-/// Same store and same as-of date give the same result: nothing here reads the clock.
+/// Both ways give the same verdicts (see `ReconciliationScope`), and the same store and as-of date
+/// give the same result: nothing here reads the clock.
 public struct Reconciler: Sendable {
     public let store: Store
     public let creditors: [Creditor]
     public var deadlines = Deadlines()
     /// Keys whose payment (or flow settlement) is older than this are left as they were.
     public var lookBackDays = 400
+    /// Classify every key of the look-back, not only what changed (`quadra reconcile --full`).
+    public var everything = false
 
     public init(store: Store, creditors: [Creditor]) {
         self.store = store
@@ -23,29 +27,40 @@ public struct Reconciler: Sendable {
         let classifier = Classifier(asOf: asOf, deadlines: deadlines)
         let revisedAfterClose = Set(try store.keysRevisedAfterClose())
         var summary = ReconciliationSummary(asOf: asOf.description)
-        try store.reconcile(creditors, since: asOf.adding(days: -lookBackDays)) { pass in
+        try store.reconcile(creditors, since: asOf.adding(days: -lookBackDays), everything: everything) { pass in
+            summary.incremental = pass.incremental
             var discrepancies: [Discrepancy] = []
             let verdicts = try pass.verdictWriter(asOf: asOf)
-            try pass.forEachKey { key in
+            try pass.forEachKey { key, stored in
                 let verdict = classifier.classify(key)
-                try verdicts.add(key.key, verdict)
-                discrepancies += verdict.discrepancies
-                summary.count(verdict, rtAmount: key.paid?.amountCents ?? 0)
+                var found = verdict.discrepancies
                 if revisedAfterClose.contains(key.key) {
-                    discrepancies.append(Discrepancy("FDR_REVISED_AFTER_CLOSE", .warning, key: key.key, flowId: key.reported?.flowId,
-                                                     pspId: key.reported?.pspId,
-                                                     message: "a revision of flow \(key.reported?.flowId ?? "") changed this transfer after it was closed"))
+                    found.append(Discrepancy("FDR_REVISED_AFTER_CLOSE", .warning, key: key.key, flowId: key.reported?.flowId,
+                                             pspId: key.reported?.pspId,
+                                             message: "a revision of flow \(key.reported?.flowId ?? "") changed this transfer after it was closed"))
                 }
+                // Open: something is still missing or wrong, so the next run looks at the key again.
+                let open = verdict.state != .cashed || !found.isEmpty
+                let changed = try verdicts.add(key.key, verdict, open: open, stored)
+                discrepancies += found
+                summary.count(verdict, rtAmount: key.paid?.amountCents ?? 0, changed: changed)
             }
-            for flow in try pass.flows() { discrepancies += classifier.classify(flow) }
-            discrepancies += try pass.positions().compactMap(classifier.classify)
-            var movements: [(movementId: String, label: String)] = []
-            for (movementId, movement) in try pass.movements() {
-                let (label, discrepancy) = classifier.classify(movement)
-                movements.append((movementId, label))
-                if let discrepancy { discrepancies.append(discrepancy) }
+            for flow in try pass.flows() {
+                let status = classifier.creditStatus(of: flow.evidence)
+                let found = flow.served ? classifier.classify(flow.evidence) : []
+                try verdicts.add(flow, status: status, open: !status.isSettled || !found.isEmpty)
+                discrepancies += found
             }
-            try pass.store(movements: movements, discrepancies: discrepancies, keys: summary.keys, asOf: asOf)
+            for position in try pass.positions() {
+                try verdicts.add(position: position)
+                if let found = classifier.classify(position) { discrepancies.append(found) }
+            }
+            for (movementId, movement, stored) in try pass.movements() {
+                let (label, found) = classifier.classify(movement)
+                try verdicts.add(movement: movementId, movement, label: label, stored: stored)
+                if let found { discrepancies.append(found) }
+            }
+            try pass.store(discrepancies: discrepancies, keys: summary.keys, asOf: asOf)
         }
         summary.discrepancies = try store.discrepancyCounts(asOf: asOf)
         return summary

@@ -1,9 +1,10 @@
 import Foundation
 
-/// The folder of one night's reports, `OUT/<as-of>/`, and the only place report files are created.
+/// The folder of one night's reports, `OUT/<as-of>/` (`OUT/<as-of>-full/` for a full listing), and the
+/// only place report files are created.
 ///
 /// ```swift
-/// let folder = try ReportFolder(root: "Reports", asOf: day)
+/// let folder = try ReportFolder(root: "Reports", name: "2026-11-20")
 /// let file = try folder.create("flows.csv.gz")
 /// ```
 ///
@@ -14,8 +15,9 @@ public struct ReportFolder: Sendable {
     /// 0600 by default: even masked, reports describe citizens' payments. 0640 when group-readable.
     public let mode: mode_t
 
-    public init(root: String, asOf: CivilDate, groupReadable: Bool = false) throws {
-        path = (root as NSString).appendingPathComponent(asOf.description)
+    public init(root: String, name: String, groupReadable: Bool = false) throws {
+        guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/") else { throw ReportError.escapes(name: name) }
+        path = (root as NSString).appendingPathComponent(name)
         mode = groupReadable ? 0o640 : 0o600
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,

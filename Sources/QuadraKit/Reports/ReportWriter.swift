@@ -8,24 +8,32 @@ import Foundation
 /// let manifest = try ReportWriter(store: store, asOf: day).write(to: "Reports")
 /// ```
 ///
+/// A night's files carry the night, not the history: the keys, flows and movements whose verdict
+/// the run set or changed, plus those still open, and the accounting rows of the days they touch.
+/// With `everything` (`quadra report --full`) every row goes into `OUT/<as-of>-full/`.
+///
 /// Each file is streamed from one query into gzip under a temporary name and renamed when whole.
 /// Nothing reads the clock: the same store and as-of date give byte-identical files. The accounting
-/// export reads only verdicts and receipts, so it is written on a second core (its own read
-/// connection) while the other reports stream on this one.
+/// export reads only verdicts, so it is written on a second core (its own read connection) while
+/// the other reports stream on this one.
 public struct ReportWriter: Sendable {
     public struct Options: Sendable {
         /// Keep `debtor_id` whole instead of masking all but its first six characters.
         public var unmask = false
         /// Files 0640 instead of 0600.
         public var groupReadable = false
-        /// The accounting export's period (`--from`/`--to`); by default every day up to the as-of date.
+        /// The accounting export's period (`--from`/`--to`); by default the days tonight's changes touch.
         public var period: ClosedRange<CivilDate>?
+        /// Every row of every report, in `OUT/<as-of>-full/` (`quadra report --full`).
+        public var everything = false
         public var deadlines = Deadlines()
 
-        public init(unmask: Bool = false, groupReadable: Bool = false, period: ClosedRange<CivilDate>? = nil) {
+        public init(unmask: Bool = false, groupReadable: Bool = false, period: ClosedRange<CivilDate>? = nil,
+                    everything: Bool = false) {
             self.unmask = unmask
             self.groupReadable = groupReadable
             self.period = period
+            self.everything = everything
         }
     }
 
@@ -33,7 +41,7 @@ public struct ReportWriter: Sendable {
         "creditor_fiscal_code", "iuv", "iur", "transfer_index", "label", "anomalies", "state", "receipt_id", "payment_day",
         "psp_id", "rt_amount_cents", "iud_amount_cents", "iuf_amount_cents", "iuf", "flow_psp_id", "flow_revision",
         "settlement_reference", "settlement_date", "tes_amount_cents", "tes_references", "taxonomy_code", "beneficiary_iban",
-        "iupd", "debtor_id",
+        "iupd", "debtor_id", "change", "previous_label", "previous_state",
     ]
     public static let treasuryColumns = [
         "movement_id", "creditor_fiscal_code", "account", "booking_date", "value_date", "amount_cents", "reference", "causale",
@@ -64,29 +72,36 @@ public struct ReportWriter: Sendable {
         self.options = options
     }
 
+    /// The folder's name under the reports' root: the as-of date, `-full` for a full listing.
+    public var folderName: String { options.everything ? "\(asOf)-full" : asOf.description }
+
     /// Writes every report, then the manifest; returns the manifest as written.
     public func write(to root: String, documents: [ReportManifest.Document] = [],
                       configurationDigest: String? = nil) throws -> ReportManifest {
-        let folder = try ReportFolder(root: root, asOf: asOf, groupReadable: options.groupReadable)
+        let folder = try ReportFolder(root: root, name: folderName, groupReadable: options.groupReadable)
         var manifest = ReportManifest(asOf: asOf.description, quadraVersion: QuadraVersion.current,
                                       configurationDigest: configurationDigest)
         manifest.documents = documents
         var files: [ReportManifest.File] = []
-        let period = options.period ?? CivilDate(year: 1, month: 1, day: 1)!...asOf
-        let label = options.period.map { "\($0.lowerBound)/\($0.upperBound)" }
+        let span: Store.AccountingSpan
+        if let period = options.period {
+            span = .days(from: period.lowerBound, to: period.upperBound, period: "\(period.lowerBound)/\(period.upperBound)")
+        } else if options.everything {
+            span = .days(from: CivilDate(year: 1, month: 1, day: 1)!, to: asOf, period: nil)
+        } else {
+            span = .night
+        }
         let accounting = BackgroundWork { [self] in
             try csv("accounting.csv.gz", Self.accountingColumns, in: folder) { row in
-                try store.accountingRows(from: period.lowerBound, to: period.upperBound, period: label, row)
+                try store.accountingRows(asOf: asOf, span: span, row)
             }
         }
         defer { accounting.wait() }
         var figures = SummaryFigures(asOf: asOf.description)
         figures.previous = try store.previousReconciliation(before: asOf)
         files.append(try csv("classification.csv.gz", Self.classificationColumns, in: folder) { row in
-            try store.classificationRows { fields in
+            try store.classificationRows(asOf: asOf, everything: options.everything) { fields in
                 var fields = fields
-                fields[5] = fields[5].map(Self.sortedList)
-                fields[19] = fields[19].map(Self.sortedList)
                 if !options.unmask { fields[23] = fields[23].map(Self.mask) }
                 manifest.keysByLabel[fields[4] ?? "(none)", default: 0] += 1
                 figures.addKey(fields)
@@ -94,13 +109,10 @@ public struct ReportWriter: Sendable {
             }
         })
         files.append(try csv("treasury.csv.gz", Self.treasuryColumns, in: folder) { row in
-            try store.treasuryRows(row)
+            try store.treasuryRows(asOf: asOf, everything: options.everything, row)
         })
         files.append(try csv("flows.csv.gz", Self.flowColumns, in: folder) { row in
-            try store.flowRows { fields in
-                var fields = fields
-                fields[10] = creditStatus(settlementDate: fields[4], totalCents: fields[8], creditedCents: fields[9])
-                fields[11] = fields[11].map(Self.sortedList)
+            try store.flowRows(asOf: asOf, everything: options.everything) { fields in
                 figures.addFlow(fields)
                 try row(fields)
             }
@@ -129,19 +141,6 @@ public struct ReportWriter: Sendable {
         return manifest
     }
 
-    /// PENDING or NOT_CREDITED when nothing was credited (before or after the credit deadline,
-    /// settlement date + 1 working day), else PARTIAL, CREDITED or OVER_CREDITED against the total.
-    func creditStatus(settlementDate: String?, totalCents: String?, creditedCents: String?) -> String {
-        let total = totalCents.flatMap { Int64($0) } ?? 0
-        let credited = creditedCents.flatMap { Int64($0) } ?? 0
-        if credited <= 0 {
-            guard let settled = settlementDate.flatMap(CivilDate.init(iso:)) else { return "PENDING" }
-            return asOf > options.deadlines.creditDue(settlementDate: settled) ? "NOT_CREDITED" : "PENDING"
-        }
-        if credited < total { return "PARTIAL" }
-        return credited == total ? "CREDITED" : "OVER_CREDITED"
-    }
-
     private func csv(_ name: String, _ columns: [String], in folder: ReportFolder,
                      _ rows: (([String?]) throws -> Void) throws -> Void) throws -> ReportManifest.File {
         let gzip = try GzipWriter(into: try folder.create(name))
@@ -158,12 +157,6 @@ public struct ReportWriter: Sendable {
     /// apart on a call, not enough to identify one from a leaked file.
     static func mask(_ identifier: String) -> String {
         String(identifier.prefix(6)) + String(repeating: "*", count: max(0, identifier.count - 6))
-    }
-
-    /// A list the store joined with `|` or `,`, sorted and `|`-joined.
-    static func sortedList(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: ",") }) else { return text }
-        return text.split(whereSeparator: { $0 == "|" || $0 == "," }).map(String.init).sorted().joined(separator: "|")
     }
 
     /// One JSON object per line, keys in column order, numbers as numbers, absent values as null.

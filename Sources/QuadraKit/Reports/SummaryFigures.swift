@@ -16,6 +16,8 @@ struct SummaryFigures: Sendable {
 
     var asOf: String
     var keysByState: [String: Int] = [:]
+    /// Tonight's keys by what happened to them: `new`, `changed`, still `open`.
+    var keysByChange: [String: Int] = [:]
     var centsByState: [String: Int64] = [:]
     /// Receipt amounts per payment day and state.
     var centsByDayAndState: [String: [String: Int64]] = [:]
@@ -26,20 +28,21 @@ struct SummaryFigures: Sendable {
     /// The last reconciliation before this one: its as-of date, keys and open discrepancies.
     var previous: (asOf: String, keys: Int, open: Int)?
 
-    /// A row of `classification.csv`: state (6), payment day (8), receipt amount (10).
+    /// A row of `classification.csv`: state (6), payment day (8), receipt amount (10), change (24).
     mutating func addKey(_ fields: [String?]) {
         let state = fields[6] ?? ""
+        keysByChange[fields[24] ?? "", default: 0] += 1
         let cents = fields[10].flatMap { Int64($0) } ?? 0
         keysByState[state, default: 0] += 1
         centsByState[state, default: 0] += cents
         if let day = fields[8] { centsByDayAndState[day, default: [:]][state, default: 0] += cents }
     }
 
-    /// A row of `flows.csv`, credit status filled in.
+    /// A row of `flows.csv`.
     mutating func addFlow(_ fields: [String?]) {
         let status = fields[10] ?? ""
         let findings = fields[11] ?? ""
-        guard status != "CREDITED" || !findings.isEmpty else { return }
+        guard FlowCreditStatus(rawValue: status)?.isSettled != true || !findings.isEmpty else { return }
         problemFlows.append(ProblemFlow(creditor: fields[0] ?? "", flowId: fields[2] ?? "",
                                         totalCents: fields[8].flatMap { Int64($0) } ?? 0,
                                         creditedCents: fields[9].flatMap { Int64($0) } ?? 0,

@@ -28,10 +28,10 @@ enum SummaryPage {
         html += "</div>\n<h2>Amounts per payment day</h2>\n" + chart(figures)
         html += "<h2>Since the previous run</h2>\n<p>\(figures.discrepanciesByStatus["new"] ?? 0) new discrepancies, "
             + "\(figures.discrepanciesByStatus["resolved"] ?? 0) resolved, \(figures.discrepanciesByStatus["open"] ?? 0) still open.</p>\n"
+        let changes = ["new", "changed", "open"].map { "\(figures.keysByChange[$0] ?? 0) \($0 == "open" ? "still open" : $0)" }
+        html += "<p>Tonight's files list \(figures.keysByState.values.reduce(0, +)) transfers: \(changes.joined(separator: ", ")).</p>\n"
         if let previous = figures.previous {
-            let keys = figures.keysByState.values.reduce(0, +)
-            html += "<p>As of \(escape(previous.asOf)): \(previous.keys) transfers and \(previous.open) open discrepancies; "
-                + "now \(keys) (\(signed(keys - previous.keys))) and \(open) (\(signed(open - previous.open))).</p>\n"
+            html += "<p>As of \(escape(previous.asOf)): \(previous.open) open discrepancies; now \(open) (\(signed(open - previous.open))).</p>\n"
         }
         html += "<h2>Open discrepancies by code</h2>\n"
             + table(["code", "count"], figures.openByCode.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })

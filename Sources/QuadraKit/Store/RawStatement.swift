@@ -46,6 +46,21 @@ struct RawStatement {
         mutating func add(_ value: Int?) { add(value.map(Int64.init)) }
 
         mutating func add(_ value: Bool?) { add(value.map { Int64($0 ? 1 : 0) }) }
+
+        /// A value read back from the store, bound as it was read.
+        mutating func add(_ value: DatabaseValue) {
+            switch value.storage {
+            case .null: add(nil as Int64?)
+            case let .int64(number): add(number)
+            case let .string(text): add(text)
+            case let .double(number):
+                sqlite3_bind_double(handle, index, number)
+                index += 1
+            case let .blob(data):
+                _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), RawStatement.transient) }
+                index += 1
+            }
+        }
     }
 
     /// Reads the columns of the row a query has reached.

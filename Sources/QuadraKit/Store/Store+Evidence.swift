@@ -1,24 +1,26 @@
 import GRDB
 
 extension Store {
-    /// Runs one reconciliation pass in one write transaction: gathers what the store knows about
-    /// every transfer key of the served creditors within the look-back in one set-based pass
-    /// (temporary tables and joins, never a query per key), and lets `body` classify and store as
-    /// the keys stream past, so a million keys never sit in memory at once.
+    /// Runs one reconciliation pass in one write transaction: finds the keys, flows and movements to
+    /// classify, gathers their evidence set-based (temporary tables and joins, never a query per
+    /// key), and lets `body` classify and store as the keys stream past, so a million keys never sit
+    /// in memory at once.
+    ///
+    /// A pass looks at what the store received since the previous pass and at what is still open;
+    /// with `everything`, or when no incremental pass ran before, at every key of the look-back (see
+    /// `ReconciliationScope` for why both give the same verdicts).
     ///
     /// Keys come from receipt transfers to a served creditor (digital stamps excluded), from the
     /// current rows of flows a served creditor received, and from current payment options marked
     /// paid with no receipt behind them.
-    func reconcile<T>(_ creditors: [Creditor], since: CivilDate, _ body: (ReconciliationPass) throws -> T) throws -> T {
+    func reconcile<T>(_ creditors: [Creditor], since: CivilDate, everything: Bool,
+                      _ body: (ReconciliationPass) throws -> T) throws -> T {
         try pool.write { db in
-            try Self.prepareEvidenceTables(creditors, since: since, in: db)
-            defer {
-                try? db.execute(sql: """
-                    DROP TABLE temp.served; DROP TABLE temp.recon_key; DROP TABLE temp.key_flow;
-                    DROP TABLE temp.flow_credit; DROP TABLE temp.single_credit
-                    """)
-            }
-            return try body(ReconciliationPass(db: db, creditors: creditors))
+            let previous = everything ? nil : try RunMarks.last(in: db)
+            let marks = try RunMarks.current(in: db)
+            try ReconciliationScope(previous: previous, creditors: creditors, since: since).prepare(in: db)
+            defer { try? ReconciliationScope.drop(in: db) }
+            return try body(ReconciliationPass(db: db, creditors: creditors, incremental: previous != nil, marks: marks))
         }
     }
 
@@ -26,108 +28,98 @@ extension Store {
     struct ReconciliationPass {
         let db: Database
         let creditors: [Creditor]
+        /// False when every key of the look-back is classified.
+        let incremental: Bool
+        /// Where this pass's reading ends, for the next one to start from.
+        let marks: RunMarks
 
-        /// Every key's evidence, in key order.
-        func forEachKey(_ body: (KeyEvidence) throws -> Void) throws {
+        /// Every key's evidence and its stored verdict, in key order.
+        func forEachKey(_ body: (KeyEvidence, StoredKey) throws -> Void) throws {
             try Store.keyEvidence(creditors, in: db, body)
         }
 
-        func flows() throws -> [Classifier.FlowEvidence] { try Store.flowEvidence(in: db) }
+        func flows() throws -> [FlowRecord] { try Store.flowEvidence(in: db) }
 
-        func movements() throws -> [(movementId: String, evidence: Classifier.MovementEvidence)] {
+        func movements() throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: String?)] {
             try Store.movementEvidence(in: db)
         }
 
         func positions() throws -> [Classifier.PositionPayments] { try Store.positionPayments(in: db) }
     }
 
-    private static func prepareEvidenceTables(_ creditors: [Creditor], since: CivilDate, in db: Database) throws {
-        try db.execute(sql: """
-            CREATE TEMP TABLE served (fiscal_code TEXT PRIMARY KEY, expects_positions INTEGER, expects_treasury INTEGER);
-            CREATE TEMP TABLE recon_key (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, PRIMARY KEY (creditor, iuv, iur, idx))
-                WITHOUT ROWID;
-            CREATE TEMP TABLE key_flow (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, flow_version_id INTEGER, position INTEGER,
-                PRIMARY KEY (creditor, iuv, iur, idx, flow_version_id, position)) WITHOUT ROWID;
-            CREATE TEMP TABLE flow_credit (creditor TEXT, flow_id TEXT, net INTEGER, PRIMARY KEY (creditor, flow_id)) WITHOUT ROWID;
-            CREATE TEMP TABLE single_credit (creditor TEXT, iuv TEXT, net INTEGER, PRIMARY KEY (creditor, iuv)) WITHOUT ROWID;
-            """)
-        for creditor in creditors {
-            try db.execute(sql: "INSERT INTO served VALUES (?, ?, ?)",
-                           arguments: [creditor.fiscalCode, creditor.expectsPositions, creditor.expectsTreasury])
-        }
-        let from = since.description
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO recon_key
-            SELECT rt.beneficiary_fiscal_code, r.iuv, r.receipt_id, rt.id_transfer
-            FROM receipt_transfer rt JOIN receipt r ON r.receipt_id = rt.receipt_id
-            JOIN served s ON s.fiscal_code = rt.beneficiary_fiscal_code
-            WHERE rt.is_stamp = 0 AND coalesce(r.application_date, substr(r.payment_date_time, 1, 10)) >= ?;
+    /// A key's verdict as stored, and the report columns this pass found for it: the verdict writer
+    /// compares the two and writes only what changed.
+    struct StoredKey {
+        /// The report columns (`KeyColumns.facts`), as this pass found them.
+        var facts: [DatabaseValue]
+        /// The stored row (`KeyColumns.compared`), nil for a key never classified.
+        var stored: [DatabaseValue]?
+        var changedOn: String?
+        var previousLabel: String?
+        var previousState: String?
+    }
 
-            INSERT OR IGNORE INTO recon_key
-            SELECT v.receiver_fiscal_code, fr.iuv, fr.iur, fr.transfer_index
-            FROM flow_row fr JOIN flow_version v ON v.id = fr.flow_version_id
-            JOIN served s ON s.fiscal_code = v.receiver_fiscal_code
-            WHERE v.is_current = 1 AND coalesce(v.settlement_date, substr(v.flow_instant, 1, 10)) >= ?;
+    /// A current flow with what its verdict row shows.
+    struct FlowRecord {
+        var versionId: Int64
+        var evidence: Classifier.FlowEvidence
+        /// The receiver is a served creditor: only then does the flow raise discrepancies.
+        var served: Bool
+        var revision: Int
+        var settlementReference: String?
+        var rows: Int
+        var declaredTotalCents: Int64?
+        var stored: [DatabaseValue]?
+    }
 
-            INSERT OR IGNORE INTO recon_key
-            SELECT pt.beneficiary_fiscal_code, o.iuv, coalesce(o.id_receipt, ''), pt.id_transfer
-            FROM payment_option o JOIN planned_transfer pt ON pt.option_id = o.id
-            JOIN served s ON s.fiscal_code = pt.beneficiary_fiscal_code
-            WHERE o.is_current = 1 AND pt.is_stamp = 0 AND o.status IN ('PO_PAID', 'PO_PARTIALLY_REPORTED', 'PO_REPORTED')
-              AND coalesce(substr(o.payment_date, 1, 10), ?) >= ?
-              AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.receipt_id = o.id_receipt)
-              AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.fiscal_code = o.creditor_fiscal_code AND r.iuv = o.iuv);
-
-            INSERT INTO key_flow
-            SELECT k.creditor, k.iuv, k.iur, k.idx, fr.flow_version_id, fr.position
-            FROM recon_key k CROSS JOIN flow_row fr ON fr.iuv = k.iuv AND fr.iur = k.iur AND fr.transfer_index = k.idx
-            CROSS JOIN flow_version fv ON fv.id = fr.flow_version_id
-            WHERE fv.is_current = 1 AND fv.receiver_fiscal_code = k.creditor;
-
-            INSERT INTO flow_credit
-            SELECT creditor_fiscal_code, flow_id, sum(CASE sign WHEN 'reversal' THEN -amount_cents ELSE amount_cents END)
-            FROM treasury_movement WHERE flow_id IS NOT NULL AND creditor_fiscal_code IS NOT NULL
-            GROUP BY creditor_fiscal_code, flow_id;
-
-            INSERT INTO single_credit
-            SELECT creditor_fiscal_code, iuv, sum(CASE sign WHEN 'reversal' THEN -amount_cents ELSE amount_cents END)
-            FROM treasury_movement WHERE causale_kind = 'payment' AND iuv IS NOT NULL AND creditor_fiscal_code IS NOT NULL
-            GROUP BY creditor_fiscal_code, iuv;
-            """, arguments: [from, from, from, from])
+    /// The columns the evidence query reads by position: by name, each of a million rows would search
+    /// its sixty column names again. `facts` are the report columns stored with each verdict.
+    private enum KeyColumns {
+        static let facts = 36
+        static let factCount = 17
+        /// Among the facts: the banks' references of the credits, sorted here.
+        static let references = 12
+        static let stored = facts + factCount
+        /// label, anomalies, state, open, then the facts.
+        static let comparedCount = 4 + factCount
     }
 
     /// The correlated subqueries below pin their access path (`CROSS JOIN`, unary `+`): with no
-    /// statistics SQLite may otherwise walk a creditor's whole transfer index once per key. The
-    /// current flow rows of each key were found once, into `key_flow` (the inserts above walk the
-    /// keys and probe the flow rows, pinned the same way). A receipt has at most one transfer per
-    /// index, so its siblings are counted without a DISTINCT (which costs a temporary B-tree per key).
-    /// Columns are read by position: by name, each of a million rows would search its forty column
-    /// names again.
-    private static func keyEvidence(_ creditors: [Creditor], in db: Database, _ body: (KeyEvidence) throws -> Void) throws {
+    /// statistics SQLite may otherwise walk a creditor's whole transfer index once per key. Each key's
+    /// current flow rows were found once, into `key_flow`; its siblings (other receipts and IURs of
+    /// the same IUV and index) were counted once per IUV and index, into `key_siblings`, so a flow
+    /// whose rows all share one IUV costs linear time, not quadratic.
+    private static func keyEvidence(_ creditors: [Creditor], in db: Database, _ body: (KeyEvidence, StoredKey) throws -> Void) throws {
         let ibans = Dictionary(creditors.map { ($0.fiscalCode, Set($0.ibans.map(IBAN.normalized))) }, uniquingKeysWith: { $1 })
         let rows = try Row.fetchCursor(db, sql: """
             SELECT k.creditor, k.iuv, k.iur, k.idx, s.expects_treasury,
                 coalesce((SELECT o2.expects_positions FROM served o2 WHERE o2.fiscal_code = coalesce(r.fiscal_code, k.creditor)), 0)
                     AS expects_positions,
-                rt.amount_cents AS rt_amount, coalesce(r.application_date, substr(r.payment_date_time, 1, 10)) AS payment_day,
+                rt.amount_cents AS rt_amount, \(paymentDay) AS payment_day,
                 r.psp_id, r.stand_in, rt.iban AS rt_iban, rt.taxonomy_code AS rt_code, rt.transfer_category,
                 r.payment_amount_cents,
                 (SELECT sum(x.amount_cents) FROM receipt_transfer x WHERE x.receipt_id = r.receipt_id
                     AND +x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0) AS share,
-                (SELECT max(te.valid_from <= coalesce(r.application_date, substr(r.payment_date_time, 1, 10))
-                            AND coalesce(r.application_date, substr(r.payment_date_time, 1, 10)) < te.valid_to)
+                (SELECT max(te.valid_from <= \(paymentDay) AND \(paymentDay) < te.valid_to)
                     FROM taxonomy_entry te WHERE te.code = rt.taxonomy_code) AS taxonomy_valid,
                 o.amount_cents AS option_amount, pt.amount_cents AS planned_amount, p.iupd, pt.beneficiary_fiscal_code AS planned_beneficiary,
                 pt.iban AS planned_iban, pt.taxonomy_code AS planned_code, p.status AS position_status, o.status AS option_status,
                 substr(o.due_date, 1, 10) AS due_date,
                 fr.amount_cents AS iuf_amount, fr.outcome, v.flow_id, v.psp_id AS flow_psp, v.revision, v.settlement_date,
                 v.computed_total_cents, coalesce(fc.net, 0) AS credited,
-                sc.net AS single_credit,
-                (SELECT count(*) FROM receipt y CROSS JOIN receipt_transfer x ON x.receipt_id = y.receipt_id
-                    WHERE y.iuv = k.iuv AND x.id_transfer = k.idx AND +x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0)
-                    AS sibling_receipts,
-                (SELECT count(DISTINCT z.iur) FROM flow_row z JOIN flow_version w ON w.id = z.flow_version_id
-                    WHERE w.is_current = 1 AND w.receiver_fiscal_code = k.creditor AND z.iuv = k.iuv AND z.transfer_index = k.idx) AS sibling_iurs
+                sc.net AS single_credit, coalesce(ks.receipts, 0), coalesce(ks.iurs, 0),
+
+                rt.receipt_id, \(paymentDay), r.psp_id, rt.amount_cents, pt.amount_cents, fr.amount_cents, v.flow_id, v.psp_id,
+                v.revision, v.settlement_reference, v.settlement_date,
+                CASE WHEN v.flow_id IS NOT NULL THEN fc.net ELSE sc.net END,
+                CASE WHEN v.flow_id IS NOT NULL THEN fc.refs ELSE sc.refs END,
+                coalesce(rt.taxonomy_code, pt.taxonomy_code), coalesce(rt.iban, pt.iban, pt.postal_iban), p.iupd,
+                coalesce(r.debtor_id, p.debtor_id),
+
+                kv.label, kv.anomalies, kv.state, kv.open, kv.receipt_id, kv.payment_day, kv.psp_id, kv.rt_amount_cents,
+                kv.iud_amount_cents, kv.iuf_amount_cents, kv.iuf, kv.flow_psp_id, kv.flow_revision, kv.settlement_reference,
+                kv.settlement_date, kv.tes_amount_cents, kv.tes_references, kv.taxonomy_code, kv.beneficiary_iban, kv.iupd,
+                kv.debtor_id, kv.changed_on, kv.previous_label, kv.previous_state
             FROM recon_key k
             JOIN served s ON s.fiscal_code = k.creditor
             LEFT JOIN receipt_transfer rt ON rt.receipt_id = k.iur AND rt.id_transfer = k.idx
@@ -142,6 +134,9 @@ extension Store {
                 WHERE kf.creditor = k.creditor AND kf.iuv = k.iuv AND kf.iur = k.iur AND kf.idx = k.idx AND kf.flow_version_id = v.id)
             LEFT JOIN flow_credit fc ON fc.creditor = k.creditor AND fc.flow_id = v.flow_id
             LEFT JOIN single_credit sc ON sc.creditor = k.creditor AND sc.iuv = k.iuv
+            LEFT JOIN key_siblings ks ON ks.creditor = k.creditor AND ks.iuv = k.iuv AND ks.idx = k.idx
+            LEFT JOIN key_verdict kv ON kv.creditor_fiscal_code = k.creditor AND kv.iuv = k.iuv AND kv.iur = k.iur
+                AND kv.transfer_index = k.idx
             ORDER BY k.creditor, k.iuv, k.iur, k.idx
             """)
         while let row = try rows.next() {
@@ -179,22 +174,44 @@ extension Store {
             }
             evidence.singleCreditCents = row[33]
             evidence.siblings = .init(receipts: row[34], reportedIURs: row[35])
-            try body(evidence)
+
+            var facts = (KeyColumns.facts..<KeyColumns.stored).map { row[$0] as DatabaseValue }
+            if let list = String.fromDatabaseValue(facts[KeyColumns.references]) {
+                facts[KeyColumns.references] = Self.sortedList(list).databaseValue
+            }
+            let changedOn: String? = row[KeyColumns.stored + KeyColumns.comparedCount]
+            let stored = changedOn == nil ? nil : (KeyColumns.stored..<KeyColumns.stored + KeyColumns.comparedCount).map { row[$0] as DatabaseValue }
+            try body(evidence, StoredKey(facts: facts, stored: stored, changedOn: changedOn,
+                                         previousLabel: row[KeyColumns.stored + KeyColumns.comparedCount + 1],
+                                         previousState: row[KeyColumns.stored + KeyColumns.comparedCount + 2]))
         }
     }
 
-    /// Paid options of the current positions of creditors that load them, with their receipts counted.
+    /// The payment's operating day D of receipt `r`: `applicationDate`, else the date of `paymentDateTime`.
+    static let paymentDay = "coalesce(r.application_date, substr(r.payment_date_time, 1, 10))"
+
+    /// A `|`- or `,`-joined list of the store's, sorted and `|`-joined: the same references always read the same.
+    static func sortedList(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: ",") }) else { return text }
+        return text.split(whereSeparator: { $0 == "|" || $0 == "," }).map(String.init).sorted().joined(separator: "|")
+    }
+
+    /// Paid options of the current positions of creditors that load them, with their receipts counted:
+    /// the positions holding an option of a key of this pass, found by the option's owner and IUV.
     private static func positionPayments(in db: Database) throws -> [Classifier.PositionPayments] {
         var positions: [Classifier.PositionPayments] = []
         for row in try Row.fetchAll(db, sql: """
+            WITH touched AS MATERIALIZED (
+                SELECT DISTINCT o2.position_id AS id FROM (SELECT DISTINCT creditor, iuv FROM recon_key) k
+                CROSS JOIN payment_option o2 ON o2.creditor_fiscal_code = k.creditor AND o2.iuv = k.iuv AND o2.is_current = 1
+            )
             SELECT p.creditor_fiscal_code, p.iupd, o.iuv, o.is_partial_payment,
                 count(DISTINCT r.receipt_id) AS receipts, sum(r.payment_amount_cents) AS paid
-            FROM debt_position p JOIN served s ON s.fiscal_code = p.creditor_fiscal_code AND s.expects_positions = 1
-            JOIN payment_option o ON o.position_id = p.id
-            JOIN receipt r ON r.fiscal_code = p.creditor_fiscal_code AND r.iuv = o.iuv
-            WHERE p.is_current = 1 AND p.iupd IN (SELECT p2.iupd FROM debt_position p2 JOIN payment_option o2 ON o2.position_id = p2.id
-                WHERE p2.is_current = 1
-                  AND EXISTS (SELECT 1 FROM recon_key k WHERE k.creditor = p2.creditor_fiscal_code AND k.iuv = o2.iuv))
+            FROM touched t CROSS JOIN debt_position p ON p.id = t.id
+            JOIN served s ON s.fiscal_code = p.creditor_fiscal_code AND s.expects_positions = 1
+            CROSS JOIN payment_option o ON o.position_id = p.id
+            CROSS JOIN receipt r ON r.fiscal_code = p.creditor_fiscal_code AND r.iuv = o.iuv
+            WHERE p.is_current = 1
             GROUP BY p.creditor_fiscal_code, p.iupd, o.iuv
             ORDER BY p.creditor_fiscal_code, p.iupd, o.iuv
             """) {
@@ -209,21 +226,29 @@ extension Store {
         return positions
     }
 
-    /// Credits on served creditors' accounts (reversals are netted into the flows they cancel).
-    private static func movementEvidence(in db: Database) throws -> [(movementId: String, evidence: Classifier.MovementEvidence)] {
+    /// The credits of this pass (`scope_movement`), with no creditor when theirs is not served;
+    /// reversals are netted into the flows they cancel.
+    /// A payment credit is known when a key of its creditor and IUV has a verdict: keys are
+    /// classified before movements, so that includes this pass's keys.
+    private static func movementEvidence(in db: Database) throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: String?)] {
         try Row.fetchAll(db, sql: """
-            SELECT m.movement_id, m.creditor_fiscal_code, coalesce(m.reference, m.movement_id) AS reference, m.amount_cents,
+            SELECT m.movement_id, s.fiscal_code AS creditor_fiscal_code, coalesce(m.reference, m.movement_id) AS reference, m.amount_cents,
                 m.raw_causale, m.causale_kind, m.flow_id, m.iuv,
                 CASE
                     WHEN m.flow_id IS NOT NULL THEN EXISTS (SELECT 1 FROM flow_version v WHERE v.is_current = 1
                         AND v.receiver_fiscal_code = m.creditor_fiscal_code AND v.flow_id = m.flow_id)
-                    WHEN m.iuv IS NOT NULL THEN EXISTS (SELECT 1 FROM recon_key k WHERE k.creditor = m.creditor_fiscal_code AND k.iuv = m.iuv)
+                    WHEN m.iuv IS NOT NULL THEN EXISTS (SELECT 1 FROM key_verdict k
+                        WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv)
                     ELSE 0 END AS known,
-                coalesce((SELECT fc.net <> v.computed_total_cents FROM flow_version v JOIN flow_credit fc
-                    ON fc.creditor = v.receiver_fiscal_code AND fc.flow_id = v.flow_id
+                coalesce((SELECT (SELECT sum(\(netAmount)) FROM treasury_movement n
+                        WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id) <> v.computed_total_cents
+                    FROM flow_version v
                     WHERE v.is_current = 1 AND v.receiver_fiscal_code = m.creditor_fiscal_code AND v.flow_id = m.flow_id), 0) AS differs,
-                EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed
-            FROM treasury_movement m JOIN served s ON s.fiscal_code = m.creditor_fiscal_code
+                EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,
+                mv.label AS stored
+            FROM scope_movement sm CROSS JOIN treasury_movement m ON m.movement_id = sm.movement_id
+            LEFT JOIN served s ON s.fiscal_code = m.creditor_fiscal_code
+            LEFT JOIN movement_verdict mv ON mv.movement_id = m.movement_id
             WHERE m.sign = 'credit'
             ORDER BY m.movement_id
             """).map { row in
@@ -232,15 +257,19 @@ extension Store {
             return (row["movement_id"], Classifier.MovementEvidence(
                 creditor: row["creditor_fiscal_code"], reference: row["reference"], amountCents: row["amount_cents"],
                 causale: row["raw_causale"], parsed: parsed, known: row["known"], flowCreditDiffers: row["differs"],
-                reversed: row["reversed"]))
+                reversed: row["reversed"]), row["stored"])
         }
     }
 
-    private static func flowEvidence(in db: Database) throws -> [Classifier.FlowEvidence] {
+    /// The current flows of this pass (`scope_flow`), served or not: every one gets a verdict row,
+    /// only a served creditor's raises discrepancies.
+    private static func flowEvidence(in db: Database) throws -> [FlowRecord] {
         var findings: [Int64: [FlowFinding]] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT f.flow_version_id, f.code, f.detail FROM flow_finding f JOIN flow_version v ON v.id = f.flow_version_id
-            JOIN served s ON s.fiscal_code = v.receiver_fiscal_code WHERE v.is_current = 1 ORDER BY f.rowid
+            SELECT f.flow_version_id, f.code, f.detail FROM scope_flow sf
+            CROSS JOIN flow_version v ON v.receiver_fiscal_code = sf.receiver AND v.psp_id = sf.psp AND v.flow_id = sf.flow_id
+                AND v.is_current = 1
+            CROSS JOIN flow_finding f ON f.flow_version_id = v.id ORDER BY f.rowid
             """) {
             if let code = FlowFinding.Code(rawValue: row["code"]) {
                 findings[row["flow_version_id"], default: []].append(FlowFinding(code, row["detail"]))
@@ -248,16 +277,32 @@ extension Store {
         }
         return try Row.fetchAll(db, sql: """
             SELECT v.id, v.receiver_fiscal_code, v.flow_id, v.psp_id, v.settlement_date, v.computed_total_cents,
-                coalesce(fc.net, 0) AS credited, s.expects_treasury
-            FROM flow_version v JOIN served s ON s.fiscal_code = v.receiver_fiscal_code
+                coalesce(fc.net, 0) AS credited, coalesce(s.expects_treasury, 0) AS expects_treasury, s.fiscal_code IS NOT NULL AS served,
+                v.revision, v.settlement_reference, v.computed_count, v.declared_total_cents,
+                fv.flow_version_id AS s0, fv.revision AS s1, fv.settlement_date AS s2, fv.settlement_reference AS s3, fv.rows AS s4,
+                fv.declared_total_cents AS s5, fv.computed_total_cents AS s6, fv.credited_cents AS s7, fv.credit_status AS s8,
+                fv.findings AS s9, fv.open AS s10
+            FROM scope_flow sf
+            CROSS JOIN flow_version v ON v.receiver_fiscal_code = sf.receiver AND v.psp_id = sf.psp AND v.flow_id = sf.flow_id
+                AND v.is_current = 1
+            LEFT JOIN served s ON s.fiscal_code = v.receiver_fiscal_code
             LEFT JOIN flow_credit fc ON fc.creditor = v.receiver_fiscal_code AND fc.flow_id = v.flow_id
-            WHERE v.is_current = 1 AND v.id IN (SELECT flow_version_id FROM key_flow)
+            LEFT JOIN flow_verdict fv ON fv.receiver_fiscal_code = v.receiver_fiscal_code AND fv.psp_id = v.psp_id AND fv.flow_id = v.flow_id
             ORDER BY v.receiver_fiscal_code, v.psp_id, v.flow_id
             """).map { row in
-            Classifier.FlowEvidence(creditor: row["receiver_fiscal_code"], flowId: row["flow_id"], pspId: row["psp_id"],
-                                    settlementDate: (row["settlement_date"] as String?).flatMap(CivilDate.init(iso:)),
-                                    totalCents: row["computed_total_cents"], creditedCents: row["credited"],
-                                    findings: findings[row["id"]] ?? [], creditorExpectsTreasury: row["expects_treasury"])
+            let id: Int64 = row["id"]
+            let evidence = Classifier.FlowEvidence(
+                creditor: row["receiver_fiscal_code"], flowId: row["flow_id"], pspId: row["psp_id"],
+                settlementDate: (row["settlement_date"] as String?).flatMap(CivilDate.init(iso:)),
+                totalCents: row["computed_total_cents"], creditedCents: row["credited"],
+                findings: findings[id] ?? [], creditorExpectsTreasury: row["expects_treasury"])
+            let stored: [DatabaseValue]? = row["s0"] == nil ? nil : (0...10).map { row["s\($0)"] as DatabaseValue }
+            return FlowRecord(versionId: id, evidence: evidence, served: row["served"], revision: row["revision"],
+                              settlementReference: row["settlement_reference"], rows: row["computed_count"],
+                              declaredTotalCents: row["declared_total_cents"], stored: stored)
         }
     }
+
+    /// A credit adds its amount, a reversal takes it back.
+    static let netAmount = "CASE sign WHEN 'reversal' THEN -amount_cents ELSE amount_cents END"
 }

@@ -66,7 +66,8 @@ extension Store {
                     ORDER BY m.booking_date, m.movement_id
                     """, list + list),
                 try section("verdicts", """
-                    SELECT creditor_fiscal_code, iuv, iur, transfer_index, label, anomalies, state, as_of
+                    SELECT creditor_fiscal_code, iuv, iur, transfer_index, label, anomalies, state, changed_on, previous_label,
+                        previous_state
                     FROM key_verdict WHERE iuv IN (\(marks)) ORDER BY 1, 2, 3, 4
                     """),
                 try section("discrepancies", """

@@ -1,125 +1,131 @@
 import GRDB
 import GRDBSQLite
 
-/// The report queries: one set-based query per report, streamed through a cursor so a report of a
-/// million keys never sits in memory, each column already in the report's order.
+/// The report queries: each reads the verdict tables reconciliation keeps (one row per key, flow or
+/// movement with every column a report shows), streamed through a cursor so a report of a million
+/// keys never sits in memory, each column already in the report's order.
+///
+/// A nightly report holds what the night brings: the rows whose verdict changed on the as-of date
+/// and the rows still open, found through the `changed_on` and `open` indexes; `everything` lists
+/// every row in key order (`quadra report --full`).
 extension Store {
-    /// Every key of the last reconciliation with its evidence, by creditor, IUV, IUR, index. The
-    /// credits are totalled once per flow and per IUV (`MATERIALIZED`, looked up through an
-    /// automatic index), not again for each of a flow's keys.
-    func classificationRows(_ body: ([String?]) throws -> Void) throws {
-        try streamRows(sql: """
-            WITH flow_tes AS MATERIALIZED (
-                SELECT m.creditor_fiscal_code AS creditor, m.flow_id, sum(\(Self.netAmount)) AS net,
-                    group_concat(DISTINCT CASE m.sign WHEN 'credit' THEN coalesce(m.reference, m.movement_id) END) AS refs
-                FROM treasury_movement m WHERE m.flow_id IS NOT NULL GROUP BY m.creditor_fiscal_code, m.flow_id
-            ), payment_tes AS MATERIALIZED (
-                SELECT m.creditor_fiscal_code AS creditor, m.iuv, sum(\(Self.netAmount)) AS net,
-                    group_concat(DISTINCT CASE m.sign WHEN 'credit' THEN coalesce(m.reference, m.movement_id) END) AS refs
-                FROM treasury_movement m WHERE m.causale_kind = 'payment' AND m.iuv IS NOT NULL GROUP BY m.creditor_fiscal_code, m.iuv
-            )
-            SELECT k.creditor_fiscal_code, k.iuv, k.iur, k.transfer_index, k.label, k.anomalies, k.state,
-                rt.receipt_id, coalesce(r.application_date, substr(r.payment_date_time, 1, 10)), r.psp_id,
-                rt.amount_cents, pt.amount_cents, fr.amount_cents, v.flow_id, v.psp_id, v.revision,
-                v.settlement_reference, v.settlement_date,
-                CASE WHEN v.flow_id IS NOT NULL THEN ft.net ELSE pay.net END,
-                CASE WHEN v.flow_id IS NOT NULL THEN ft.refs ELSE pay.refs END,
-                coalesce(rt.taxonomy_code, pt.taxonomy_code), coalesce(rt.iban, pt.iban, pt.postal_iban), p.iupd,
-                coalesce(r.debtor_id, p.debtor_id)
-            FROM key_verdict k
-            LEFT JOIN receipt_transfer rt ON rt.receipt_id = k.iur AND rt.id_transfer = k.transfer_index
-                AND rt.beneficiary_fiscal_code = k.creditor_fiscal_code AND rt.is_stamp = 0
-            LEFT JOIN receipt r ON r.receipt_id = rt.receipt_id
-            LEFT JOIN payment_option o ON o.id = (SELECT min(o2.id) FROM payment_option o2 WHERE o2.is_current = 1
-                AND o2.creditor_fiscal_code = coalesce(r.fiscal_code, k.creditor_fiscal_code) AND o2.iuv = k.iuv)
-            LEFT JOIN debt_position p ON p.id = o.position_id
-            LEFT JOIN planned_transfer pt ON pt.option_id = o.id AND pt.id_transfer = k.transfer_index
-            LEFT JOIN flow_version v ON v.id = (SELECT min(fv.id) FROM flow_row f2 JOIN flow_version fv ON fv.id = f2.flow_version_id
-                WHERE fv.is_current = 1 AND fv.receiver_fiscal_code = k.creditor_fiscal_code
-                  AND f2.iuv = k.iuv AND f2.iur = k.iur AND f2.transfer_index = k.transfer_index)
-            LEFT JOIN flow_row fr ON fr.flow_version_id = v.id AND fr.position = (SELECT min(f3.position) FROM flow_row f3
-                WHERE f3.flow_version_id = v.id AND f3.iuv = k.iuv AND f3.iur = k.iur AND f3.transfer_index = k.transfer_index)
-            LEFT JOIN flow_tes ft ON ft.creditor = k.creditor_fiscal_code AND ft.flow_id = v.flow_id
-            LEFT JOIN payment_tes pay ON pay.creditor = k.creditor_fiscal_code AND pay.iuv = k.iuv
-            ORDER BY k.creditor_fiscal_code, k.iuv, k.iur, k.transfer_index
-            """, body)
+    /// Keys with their verdict and evidence, by creditor, IUV, IUR, index, with what changed: `new`
+    /// (first verdict tonight), `changed` (with the label and state before), `open` (unchanged, still
+    /// open); in a full listing, an empty change for a key closed before tonight.
+    func classificationRows(asOf: CivilDate, everything: Bool, _ body: ([String?]) throws -> Void) throws {
+        let columns = """
+            creditor_fiscal_code, iuv, iur, transfer_index, label, anomalies, state, receipt_id, payment_day, psp_id,
+            rt_amount_cents, iud_amount_cents, iuf_amount_cents, iuf, flow_psp_id, flow_revision, settlement_reference,
+            settlement_date, tes_amount_cents, tes_references, taxonomy_code, beneficiary_iban, iupd, debtor_id,
+            CASE WHEN changed_on = :day THEN CASE WHEN previous_state IS NULL THEN 'new' ELSE 'changed' END
+                 WHEN open = 1 THEN 'open' ELSE '' END,
+            CASE WHEN changed_on = :day THEN previous_label ELSE label END,
+            CASE WHEN changed_on = :day THEN previous_state ELSE state END
+            """
+        try streamRows(sql: everything ? "SELECT \(columns) FROM key_verdict ORDER BY 1, 2, 3, 4" : """
+            SELECT \(columns) FROM key_verdict WHERE changed_on = :day
+            UNION ALL SELECT \(columns) FROM key_verdict WHERE open = 1 AND changed_on <> :day
+            ORDER BY 1, 2, 3, 4
+            """, arguments: ["day": asOf.description], body)
     }
 
-    /// Incoming movements (outgoing ones are never stored as credits) with their label; a movement on
-    /// no served creditor's account has no verdict and is unmatched.
-    func treasuryRows(_ body: ([String?]) throws -> Void) throws {
+    /// Incoming movements with their label: those labelled tonight and those not `MATCHED` (in a full
+    /// listing, all), by creditor, booking date and movement id.
+    func treasuryRows(asOf: CivilDate, everything: Bool, _ body: ([String?]) throws -> Void) throws {
+        let verdicts = everything ? "movement_verdict" : """
+            (SELECT movement_id, label FROM movement_verdict WHERE changed_on = :day
+             UNION SELECT movement_id, label FROM movement_verdict WHERE label <> 'MATCHED')
+            """
         try streamRows(sql: """
             SELECT m.movement_id, m.creditor_fiscal_code, m.account, m.booking_date, m.value_date, m.amount_cents, m.reference,
-                m.raw_causale, m.flow_id, m.iuv, coalesce(mv.label, 'TES_NO_MATCH')
-            FROM treasury_movement m LEFT JOIN movement_verdict mv ON mv.movement_id = m.movement_id
-            WHERE m.sign = 'credit'
+                m.raw_causale, m.flow_id, m.iuv, mv.label
+            FROM \(verdicts) mv CROSS JOIN treasury_movement m ON m.movement_id = mv.movement_id
             ORDER BY m.creditor_fiscal_code, m.booking_date, m.movement_id
-            """, body)
+            """, arguments: everything ? [] : ["day": asOf.description], body)
     }
 
-    /// Current flows with their actual rows and net credit; the credit status column is left empty for
-    /// the caller, who knows the as-of date and the deadlines.
-    func flowRows(_ body: ([String?]) throws -> Void) throws {
-        try streamRows(sql: """
-            SELECT v.receiver_fiscal_code, v.psp_id, v.flow_id, v.revision, v.settlement_date, v.settlement_reference,
-                (SELECT count(*) FROM flow_row fr WHERE fr.flow_version_id = v.id), v.declared_total_cents, v.computed_total_cents,
-                coalesce((SELECT sum(\(Self.netAmount)) FROM treasury_movement m
-                    WHERE m.creditor_fiscal_code = v.receiver_fiscal_code AND m.flow_id = v.flow_id), 0),
-                NULL,
-                (SELECT group_concat(DISTINCT f.code) FROM flow_finding f WHERE f.flow_version_id = v.id)
-            FROM flow_version v WHERE v.is_current = 1
-            ORDER BY v.receiver_fiscal_code, v.psp_id, v.flow_id
-            """, body)
+    /// Current flows with their rows, totals, net credit and credit status: those that arrived or
+    /// changed tonight and those still open (not credited in full, or with a discrepancy).
+    func flowRows(asOf: CivilDate, everything: Bool, _ body: ([String?]) throws -> Void) throws {
+        let columns = """
+            receiver_fiscal_code, psp_id, flow_id, revision, settlement_date, settlement_reference, rows, declared_total_cents,
+            computed_total_cents, credited_cents, credit_status, findings
+            """
+        try streamRows(sql: everything ? "SELECT \(columns) FROM flow_verdict ORDER BY 1, 2, 3" : """
+            SELECT \(columns) FROM flow_verdict WHERE changed_on = :day
+            UNION ALL SELECT \(columns) FROM flow_verdict WHERE open = 1 AND changed_on <> :day
+            ORDER BY 1, 2, 3
+            """, arguments: everything ? [] : ["day": asOf.description], body)
     }
 
     /// Open discrepancies and those resolved on the as-of date, errors first, then by code and key.
     func discrepancyRows(asOf: CivilDate, _ body: ([String?]) throws -> Void) throws {
+        let columns = """
+            code, severity, status, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference,
+            expected_cents, actual_cents, first_seen, CAST(julianday(:day) - julianday(first_seen) AS INTEGER), message,
+            CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS rank, identity
+            """
         try streamRows(sql: """
-            SELECT code, severity, status, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference,
-                expected_cents, actual_cents, first_seen, CAST(julianday(:day) - julianday(first_seen) AS INTEGER), message
-            FROM discrepancy WHERE status <> 'resolved' OR resolved_on = :day
-            ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code, creditor_fiscal_code, iuv, iur,
-                transfer_index, flow_id, treasury_reference, identity
-            """, arguments: ["day": asOf.description], body)
+            SELECT * FROM (
+                SELECT \(columns) FROM discrepancy WHERE status <> 'resolved'
+                UNION ALL SELECT \(columns) FROM discrepancy WHERE resolved_on = :day AND status = 'resolved')
+            ORDER BY rank, code, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference, identity
+            """, arguments: ["day": asOf.description], dropping: 2, body)
     }
 
-    /// Receipt amounts of the keys paid in `from...to`, totalled per creditor, taxonomy code, IBAN,
-    /// day (or `period` when given) and state. The unary `+` keeps SQLite on the transfer's primary
-    /// key, which holds every column read, rather than the beneficiary index and a second probe.
-    func accountingRows(from: CivilDate, to: CivilDate, period: String?, _ body: ([String?]) throws -> Void) throws {
-        try streamRows(sql: """
-            WITH paid AS (
-                SELECT k.creditor_fiscal_code AS creditor, rt.taxonomy_code AS code, rt.iban AS iban,
-                    coalesce(:period, r.application_date, substr(r.payment_date_time, 1, 10)) AS day,
-                    coalesce(r.application_date, substr(r.payment_date_time, 1, 10)) AS paid_on, k.state, rt.amount_cents AS amount
+    /// Which keys the accounting export totals.
+    enum AccountingSpan {
+        /// The complete rows of every (creditor, payment day) that a key changed on the as-of date touches.
+        case night
+        /// Every payment day from `from` to `to`, each its own row, or all as one `period` label.
+        case days(from: CivilDate, to: CivilDate, period: String?)
+    }
+
+    /// Receipt amounts of the keys paid up to the as-of date, totalled per creditor, taxonomy code,
+    /// IBAN (the receipt's, else the plan's), day and state.
+    func accountingRows(asOf: CivilDate, span: AccountingSpan, _ body: ([String?]) throws -> Void) throws {
+        let description = """
+            (SELECT coalesce(te.service_type_name, te.service_description) FROM taxonomy_entry te WHERE te.code = k.taxonomy_code
+                ORDER BY te.valid_to DESC, CAST(te.version AS INTEGER) DESC LIMIT 1)
+            """
+        switch span {
+        case .night:
+            try streamRows(sql: """
+                WITH days AS MATERIALIZED (
+                    SELECT DISTINCT creditor_fiscal_code AS creditor, payment_day AS day FROM key_verdict
+                    WHERE changed_on = :day AND rt_amount_cents IS NOT NULL AND payment_day <= :day
+                )
+                SELECT k.creditor_fiscal_code, k.taxonomy_code, \(description), k.beneficiary_iban, k.payment_day, k.state,
+                    count(*), sum(k.rt_amount_cents)
+                FROM days d CROSS JOIN key_verdict k ON k.creditor_fiscal_code = d.creditor AND k.payment_day = d.day
+                WHERE k.rt_amount_cents IS NOT NULL
+                GROUP BY k.creditor_fiscal_code, k.taxonomy_code, k.beneficiary_iban, k.payment_day, k.state
+                ORDER BY k.creditor_fiscal_code, k.taxonomy_code, k.beneficiary_iban, k.payment_day, k.state
+                """, arguments: ["day": asOf.description], body)
+        case let .days(from, to, period):
+            try streamRows(sql: """
+                SELECT k.creditor_fiscal_code, k.taxonomy_code, \(description), k.beneficiary_iban,
+                    coalesce(:period, k.payment_day) AS day, k.state, count(*), sum(k.rt_amount_cents)
                 FROM key_verdict k
-                JOIN receipt_transfer rt ON rt.receipt_id = k.iur AND rt.id_transfer = k.transfer_index
-                    AND +rt.beneficiary_fiscal_code = k.creditor_fiscal_code AND rt.is_stamp = 0
-                JOIN receipt r ON r.receipt_id = rt.receipt_id
-            )
-            SELECT creditor, code,
-                (SELECT coalesce(te.service_type_name, te.service_description) FROM taxonomy_entry te WHERE te.code = paid.code
-                    ORDER BY te.valid_to DESC, CAST(te.version AS INTEGER) DESC LIMIT 1),
-                iban, day, state, count(*), sum(amount)
-            FROM paid WHERE paid_on >= :from AND paid_on <= :to
-            GROUP BY creditor, code, iban, day, state
-            ORDER BY creditor, code, iban, day, state
-            """, arguments: ["period": period, "from": from.description, "to": to.description], body)
+                WHERE k.rt_amount_cents IS NOT NULL AND k.payment_day >= :from AND k.payment_day <= :to
+                GROUP BY k.creditor_fiscal_code, k.taxonomy_code, k.beneficiary_iban, day, k.state
+                ORDER BY k.creditor_fiscal_code, k.taxonomy_code, k.beneficiary_iban, day, k.state
+                """, arguments: ["period": period, "from": from.description, "to": min(to, asOf).description], body)
+        }
     }
-
-    /// A credit adds its amount, a reversal takes it back.
-    private static let netAmount = "CASE m.sign WHEN 'reversal' THEN -m.amount_cents ELSE m.amount_cents END"
 
     /// Steps the statement through SQLite's C API and reads each column as text straight from it:
     /// GRDB's `Row` would copy every value into a `DatabaseValue` first. Integers are written in
     /// decimal, blobs (which no report column holds) as absent.
-    private func streamRows(sql: String, arguments: StatementArguments = [], _ body: ([String?]) throws -> Void) throws {
+    /// `dropping` leaves out the last columns, which only served the sort.
+    private func streamRows(sql: String, arguments: StatementArguments = [], dropping: Int32 = 0,
+                            _ body: ([String?]) throws -> Void) throws {
         try pool.read { db in
             let statement = try db.makeStatement(sql: sql)
             try statement.setArguments(arguments)
             let handle = statement.sqliteStatement
             defer { sqlite3_reset(handle) }
-            let columns = sqlite3_column_count(handle)
+            let columns = sqlite3_column_count(handle) - dropping
             var fields = [String?](repeating: nil, count: Int(columns))
             while true {
                 let status = sqlite3_step(handle)

@@ -21,69 +21,135 @@ extension Store {
 }
 
 extension Store.ReconciliationPass {
-    /// Replaces the stored verdicts with this run's, one key at a time as the keys stream past.
+    /// Stores this pass's verdicts: a key, flow or movement whose verdict row is what the store
+    /// already holds costs no write; one that changed keeps the day (`changed_on`) and, for keys,
+    /// the label and state it had before that day. Every item classified is noted, so that only its
+    /// discrepancies can be resolved.
     struct VerdictWriter {
-        private let insert: RawStatement
+        private let db: Database
         private let day: String
+        private let upsertKey: RawStatement
+        private let upsertFlow: RawStatement
+        private let upsertMovement: RawStatement
+        private let noteItem: RawStatement
 
         fileprivate init(_ db: Database, asOf: CivilDate) throws {
-            try db.execute(sql: "DELETE FROM key_verdict")
-            insert = try RawStatement(db, """
-                INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, label, anomalies, state, as_of)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            self.db = db
             day = asOf.description
+            upsertKey = try RawStatement(db, """
+                INSERT OR REPLACE INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, label, anomalies, state, open,
+                    receipt_id, payment_day, psp_id, rt_amount_cents, iud_amount_cents, iuf_amount_cents, iuf, flow_psp_id,
+                    flow_revision, settlement_reference, settlement_date, tes_amount_cents, tes_references, taxonomy_code,
+                    beneficiary_iban, iupd, debtor_id, changed_on, previous_label, previous_state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            upsertFlow = try RawStatement(db, """
+                INSERT OR REPLACE INTO flow_verdict (receiver_fiscal_code, psp_id, flow_id, flow_version_id, revision,
+                    settlement_date, settlement_reference, rows, declared_total_cents, computed_total_cents, credited_cents,
+                    credit_status, findings, open, changed_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            upsertMovement = try RawStatement(db, "INSERT OR REPLACE INTO movement_verdict (movement_id, label, changed_on) VALUES (?, ?, ?)")
+            noteItem = try RawStatement(db, "INSERT OR IGNORE INTO scope_item (item) VALUES (?)")
         }
 
-        func add(_ key: TransferKey, _ verdict: Classifier.Verdict) throws {
-            try insert.run {
+        /// Stores a key's verdict if it differs from the stored one; true when it did.
+        @discardableResult
+        func add(_ key: TransferKey, _ verdict: Classifier.Verdict, open: Bool, _ record: Store.StoredKey) throws -> Bool {
+            try note(Discrepancy.item(key: key))
+            let compared: [DatabaseValue] = [verdict.label?.rawValue.databaseValue ?? .null,
+                                             verdict.anomalies.map(\.rawValue).joined(separator: "|").databaseValue,
+                                             verdict.state.rawValue.databaseValue, open.databaseValue] + record.facts
+            if let stored = record.stored, stored == compared { return false }
+            // A second run on the same day keeps what the key was before that day.
+            let earlierToday = record.changedOn == day
+            let previousLabel = earlierToday ? record.previousLabel : record.stored.flatMap { String.fromDatabaseValue($0[0]) }
+            let previousState = earlierToday ? record.previousState : record.stored.flatMap { String.fromDatabaseValue($0[2]) }
+            try upsertKey.run {
                 $0.add(key.creditor)
                 $0.add(key.iuv)
                 $0.add(key.iur)
                 $0.add(key.transferIndex)
-                $0.add(verdict.label?.rawValue)
-                $0.add(verdict.anomalies.map(\.rawValue).joined(separator: "|"))
-                $0.add(verdict.state.rawValue)
+                for value in compared { $0.add(value) }
+                $0.add(day)
+                $0.add(previousLabel)
+                $0.add(previousState)
+            }
+            return true
+        }
+
+        /// Stores a flow's verdict row if it differs from the stored one.
+        func add(_ flow: Store.FlowRecord, status: FlowCreditStatus, open: Bool) throws {
+            try note(Discrepancy.item(flow: flow.evidence.flowId, psp: flow.evidence.pspId, creditor: flow.evidence.creditor))
+            let findings = flow.evidence.findings.isEmpty ? nil
+                : Set(flow.evidence.findings.map(\.code.rawValue)).sorted().joined(separator: "|")
+            let row: [DatabaseValue] = [flow.versionId.databaseValue, flow.revision.databaseValue,
+                                        flow.evidence.settlementDate?.description.databaseValue ?? .null,
+                                        flow.settlementReference.databaseValue, flow.rows.databaseValue,
+                                        flow.declaredTotalCents.databaseValue, flow.evidence.totalCents.databaseValue,
+                                        flow.evidence.creditedCents.databaseValue, status.rawValue.databaseValue,
+                                        findings.databaseValue, open.databaseValue]
+            if flow.stored == row { return }
+            try upsertFlow.run {
+                $0.add(flow.evidence.creditor)
+                $0.add(flow.evidence.pspId)
+                $0.add(flow.evidence.flowId)
+                for value in row { $0.add(value) }
                 $0.add(day)
             }
+        }
+
+        /// Stores a movement's label if it differs from the stored one.
+        func add(movement movementId: String, _ evidence: Classifier.MovementEvidence, label: String, stored: String?) throws {
+            try note(Discrepancy.item(movement: evidence.reference, creditor: evidence.creditor))
+            guard stored != label else { return }
+            try upsertMovement.run {
+                $0.add(movementId)
+                $0.add(label)
+                $0.add(day)
+            }
+        }
+
+        /// A position was classified: each of its paid options is an item its discrepancy may name.
+        func add(position: Classifier.PositionPayments) throws {
+            for option in position.paidOptions { try note(Discrepancy.item(option: option.iuv, creditor: position.creditor)) }
+        }
+
+        private func note(_ item: String) throws {
+            try noteItem.run { $0.add(item) }
         }
     }
 
-    /// Clears the previous run's verdicts; the writer stores this run's.
     func verdictWriter(asOf: CivilDate) throws -> VerdictWriter { try VerdictWriter(db, asOf: asOf) }
 
-    /// Replaces the movement verdicts with this run's and files the discrepancies against the
-    /// previous runs': an item seen before stays open, a new one is `new` (first seen on the as-of
-    /// date), and one that is gone is `resolved` on the as-of date. Running again for the same as-of
-    /// date gives the same statuses.
-    func store(movements: [(movementId: String, label: String)], discrepancies: [Discrepancy], keys: Int, asOf: CivilDate) throws {
+    /// Files this pass's discrepancies against the stored ones: an item seen before stays open, a new
+    /// one is `new` (first seen on the as-of date), and one that is gone from an item this pass
+    /// classified is `resolved` on the as-of date; items not classified keep theirs. Running again
+    /// for the same as-of date gives the same statuses. Then forgets the verdicts of creditors no
+    /// longer served (their open discrepancies resolved), records each creditor's configuration, and
+    /// logs the run with the marks the next pass starts from.
+    func store(discrepancies: [Discrepancy], keys: Int, asOf: CivilDate) throws {
         let day = asOf.description
-        try db.execute(sql: "DELETE FROM movement_verdict")
-        let insertMovement = try RawStatement(db, "INSERT INTO movement_verdict (movement_id, label, as_of) VALUES (?, ?, ?)")
-        for movement in movements {
-            try insertMovement.run {
-                $0.add(movement.movementId)
-                $0.add(movement.label)
-                $0.add(day)
-            }
-        }
-        var previous: [String: (status: String, firstSeen: String, resolvedOn: String?)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT identity, status, first_seen, resolved_on FROM discrepancy") {
-            previous[row["identity"]] = (row["status"], row["first_seen"], row["resolved_on"])
-        }
+        try db.execute(sql: "CREATE TEMP TABLE present (identity TEXT PRIMARY KEY) WITHOUT ROWID")
+        defer { try? db.execute(sql: "DROP TABLE temp.present") }
+        let earlier = try RawStatement(db, "SELECT status, first_seen, resolved_on FROM discrepancy WHERE identity = ?")
         let upsert = try RawStatement(db, """
             INSERT OR REPLACE INTO discrepancy (identity, code, severity, status, creditor_fiscal_code, iuv, iur, transfer_index,
-                flow_id, psp_id, treasury_reference, expected_cents, actual_cents, message, first_seen, last_seen, resolved_on)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                flow_id, psp_id, treasury_reference, expected_cents, actual_cents, message, first_seen, last_seen, resolved_on, item)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
             """)
-        var present = Set<String>()
-        for item in discrepancies where present.insert(item.identity).inserted {
+        let present = try RawStatement(db, "INSERT OR IGNORE INTO present (identity) VALUES (?)")
+        var seen = Set<String>()
+        for item in discrepancies where seen.insert(item.identity).inserted {
+            let identity = item.identity
+            try present.run { $0.add(identity) }
             var firstSeen = day
-            if let earlier = previous[item.identity], earlier.status != "resolved" || earlier.resolvedOn == day {
-                firstSeen = earlier.firstSeen
+            if let (status, first, resolvedOn) = try earlier.first({ $0.add(identity) }, { ($0.text(0), $0.text(1), $0.text(2)) }),
+               let first, status != "resolved" || resolvedOn == day {
+                firstSeen = first
             }
             try upsert.run {
-                $0.add(item.identity)
+                $0.add(identity)
                 $0.add(item.code)
                 $0.add(item.severity.rawValue)
                 $0.add(firstSeen == day ? "new" : "open")
@@ -99,19 +165,35 @@ extension Store.ReconciliationPass {
                 $0.add(item.message)
                 $0.add(firstSeen)
                 $0.add(day)
+                $0.add(item.item)
             }
         }
-        let resolve = try RawStatement(db, "UPDATE discrepancy SET status = 'resolved', resolved_on = ? WHERE identity = ?")
-        for (identity, earlier) in previous where !present.contains(identity) && earlier.status != "resolved" {
-            try resolve.run {
-                $0.add(day)
-                $0.add(identity)
+        try db.execute(sql: """
+            UPDATE discrepancy SET status = 'resolved', resolved_on = :day
+            WHERE status <> 'resolved' AND item IN (SELECT item FROM temp.scope_item)
+              AND identity NOT IN (SELECT identity FROM temp.present);
+
+            CREATE TEMP TABLE removed AS SELECT fiscal_code FROM served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM temp.served);
+            UPDATE discrepancy SET status = 'resolved', resolved_on = :day
+            WHERE status <> 'resolved' AND creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
+            DELETE FROM key_verdict WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
+            DROP TABLE temp.removed;
+            """, arguments: ["day": day])
+        try db.execute(sql: "DELETE FROM served_creditor")
+        let serve = try RawStatement(db, "INSERT INTO served_creditor (fiscal_code, digest) VALUES (?, ?)")
+        for creditor in creditors {
+            let digest = ReconciliationScope.digest(creditor)
+            try serve.run {
+                $0.add(creditor.fiscalCode)
+                $0.add(digest)
             }
         }
-        let lastDocument = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM document") ?? 0
         let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM discrepancy WHERE status <> 'resolved'") ?? 0
-        try db.execute(sql: "INSERT INTO reconciliation_run (as_of, last_document_id, keys, open_discrepancies) VALUES (?, ?, ?, ?)",
-                       arguments: [day, lastDocument, keys, open])
+        try db.execute(sql: """
+            INSERT INTO reconciliation_run (as_of, last_document_id, keys, open_discrepancies, engine, receipt_mark, flow_mark,
+                position_mark, movement_mark)
+            VALUES (?, ?, ?, ?, 2, ?, ?, ?, ?)
+            """, arguments: [day, marks.document, keys, open, marks.receipt, marks.flow, marks.position, marks.movement])
     }
 }
 
@@ -121,9 +203,11 @@ extension Store {
         try pool.read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT status, count(*) AS n FROM discrepancy WHERE status <> 'resolved' OR resolved_on = ? GROUP BY status
+                SELECT status, count(*) AS n FROM discrepancy WHERE status <> 'resolved' GROUP BY status
+                UNION ALL SELECT 'resolved', count(*) FROM discrepancy WHERE resolved_on = ? AND status = 'resolved'
                 """, arguments: [asOf.description]) {
-                counts[row["status"]] = row["n"]
+                let n: Int = row["n"]
+                if n > 0 { counts[row["status"]] = n }
             }
             return counts
         }

@@ -153,8 +153,13 @@ import Testing
         #expect(first.centsByState.values.reduce(0, +) == expectedCents)
         let verdicts = { try store.pool.read { try String.fetchAll($0, sql: "SELECT iuv || iur || transfer_index || state FROM key_verdict ORDER BY 1") } }
         let once = try verdicts()
-        #expect(try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!) == first)
+        let again = try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!)
+        #expect(again.incremental && again.changedKeys == 0, "nothing new: nothing written")
         #expect(try verdicts() == once, "classifying twice gives the same result")
+        var scratch = reconciler
+        scratch.everything = true
+        let full = try scratch.run(asOf: CivilDate(iso: "2026-11-17")!)
+        #expect(full.keys == first.keys && full.changedKeys == 0 && full.keysByState == first.keysByState)
     }
 }
 

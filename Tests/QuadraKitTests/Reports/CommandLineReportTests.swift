@@ -16,7 +16,7 @@ struct CommandLineReportTests {
         let nightly = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--config", config, "--db", db,
                                   "--out", folder.appendingPathComponent("night").path, "--as-of", "2026-11-20"])
         #expect(nightly.status == 0, "\(nightly.stderr)")
-        #expect(nightly.stderr.contains("run 2026-11-20: 26 documents") && nightly.stderr.contains("10 keys (cashed 10"))
+        #expect(nightly.stderr.contains("run 2026-11-20: 26 documents") && nightly.stderr.contains("10 keys classified (all), 10 changed (cashed 10"))
         let night = folder.appendingPathComponent("night/2026-11-20")
         for name in NightlyRunTests.reportNames where name.hasSuffix(".gz") {
             let zcat = try ReportFiles.execute(URL(fileURLWithPath: "/usr/bin/env"), ["zcat", night.appendingPathComponent(name).path])

@@ -41,10 +41,13 @@ import Testing
     }
 
     @Test func reportNamesCannotLeaveTheFolder() throws {
-        let folder = try ReportFolder(root: try TestSupport.scratchFolder().path, asOf: CivilDate(iso: "2026-11-20")!)
+        let folder = try ReportFolder(root: try TestSupport.scratchFolder().path, name: "2026-11-20")
         for name in ["../escape.csv.gz", "a/b.csv.gz", ".hidden", "..", ""] {
             #expect(throws: ReportError.escapes(name: name)) { _ = try folder.create(name) }
         }
         #expect(folder.path.hasSuffix("/2026-11-20"))
+        for name in ["../2026-11-20", ".full", ""] {
+            #expect(throws: ReportError.escapes(name: name)) { _ = try ReportFolder(root: folder.path, name: name) }
+        }
     }
 }

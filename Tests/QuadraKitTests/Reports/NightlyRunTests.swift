@@ -92,7 +92,9 @@ import Testing
         let nextDay = NightlyRun(store: setup.store, configuration: try TreasurySamples.configuration, asOf: CivilDate(iso: "2026-11-21")!)
         _ = try nextDay.run(inbox: setup.inbox.path, out: setup.out.path)
         let next = try String(contentsOf: setup.out.appendingPathComponent("2026-11-21/summary.html"), encoding: .utf8)
-        #expect(next.contains("As of 2026-11-20: 10 transfers and 2 open discrepancies; now 10 (0) and 2 (0)."))
+        #expect(page.contains("Tonight's files list 10 transfers: 10 new, 0 changed, 0 still open."))
+        #expect(next.contains("Tonight's files list 0 transfers: 0 new, 0 changed, 0 still open."), "every key was cashed the night before")
+        #expect(next.contains("As of 2026-11-20: 2 open discrepancies; now 2 (0)."))
     }
 
     @Test func runningAgainGivesByteIdenticalReports() throws {

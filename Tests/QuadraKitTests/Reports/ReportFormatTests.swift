@@ -12,8 +12,8 @@ import Testing
     }
 
     @Test func listsAreSortedAndPipeJoined() {
-        #expect(ReportWriter.sortedList("TES_PARTIAL|FDR_LATE") == "FDR_LATE|TES_PARTIAL")
-        #expect(ReportWriter.sortedList("b,a") == "a|b")
+        #expect(Store.sortedList("TES_PARTIAL|FDR_LATE") == "FDR_LATE|TES_PARTIAL")
+        #expect(Store.sortedList("b,a") == "a|b")
     }
 
     @Test func jsonLinesEscapeAndKeepNumbersAsNumbers() {
@@ -22,14 +22,15 @@ import Testing
         #expect(line == "{\"code\":\"X\",\"age_days\":3,\"iuv\":null,\"message\":\"a \\\"q\\\"\\n\\u0001\"}\n")
     }
 
-    /// Settlement 2026-11-17 (a Tuesday): the credit is due by Wednesday 18.
+    /// Settlement 2026-11-17 (a Tuesday): the credit is due by Wednesday 18. A net credit of zero or
+    /// less is nothing credited, whatever the flow's total.
     @Test(arguments: [
-        ("2026-11-18", "0", "PENDING"), ("2026-11-19", "0", "NOT_CREDITED"), ("2026-11-19", "500", "PARTIAL"),
-        ("2026-11-19", "1000", "CREDITED"), ("2026-11-19", "1200", "OVER_CREDITED"),
+        ("2026-11-18", Int64(0), FlowCreditStatus.pending), ("2026-11-19", 0, .notCredited), ("2026-11-19", -300, .notCredited),
+        ("2026-11-18", -300, .pending), ("2026-11-19", 500, .partial), ("2026-11-19", 1000, .credited),
+        ("2026-11-19", 1200, .overCredited),
     ])
-    func creditStatusFollowsTheDeadline(asOf: String, credited: String, expected: String) throws {
-        let writer = ReportWriter(store: try Store(path: try TestSupport.scratchFolder().appendingPathComponent("q.sqlite").path),
-                                  asOf: CivilDate(iso: asOf)!)
-        #expect(writer.creditStatus(settlementDate: "2026-11-17", totalCents: "1000", creditedCents: credited) == expected)
+    func creditStatusFollowsTheDeadline(asOf: String, credited: Int64, expected: FlowCreditStatus) throws {
+        let classifier = Classifier(asOf: CivilDate(iso: asOf)!)
+        #expect(classifier.creditStatus(totalCents: 1000, creditedCents: credited, settlementDate: CivilDate(iso: "2026-11-17")) == expected)
     }
 }

@@ -1,0 +1,115 @@
+import GRDB
+
+extension Migrations {
+    /// What the incremental engine keeps so that a night costs what it brings.
+    ///
+    /// - `key_verdict` holds, per key, the verdict and every evidence column the reports show, the day
+    ///   it last changed (`changed_on`, with the label and state before that change) and whether it is
+    ///   still `open` (not cashed, or with a discrepancy). A night re-classifies only the keys that
+    ///   something touched or that are open, writes only what changed, and the reports read this one
+    ///   table instead of redoing the joins. Its earlier form held no evidence: it is rebuilt, and the
+    ///   first run after this migration classifies everything (`reconciliation_run.engine` tells).
+    /// - `flow_verdict` and `movement_verdict` do the same for flows and treasury credits.
+    /// - `discrepancy.item` names what raised a discrepancy (a key, a flow, a movement, a position),
+    ///   so a run resolves only the discrepancies of the items it looked at.
+    /// - `reconciliation_run` keeps, per run, the highest row id of receipts, flow versions, positions
+    ///   and movements it had seen: the next run starts from there (a document re-read after a
+    ///   rejection keeps its old ledger id, so ledger ids cannot tell what is new; row ids can).
+    /// - `served_creditor` keeps each creditor's configuration digest: a change re-classifies that
+    ///   creditor's keys by itself.
+    /// - Indexes that let a night find its keys from what arrived: options and positions by IUV and
+    ///   IUPD, verdicts by the day they changed and by payment day.
+    static func createIncrementalTables(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE key_verdict;
+            CREATE TABLE key_verdict (
+                creditor_fiscal_code TEXT NOT NULL,
+                iuv TEXT NOT NULL,
+                iur TEXT NOT NULL,
+                transfer_index INTEGER NOT NULL,
+                label TEXT,
+                anomalies TEXT NOT NULL,
+                state TEXT NOT NULL,
+                open INTEGER NOT NULL,
+                changed_on TEXT NOT NULL,
+                previous_label TEXT,
+                previous_state TEXT,
+                receipt_id TEXT,
+                payment_day TEXT,
+                psp_id TEXT,
+                rt_amount_cents INTEGER,
+                iud_amount_cents INTEGER,
+                iuf_amount_cents INTEGER,
+                iuf TEXT,
+                flow_psp_id TEXT,
+                flow_revision INTEGER,
+                settlement_reference TEXT,
+                settlement_date TEXT,
+                tes_amount_cents INTEGER,
+                tes_references TEXT,
+                taxonomy_code TEXT,
+                beneficiary_iban TEXT,
+                iupd TEXT,
+                debtor_id TEXT,
+                PRIMARY KEY (creditor_fiscal_code, iuv, iur, transfer_index)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX key_verdict_open ON key_verdict(creditor_fiscal_code, iuv) WHERE open = 1;
+            CREATE INDEX key_verdict_changed ON key_verdict(changed_on);
+            CREATE INDEX key_verdict_day ON key_verdict(creditor_fiscal_code, payment_day);
+
+            DROP TABLE movement_verdict;
+            CREATE TABLE movement_verdict (
+                movement_id TEXT PRIMARY KEY,
+                label TEXT NOT NULL,
+                changed_on TEXT NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX movement_verdict_open ON movement_verdict(movement_id) WHERE label <> 'MATCHED';
+            CREATE INDEX movement_verdict_changed ON movement_verdict(changed_on);
+
+            CREATE TABLE flow_verdict (
+                receiver_fiscal_code TEXT NOT NULL,
+                psp_id TEXT NOT NULL,
+                flow_id TEXT NOT NULL,
+                flow_version_id INTEGER NOT NULL,
+                revision INTEGER NOT NULL,
+                settlement_date TEXT,
+                settlement_reference TEXT,
+                rows INTEGER NOT NULL,
+                declared_total_cents INTEGER,
+                computed_total_cents INTEGER NOT NULL,
+                credited_cents INTEGER NOT NULL,
+                credit_status TEXT NOT NULL,
+                findings TEXT,
+                open INTEGER NOT NULL,
+                changed_on TEXT NOT NULL,
+                PRIMARY KEY (receiver_fiscal_code, psp_id, flow_id)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX flow_verdict_open ON flow_verdict(receiver_fiscal_code) WHERE open = 1;
+            CREATE INDEX flow_verdict_changed ON flow_verdict(changed_on);
+
+            CREATE TABLE served_creditor (
+                fiscal_code TEXT PRIMARY KEY,
+                digest TEXT NOT NULL
+            ) STRICT, WITHOUT ROWID;
+
+            ALTER TABLE discrepancy ADD COLUMN item TEXT;
+            CREATE INDEX discrepancy_open_item ON discrepancy(item) WHERE status <> 'resolved';
+            CREATE INDEX discrepancy_resolved_on ON discrepancy(resolved_on);
+            ALTER TABLE reconciliation_run ADD COLUMN engine INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE reconciliation_run ADD COLUMN receipt_mark INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE reconciliation_run ADD COLUMN flow_mark INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE reconciliation_run ADD COLUMN position_mark INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE reconciliation_run ADD COLUMN movement_mark INTEGER NOT NULL DEFAULT 0;
+            UPDATE discrepancy SET item = CASE
+                WHEN transfer_index > 0 THEN 'key:' || creditor_fiscal_code || '/' || iuv || '/' || iur || '/' || transfer_index
+                WHEN iuv IS NOT NULL THEN 'option:' || coalesce(creditor_fiscal_code, '') || '/' || iuv
+                WHEN treasury_reference IS NOT NULL THEN 'movement:' || coalesce(creditor_fiscal_code, '') || '/' || treasury_reference
+                WHEN flow_id IS NOT NULL THEN 'flow:' || coalesce(creditor_fiscal_code, '') || '/' || coalesce(psp_id, '') || '/' || flow_id
+                ELSE 'creditor:' || coalesce(creditor_fiscal_code, '') END;
+
+            CREATE INDEX payment_option_iuv ON payment_option(iuv);
+            CREATE INDEX debt_position_iupd ON debt_position(creditor_fiscal_code, iupd);
+            CREATE INDEX flow_version_current_flow ON flow_version(receiver_fiscal_code, flow_id) WHERE is_current = 1;
+            """)
+    }
+}

@@ -1,0 +1,293 @@
+import Crypto
+import GRDB
+
+/// What one reconciliation pass classifies: the keys, flows and movements that something touched
+/// since the previous pass, and those still open. A night then costs what it brings.
+///
+/// Why that gives the verdicts a from-scratch pass would give: a key's verdict is a function of its
+/// evidence and of the as-of date, and the as-of date matters only through deadlines of pieces still
+/// missing (a flow row, a credit), that is for keys that are not `CASHED`. A cashed key with no
+/// discrepancy therefore keeps its verdict until its evidence changes, and every change of evidence
+/// arrives as a new row: a receipt, a flow version (and the rows its revision changed), a position
+/// version (and the options of the versions before it), a credit or reversal (and every row of the
+/// flow it names), a taxonomy row (and the receipts carrying its code), or a creditor's configuration.
+/// Each is turned into the IUVs it can affect, and every key of those IUVs is classified again,
+/// siblings included. Flows and movements follow the same rule; open ones are classified every night
+/// because their deadlines move with the as-of date.
+///
+/// Without previous marks (a new store, a store migrated from the engine that kept no marks, or
+/// `quadra reconcile --full`) every key of the look-back, every current flow and every credit is
+/// classified; the verdict writer still writes only what changed, so `--full` on a store the
+/// incremental engine kept changes nothing.
+struct ReconciliationScope {
+    /// Where the previous pass stopped reading; nil classifies everything.
+    let previous: RunMarks?
+    let creditors: [Creditor]
+    /// The look-back: keys whose payment (or flow settlement) is older are left as they were.
+    let since: CivilDate
+
+    func prepare(in db: Database) throws {
+        try db.execute(sql: """
+            CREATE TEMP TABLE served (fiscal_code TEXT PRIMARY KEY, expects_positions INTEGER, expects_treasury INTEGER,
+                changed INTEGER) WITHOUT ROWID;
+            CREATE TEMP TABLE touched_iuv (iuv TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TEMP TABLE expand_flow (receiver TEXT, flow_id TEXT, PRIMARY KEY (receiver, flow_id)) WITHOUT ROWID;
+            CREATE TEMP TABLE scope_flow (receiver TEXT, psp TEXT, flow_id TEXT, PRIMARY KEY (receiver, psp, flow_id)) WITHOUT ROWID;
+            CREATE TEMP TABLE scope_movement (movement_id TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TEMP TABLE recon_key (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, PRIMARY KEY (creditor, iuv, iur, idx))
+                WITHOUT ROWID;
+            CREATE TEMP TABLE key_flow (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, flow_version_id INTEGER, position INTEGER,
+                PRIMARY KEY (creditor, iuv, iur, idx, flow_version_id, position)) WITHOUT ROWID;
+            CREATE TEMP TABLE flow_credit (creditor TEXT, flow_id TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, flow_id))
+                WITHOUT ROWID;
+            CREATE TEMP TABLE single_credit (creditor TEXT, iuv TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, iuv))
+                WITHOUT ROWID;
+            CREATE TEMP TABLE key_siblings (creditor TEXT, iuv TEXT, idx INTEGER, receipts INTEGER, iurs INTEGER,
+                PRIMARY KEY (creditor, iuv, idx)) WITHOUT ROWID;
+            CREATE TEMP TABLE scope_item (item TEXT PRIMARY KEY) WITHOUT ROWID;
+            """)
+        try fillServed(in: db)
+        if let previous {
+            try touch(since: previous, in: db)
+            try keys(fromTouchedIUVs: db)
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM served WHERE changed = 1)") == true {
+                try keys(ofCreditors: true, in: db)
+            }
+        } else {
+            try db.execute(sql: """
+                INSERT INTO scope_flow SELECT receiver_fiscal_code, psp_id, flow_id FROM flow_version WHERE is_current = 1;
+                INSERT INTO scope_movement SELECT movement_id FROM treasury_movement WHERE sign = 'credit';
+                """)
+            try keys(ofCreditors: false, in: db)
+        }
+        try gatherEvidence(in: db)
+    }
+
+    static func drop(in db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE temp.served; DROP TABLE temp.touched_iuv; DROP TABLE temp.expand_flow; DROP TABLE temp.scope_flow;
+            DROP TABLE temp.scope_movement; DROP TABLE temp.recon_key; DROP TABLE temp.key_flow; DROP TABLE temp.flow_credit;
+            DROP TABLE temp.single_credit; DROP TABLE temp.key_siblings; DROP TABLE temp.scope_item
+            """)
+    }
+
+    /// The served creditors, each marked `changed` when its configuration differs from the one the
+    /// previous pass saw (or it is new): its keys are then classified again by themselves.
+    private func fillServed(in db: Database) throws {
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO served VALUES (?, ?, ?, coalesce((SELECT digest <> ? FROM main.served_creditor WHERE fiscal_code = ?), 1))
+            """)
+        for creditor in creditors {
+            let digest = Self.digest(creditor)
+            try insert.execute(arguments: [creditor.fiscalCode, creditor.expectsPositions, creditor.expectsTreasury,
+                                           digest, creditor.fiscalCode])
+        }
+    }
+
+    /// What a creditor's verdicts depend on in its configuration: its accounts and what it expects.
+    static func digest(_ creditor: Creditor) -> String {
+        let text = [creditor.ibans.map(IBAN.normalized).sorted().joined(separator: ","),
+                    creditor.opiAccounts.sorted().joined(separator: ","),
+                    "\(creditor.expectsPositions)", "\(creditor.expectsTreasury)"].joined(separator: "|")
+        return SHA256.hash(data: Array(text.utf8)).hexString
+    }
+
+    /// Turns what arrived since `previous` and what is still open into IUVs, flows and movements.
+    private func touch(since previous: RunMarks, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO touched_iuv SELECT iuv FROM receipt WHERE rowid > :receipt;
+
+            INSERT OR IGNORE INTO scope_flow SELECT receiver_fiscal_code, psp_id, flow_id FROM flow_version WHERE id > :flow;
+            INSERT OR IGNORE INTO expand_flow SELECT receiver_fiscal_code, flow_id FROM flow_version WHERE id > :flow;
+            INSERT OR IGNORE INTO touched_iuv SELECT iuv FROM flow_revision_change WHERE flow_version_id > :flow;
+
+            INSERT OR IGNORE INTO touched_iuv
+            SELECT o.iuv FROM debt_position n
+            CROSS JOIN debt_position p ON p.creditor_fiscal_code = n.creditor_fiscal_code AND p.iupd = n.iupd
+            CROSS JOIN payment_option o ON o.position_id = p.id
+            WHERE n.id > :position;
+
+            CREATE TEMP TABLE new_movement (movement_id TEXT PRIMARY KEY) WITHOUT ROWID;
+            INSERT OR IGNORE INTO new_movement SELECT movement_id FROM treasury_movement WHERE rowid > :movement;
+            INSERT OR IGNORE INTO new_movement
+            SELECT reverses_movement_id FROM treasury_movement WHERE rowid > :movement AND reverses_movement_id IS NOT NULL;
+            INSERT OR IGNORE INTO scope_movement
+            SELECT m.movement_id FROM new_movement n CROSS JOIN treasury_movement m ON m.movement_id = n.movement_id
+            WHERE m.sign = 'credit';
+            INSERT OR IGNORE INTO expand_flow
+            SELECT m.creditor_fiscal_code, m.flow_id FROM new_movement n CROSS JOIN treasury_movement m ON m.movement_id = n.movement_id
+            WHERE m.flow_id IS NOT NULL AND m.creditor_fiscal_code IS NOT NULL;
+            INSERT OR IGNORE INTO touched_iuv
+            SELECT m.iuv FROM new_movement n CROSS JOIN treasury_movement m ON m.movement_id = n.movement_id
+            WHERE m.iuv IS NOT NULL;
+            DROP TABLE temp.new_movement;
+            INSERT OR IGNORE INTO scope_flow
+            SELECT v.receiver_fiscal_code, v.psp_id, v.flow_id FROM expand_flow e
+            CROSS JOIN flow_version v ON v.receiver_fiscal_code = e.receiver AND v.flow_id = e.flow_id AND v.is_current = 1;
+            INSERT OR IGNORE INTO touched_iuv
+            SELECT fr.iuv FROM expand_flow e
+            CROSS JOIN flow_version v ON v.receiver_fiscal_code = e.receiver AND v.flow_id = e.flow_id AND v.is_current = 1
+            CROSS JOIN flow_row fr ON fr.flow_version_id = v.id;
+
+            INSERT OR IGNORE INTO touched_iuv SELECT iuv FROM key_verdict WHERE open = 1;
+            INSERT OR IGNORE INTO scope_flow SELECT receiver_fiscal_code, psp_id, flow_id FROM flow_verdict WHERE open = 1;
+            INSERT OR IGNORE INTO scope_movement SELECT movement_id FROM movement_verdict WHERE label <> 'MATCHED';
+
+            INSERT OR IGNORE INTO touched_iuv SELECT r.iuv FROM served s CROSS JOIN receipt r ON r.fiscal_code = s.fiscal_code
+            WHERE s.changed = 1;
+            INSERT OR IGNORE INTO scope_flow SELECT v.receiver_fiscal_code, v.psp_id, v.flow_id FROM served s
+            CROSS JOIN flow_version v ON v.receiver_fiscal_code = s.fiscal_code WHERE s.changed = 1 AND v.is_current = 1;
+            INSERT OR IGNORE INTO scope_movement SELECT m.movement_id FROM served s
+            CROSS JOIN treasury_movement m ON m.creditor_fiscal_code = s.fiscal_code WHERE s.changed = 1 AND m.sign = 'credit';
+            """, arguments: ["receipt": previous.receipt, "flow": previous.flow, "position": previous.position,
+                             "movement": previous.movement])
+        // A new taxonomy edition can change the verdict of every receipt carrying one of its codes:
+        // one pass over the transfers, only on the nights a table arrives.
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM taxonomy_entry WHERE document_id > ?)",
+                             arguments: [previous.document]) == true {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO touched_iuv
+                SELECT r.iuv FROM receipt_transfer rt CROSS JOIN receipt r ON r.receipt_id = rt.receipt_id
+                WHERE rt.taxonomy_code IN (SELECT code FROM taxonomy_entry WHERE document_id > ?)
+                """, arguments: [previous.document])
+        }
+    }
+
+    /// Every key of a touched IUV: receipt transfers, current flow rows and paid options.
+    private func keys(fromTouchedIUVs db: Database) throws {
+        let from = since.description
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO recon_key
+            SELECT rt.beneficiary_fiscal_code, r.iuv, r.receipt_id, rt.id_transfer
+            FROM touched_iuv t CROSS JOIN receipt r ON r.iuv = t.iuv CROSS JOIN receipt_transfer rt ON rt.receipt_id = r.receipt_id
+            JOIN served s ON s.fiscal_code = rt.beneficiary_fiscal_code
+            WHERE rt.is_stamp = 0 AND \(Store.paymentDay) >= :from;
+
+            INSERT OR IGNORE INTO recon_key
+            SELECT v.receiver_fiscal_code, fr.iuv, fr.iur, fr.transfer_index
+            FROM touched_iuv t CROSS JOIN flow_row fr ON fr.iuv = t.iuv CROSS JOIN flow_version v ON v.id = fr.flow_version_id
+            JOIN served s ON s.fiscal_code = v.receiver_fiscal_code
+            WHERE v.is_current = 1 AND coalesce(v.settlement_date, substr(v.flow_instant, 1, 10)) >= :from;
+
+            INSERT OR IGNORE INTO recon_key
+            SELECT pt.beneficiary_fiscal_code, o.iuv, coalesce(o.id_receipt, ''), pt.id_transfer
+            FROM touched_iuv t CROSS JOIN payment_option o ON o.iuv = t.iuv CROSS JOIN planned_transfer pt ON pt.option_id = o.id
+            JOIN served s ON s.fiscal_code = pt.beneficiary_fiscal_code
+            WHERE o.is_current = 1 AND pt.is_stamp = 0 AND \(Self.paidWithoutReceipt);
+            """, arguments: ["from": from])
+    }
+
+    /// Every key of the served creditors, or (`onlyChanged`) of those whose configuration changed.
+    /// All of them walk each source table once in its own order; a few are reached through the
+    /// creditor indexes instead.
+    private func keys(ofCreditors onlyChanged: Bool, in db: Database) throws {
+        let receipts = onlyChanged
+            ? """
+              FROM served s CROSS JOIN receipt_transfer rt ON rt.beneficiary_fiscal_code = s.fiscal_code
+              CROSS JOIN receipt r ON r.receipt_id = rt.receipt_id WHERE s.changed = 1 AND
+              """
+            : """
+              FROM receipt_transfer rt JOIN receipt r ON r.receipt_id = rt.receipt_id
+              JOIN served s ON s.fiscal_code = rt.beneficiary_fiscal_code WHERE
+              """
+        let rows = onlyChanged
+            ? """
+              FROM served s CROSS JOIN flow_version v ON v.receiver_fiscal_code = s.fiscal_code
+              CROSS JOIN flow_row fr ON fr.flow_version_id = v.id WHERE s.changed = 1 AND
+              """
+            : """
+              FROM flow_row fr JOIN flow_version v ON v.id = fr.flow_version_id
+              JOIN served s ON s.fiscal_code = v.receiver_fiscal_code WHERE
+              """
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO recon_key
+            SELECT rt.beneficiary_fiscal_code, r.iuv, r.receipt_id, rt.id_transfer
+            \(receipts) rt.is_stamp = 0 AND \(Store.paymentDay) >= :from;
+
+            INSERT OR IGNORE INTO recon_key
+            SELECT v.receiver_fiscal_code, fr.iuv, fr.iur, fr.transfer_index
+            \(rows) v.is_current = 1 AND coalesce(v.settlement_date, substr(v.flow_instant, 1, 10)) >= :from;
+
+            INSERT OR IGNORE INTO recon_key
+            SELECT pt.beneficiary_fiscal_code, o.iuv, coalesce(o.id_receipt, ''), pt.id_transfer
+            FROM payment_option o JOIN planned_transfer pt ON pt.option_id = o.id
+            JOIN served s ON s.fiscal_code = pt.beneficiary_fiscal_code
+            WHERE \(onlyChanged ? "s.changed = 1 AND" : "") o.is_current = 1 AND pt.is_stamp = 0 AND \(Self.paidWithoutReceipt);
+            """, arguments: ["from": since.description])
+    }
+
+    /// An option GPD marks paid, paid within the look-back, with no receipt behind it: a key of its own.
+    private static let paidWithoutReceipt = """
+        o.status IN ('PO_PAID', 'PO_PARTIALLY_REPORTED', 'PO_REPORTED')
+              AND coalesce(substr(o.payment_date, 1, 10), :from) >= :from
+              AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.receipt_id = o.id_receipt)
+              AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.fiscal_code = o.creditor_fiscal_code AND r.iuv = o.iuv)
+        """
+
+    /// The keys' flow rows, the credits of their flows and IUVs (net of reversals, with the banks'
+    /// references), and their siblings, each found once.
+    private func gatherEvidence(in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO key_flow
+            SELECT k.creditor, k.iuv, k.iur, k.idx, fr.flow_version_id, fr.position
+            FROM recon_key k CROSS JOIN flow_row fr ON fr.iuv = k.iuv AND fr.iur = k.iur AND fr.transfer_index = k.idx
+            CROSS JOIN flow_version fv ON fv.id = fr.flow_version_id
+            WHERE fv.is_current = 1 AND fv.receiver_fiscal_code = k.creditor;
+
+            INSERT INTO flow_credit
+            SELECT f.creditor, f.flow_id,
+                (SELECT sum(\(Store.netAmount)) FROM treasury_movement m WHERE m.creditor_fiscal_code = f.creditor AND m.flow_id = f.flow_id),
+                (SELECT group_concat(DISTINCT coalesce(m.reference, m.movement_id)) FROM treasury_movement m
+                    WHERE m.creditor_fiscal_code = f.creditor AND m.flow_id = f.flow_id AND m.sign = 'credit')
+            FROM (SELECT v.receiver_fiscal_code AS creditor, v.flow_id FROM (SELECT DISTINCT flow_version_id FROM key_flow) kf
+                  CROSS JOIN flow_version v ON v.id = kf.flow_version_id
+                  UNION SELECT receiver, flow_id FROM scope_flow) f;
+
+            INSERT INTO single_credit
+            SELECT * FROM (
+                SELECT g.creditor, g.iuv,
+                    (SELECT sum(\(Store.netAmount)) FROM treasury_movement m
+                        WHERE m.iuv = g.iuv AND m.causale_kind = 'payment' AND m.creditor_fiscal_code = g.creditor) AS net,
+                    (SELECT group_concat(DISTINCT coalesce(m.reference, m.movement_id)) FROM treasury_movement m
+                        WHERE m.iuv = g.iuv AND m.causale_kind = 'payment' AND m.creditor_fiscal_code = g.creditor AND m.sign = 'credit')
+                FROM (SELECT DISTINCT creditor, iuv FROM recon_key) g
+            ) WHERE net IS NOT NULL;
+
+            INSERT INTO key_siblings
+            SELECT g.creditor, g.iuv, g.idx,
+                (SELECT count(*) FROM receipt y CROSS JOIN receipt_transfer x ON x.receipt_id = y.receipt_id
+                    WHERE y.iuv = g.iuv AND x.id_transfer = g.idx AND +x.beneficiary_fiscal_code = g.creditor AND x.is_stamp = 0),
+                (SELECT count(DISTINCT z.iur) FROM flow_row z CROSS JOIN flow_version w ON w.id = z.flow_version_id
+                    WHERE z.iuv = g.iuv AND z.transfer_index = g.idx AND w.is_current = 1 AND w.receiver_fiscal_code = g.creditor)
+            FROM (SELECT DISTINCT creditor, iuv, idx FROM recon_key) g;
+            """)
+    }
+}
+
+/// Where a reconciliation pass stopped reading: the highest row id of each kind of evidence (and of
+/// the ledger, for taxonomy rows and revisions) it had seen. The next pass reads from there.
+struct RunMarks: Sendable, Equatable {
+    var document: Int64
+    var receipt: Int64
+    var flow: Int64
+    var position: Int64
+    var movement: Int64
+
+    /// The marks of the last incremental pass; nil when none ran (a new or migrated store).
+    static func last(in db: Database) throws -> RunMarks? {
+        try Row.fetchOne(db, sql: """
+            SELECT last_document_id, receipt_mark, flow_mark, position_mark, movement_mark FROM reconciliation_run
+            WHERE engine >= 2 ORDER BY id DESC LIMIT 1
+            """).map { RunMarks(document: $0[0], receipt: $0[1], flow: $0[2], position: $0[3], movement: $0[4]) }
+    }
+
+    /// The store's marks now, read inside the pass's transaction.
+    static func current(in db: Database) throws -> RunMarks {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT (SELECT coalesce(max(id), 0) FROM document), (SELECT coalesce(max(rowid), 0) FROM receipt),
+                (SELECT coalesce(max(id), 0) FROM flow_version), (SELECT coalesce(max(id), 0) FROM debt_position),
+                (SELECT coalesce(max(rowid), 0) FROM treasury_movement)
+            """)!
+        return RunMarks(document: row[0], receipt: row[1], flow: row[2], position: row[3], movement: row[4])
+    }
+}
