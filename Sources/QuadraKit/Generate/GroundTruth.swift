@@ -75,7 +75,8 @@ struct GroundTruth {
                 let reported = flow != nil && payment.anomaly != .missingFlowRow && payment.anomaly != .iurMismatch
                 let agreesWithFlow = reported && payment.anomaly != .wrongFlowAmount
                 let agreesWithPlan = position != nil && position?.askedCents == nil
-                let credited = ![.missingCredit, .partialCredit, .overCredit, .unparseableCausale].contains(flow?.anomaly)
+                // Credited twice is credited: the keys are cashed, the excess is the flow's discrepancy.
+                let credited = ![.missingCredit, .partialCredit, .unparseableCausale].contains(flow?.anomaly)
                 let label: Label? = switch (agreesWithFlow, agreesWithPlan, credited) {
                 case (true, true, true): .iudRtIufTes
                 case (true, false, true): .rtIufTes
@@ -112,7 +113,8 @@ struct GroundTruth {
             }
             if let anomaly = flow.anomaly, anomaly != .unknownReference {
                 records.append(TruthRecord(scope: .flow, anomaly: anomaly.rawValue, creditor: world.creditors[flow.creditor].fiscalCode,
-                                           flowId: flows.flowId(flow), pspId: world.psps[flow.psp].id, codes: anomaly.flowCodes))
+                                           flowId: flows.flowId(flow), pspId: world.psps[flow.psp].id,
+                                           codes: anomaly.flowCodes + (lateSplit(flow) ? ["TES_LATE"] : [])))
             }
         }
         for paid in plan.paidPositions {
@@ -127,5 +129,11 @@ struct GroundTruth {
                                        codes: anomaly.movementCodes))
         }
         return (records, labels)
+    }
+
+    /// A split credit whose second part comes a working day after a credit already made on the due
+    /// day (settlement + 1) completes the flow late.
+    private func lateSplit(_ flow: DatasetPlan.Flow) -> Bool {
+        flow.anomaly == .splitCredit && flow.creditDay > flow.settlementDay
     }
 }

@@ -67,7 +67,8 @@ private struct KeyRules {
 
         let agreesWithFlow = paid != nil && reported?.amountCents == paid?.amountCents
         let agreesWithPlan = planned != nil && planned?.amountCents == paid?.amountCents
-        let flowCredited = reported.map { creditStatus(of: $0) == .credited } ?? false
+        // Over-credited is credited: the money is there, the excess is the flow's discrepancy.
+        let flowCredited = reported.map { [.credited, .overCredited].contains(creditStatus(of: $0)) } ?? false
         let creditedAlone = paid != nil && reported == nil && evidence.singleCreditCents == paid?.creditorShareCents
 
         let label: Label?
@@ -192,9 +193,8 @@ private struct KeyRules {
     private mutating func checkCredit(_ reported: KeyEvidence.Reported) {
         switch creditStatus(of: reported) {
         case .notCredited: anomalies.insert(.iufNoTes)
-        case .overCredited: anomalies.insert(.iufTesDivImp)
         case .partial where classifier.isCreditOverdue(settlementDate: reported.settlementDate): anomalies.insert(.iufTesDivImp)
-        case .pending, .partial, .credited: break
+        case .pending, .partial, .credited, .overCredited: break
         }
     }
 

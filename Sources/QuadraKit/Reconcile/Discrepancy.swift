@@ -55,6 +55,14 @@ public struct Discrepancy: Sendable, Equatable, Hashable, Codable {
     public static func item(movement reference: String, creditor: String?) -> String { "movement:\(creditor ?? "")/\(reference)" }
     public static func item(flow flowId: String, psp: String, creditor: String?) -> String { "flow:\(creditor ?? "")/\(psp)/\(flowId)" }
 
+    /// Escalation is not resolution: a discrepancy gone from its item while the item raised tonight a
+    /// new one as grave or graver (`TES_PARTIAL` → `TES_AMOUNT_MISMATCH`, `FDR_OVERDUE` →
+    /// `RT_IUF_AMOUNT_MISMATCH`) was replaced by it; the gravest such code, else nil (resolved).
+    public static func replacement(of code: String, severity: Severity, among raisedTonight: [Discrepancy]) -> String? {
+        raisedTonight.filter { $0.code != code && $0.severity <= severity }
+            .min { ($0.severity, $0.code) < ($1.severity, $1.code) }?.code
+    }
+
     /// What makes two runs' items the same item: the amounts and message may move, the identity does not.
     public var identity: String {
         [code, creditor ?? "", key?.description ?? "", pspId ?? "", flowId ?? "", treasuryReference ?? ""].joined(separator: "|")

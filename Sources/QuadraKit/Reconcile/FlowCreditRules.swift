@@ -13,6 +13,8 @@ extension Classifier {
         public var creditedCents: Int64
         public var findings: [FlowFinding]
         public var creditorExpectsTreasury: Bool
+        /// Booking day of the credit with which the credits (in booking order) first reached the total.
+        public var creditedOn: CivilDate?
 
         public init(creditor: String, flowId: String, pspId: String, settlementDate: CivilDate?, totalCents: Int64,
                     creditedCents: Int64, findings: [FlowFinding] = [], creditorExpectsTreasury: Bool = true) {
@@ -32,6 +34,24 @@ extension Classifier {
         creditStatus(totalCents: flow.totalCents, creditedCents: flow.creditedCents, settlementDate: flow.settlementDate)
     }
 
+    /// A flow received for a creditor this intermediary does not serve: money reported to the wrong
+    /// place, or a creditor missing from the configuration; either way someone must look.
+    public func unknownReceiver(_ flow: FlowEvidence) -> Discrepancy {
+        Discrepancy(FlowFinding.Code.unknownReceiver.rawValue, Self.severity(of: .unknownReceiver), flowId: flow.flowId,
+                    pspId: flow.pspId, creditor: flow.creditor, expected: flow.totalCents,
+                    message: "flow \(flow.flowId) of \(Money.format(flow.totalCents)) from PSP \(flow.pspId) is for \(flow.creditor), not a served creditor")
+    }
+
+    /// Working days a flow's complete credit came after it was due (settlement date + 1 working
+    /// day); nil when on time, or not (yet) complete.
+    public func creditDelay(of flow: FlowEvidence) -> Int? {
+        guard [.credited, .overCredited].contains(creditStatus(of: flow)), let creditedOn = flow.creditedOn,
+              let settled = flow.settlementDate else { return nil }
+        let due = deadlines.creditDue(settlementDate: settled)
+        let late = deadlines.calendar.workingDays(after: due, through: creditedOn)
+        return late > 0 ? late : nil
+    }
+
     /// Whether a flow's credit is complete, pending, partial or wrong; and its findings as discrepancies.
     public func classify(_ flow: FlowEvidence) -> [Discrepancy] {
         var found = flow.findings.map { finding in
@@ -49,13 +69,19 @@ extension Classifier {
         case .notCredited:
             raise("TES_OVERDUE", .error, "flow \(flow.flowId) of \(Money.format(flow.totalCents)) not credited \(dueText)")
         case .overCredited:
-            raise("TES_AMOUNT_MISMATCH", .error, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)), more than its \(Money.format(flow.totalCents))")
+            let excess = Money.format(flow.creditedCents - flow.totalCents)
+            raise("TES_AMOUNT_MISMATCH", .error, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)), \(excess) more than its \(Money.format(flow.totalCents)): claim \(excess) back from PSP \(flow.pspId)")
         case .partial where isCreditOverdue(settlementDate: flow.settlementDate):
             raise("TES_AMOUNT_MISMATCH", .error, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) \(dueText)")
         case .partial:
             raise("TES_PARTIAL", .warning, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) so far, due \(dueText)")
         case .pending, .credited:
             break
+        }
+        if let late = creditDelay(of: flow), let due, let creditedOn = flow.creditedOn {
+            found.append(Discrepancy("TES_LATE", .info, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
+                                     expected: flow.totalCents, actual: flow.creditedCents,
+                                     message: "flow \(flow.flowId) credited on \(creditedOn), \(late) working day\(late == 1 ? "" : "s") after it was due by \(due) (PSP \(flow.pspId))"))
         }
         return found
     }
@@ -75,20 +101,34 @@ extension Classifier {
         public var parsed: Reference
         /// The flow or IUV named is known to the store for this creditor.
         public var known: Bool
-        /// For a flow credit: the flow's credited total differs from its rows.
-        public var flowCreditDiffers: Bool
+        /// For a credit naming a current flow: that flow's total and credits.
+        public var flowCredit: FlowCredit?
         /// The bank reversed this credit (STORNATO / RvslInd): the money is gone again.
         public var reversed: Bool
 
+        /// What the flow a credit names holds and received: its total, its net credit (credits less
+        /// reversals), and the credits booked before this one (by booking day, then reference).
+        public struct FlowCredit: Sendable, Equatable {
+            public var totalCents: Int64
+            public var netCents: Int64
+            public var creditedBeforeCents: Int64
+
+            public init(totalCents: Int64, netCents: Int64, creditedBeforeCents: Int64) {
+                self.totalCents = totalCents
+                self.netCents = netCents
+                self.creditedBeforeCents = creditedBeforeCents
+            }
+        }
+
         public init(creditor: String?, reference: String, amountCents: Int64, causale: String, parsed: Reference,
-                    known: Bool, flowCreditDiffers: Bool = false, reversed: Bool = false) {
+                    known: Bool, flowCredit: FlowCredit? = nil, reversed: Bool = false) {
             self.creditor = creditor
             self.reference = reference
             self.amountCents = amountCents
             self.causale = causale
             self.parsed = parsed
             self.known = known
-            self.flowCreditDiffers = flowCreditDiffers
+            self.flowCredit = flowCredit
             self.reversed = reversed
         }
     }
@@ -110,15 +150,20 @@ extension Classifier {
             return ("TES_NO_IUF_OR_IUV", raise("TES_UNKNOWN_REFERENCE", movement.reversed ? .info : .error,
                                                "credit \(movement.reference) of \(Money.format(movement.amountCents)) names \(id), which no flow or payment of the creditor carries\(reversed)"))
         default:
-            return (movement.flowCreditDiffers ? "IUF_TES_DIV_IMP" : "MATCHED", nil)
+            // A flow credited more than its total (a PSP crediting it twice): the credits that complete
+            // the total match, only the excess one does not. A flow credited less: none matches it.
+            guard let credit = movement.flowCredit, credit.netCents != credit.totalCents else { return ("MATCHED", nil) }
+            let completes = credit.netCents > credit.totalCents
+                && credit.creditedBeforeCents + movement.amountCents <= credit.totalCents
+            return (completes ? "MATCHED" : "IUF_TES_DIV_IMP", nil)
         }
     }
 
     /// Totals and counts that do not add up make a flow untrustworthy; the rest is for the record.
     static func severity(of code: FlowFinding.Code) -> Discrepancy.Severity {
         switch code {
-        case .countMismatch, .totalMismatch, .duplicateRow, .badRow: return .error
-        case .badId, .unknownOutcome, .unknownReceiver: return .warning
+        case .countMismatch, .totalMismatch, .duplicateRow, .badRow, .unknownReceiver: return .error
+        case .badId, .unknownOutcome: return .warning
         }
     }
 }

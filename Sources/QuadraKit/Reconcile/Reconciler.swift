@@ -25,7 +25,8 @@ public struct Reconciler: Sendable {
 
     public func run(asOf: CivilDate) throws -> ReconciliationSummary {
         let classifier = Classifier(asOf: asOf, deadlines: deadlines)
-        let revisedAfterClose = Set(try store.keysRevisedAfterClose())
+        let revisedAfterClose = try store.keysRevisedAfterClose()
+        let openRevisions = try store.openRevisionEvents()
         var summary = ReconciliationSummary(asOf: asOf.description)
         try store.reconcile(creditors, since: asOf.adding(days: -lookBackDays), everything: everything) { pass in
             summary.incremental = pass.incremental
@@ -34,10 +35,11 @@ public struct Reconciler: Sendable {
             try pass.forEachKey { key, stored in
                 let verdict = classifier.classify(key)
                 var found = verdict.discrepancies
-                if revisedAfterClose.contains(key.key) {
-                    found.append(Discrepancy("FDR_REVISED_AFTER_CLOSE", .warning, key: key.key, flowId: key.reported?.flowId,
-                                             pspId: key.reported?.pspId,
-                                             message: "a revision of flow \(key.reported?.flowId ?? "") changed this transfer after it was closed"))
+                // An event: raised by the run that sees the revision, kept until a later run sees the key closed again.
+                let closed = verdict.state == .cashed || verdict.state == .reported
+                if let flow = revisedAfterClose[key.key] ?? (closed ? nil : openRevisions[key.key]) {
+                    found.append(Discrepancy("FDR_REVISED_AFTER_CLOSE", .warning, key: key.key, flowId: flow.flowId, pspId: flow.pspId,
+                                             message: "a revision of flow \(flow.flowId ?? "") changed this transfer after it was closed"))
                 }
                 // Open: something is still missing or wrong, so the next run looks at the key again.
                 let open = verdict.state != .cashed || !found.isEmpty
@@ -47,8 +49,9 @@ public struct Reconciler: Sendable {
             }
             for flow in try pass.flows() {
                 let status = classifier.creditStatus(of: flow.evidence)
-                let found = flow.served ? classifier.classify(flow.evidence) : []
-                try verdicts.add(flow, status: status, open: !status.isSettled || !found.isEmpty)
+                let found = flow.served ? classifier.classify(flow.evidence) : [classifier.unknownReceiver(flow.evidence)]
+                try verdicts.add(flow, status: status, daysLate: classifier.creditDelay(of: flow.evidence),
+                                 open: !status.isSettled || !found.isEmpty)
                 discrepancies += found
             }
             for position in try pass.positions() {
@@ -60,7 +63,7 @@ public struct Reconciler: Sendable {
                 try verdicts.add(movement: movementId, movement, label: label, stored: stored)
                 if let found { discrepancies.append(found) }
             }
-            try pass.store(discrepancies: discrepancies, keys: summary.keys, asOf: asOf)
+            try pass.store(discrepancies: discrepancies, keys: summary.keys, asOf: asOf, replacement: Discrepancy.replacement)
         }
         summary.discrepancies = try store.discrepancyCounts(asOf: asOf)
         return summary

@@ -49,6 +49,18 @@ public struct WorkingDayCalendar: Sendable {
         return current
     }
 
+    /// The working days after `start` up to and including `end` (0 when `end` is not after `start`):
+    /// how late a piece due by `start` and seen on `end` came.
+    public func workingDays(after start: CivilDate, through end: CivilDate) -> Int {
+        var count = 0
+        var current = start
+        while current < end {
+            current = current.adding(days: 1)
+            if isWorkingDay(current) { count += 1 }
+        }
+        return count
+    }
+
     /// Gregorian Easter Sunday by the anonymous (Meeus/Jones/Butcher) algorithm, so no table of
     /// dates has to be maintained. Traps for years outside 1...9999, which `CivilDate` cannot hold.
     public static func easterSunday(year: Int) -> CivilDate {

@@ -49,11 +49,11 @@ public struct ReportWriter: Sendable {
     ]
     public static let flowColumns = [
         "creditor_fiscal_code", "psp_id", "iuf", "revision", "settlement_date", "settlement_reference", "rows",
-        "declared_total_cents", "computed_total_cents", "credited_cents", "credit_status", "findings",
+        "declared_total_cents", "computed_total_cents", "credited_cents", "credit_status", "findings", "credited_on", "days_late",
     ]
     public static let discrepancyColumns = [
         "code", "severity", "status", "creditor_fiscal_code", "iuv", "iur", "transfer_index", "iuf", "treasury_reference",
-        "expected_cents", "actual_cents", "first_seen", "age_days", "message",
+        "expected_cents", "actual_cents", "first_seen", "age_days", "message", "replaced_by",
     ]
     public static let accountingColumns = [
         "creditor_fiscal_code", "taxonomy_code", "taxonomy_description", "beneficiary_iban", "payment_day", "state",

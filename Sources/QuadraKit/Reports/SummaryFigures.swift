@@ -53,7 +53,7 @@ struct SummaryFigures: Sendable {
     mutating func addDiscrepancy(_ fields: [String?]) {
         let status = fields[2] ?? ""
         discrepanciesByStatus[status, default: 0] += 1
-        guard status != "resolved" else { return }
+        guard status == "new" || status == "open" else { return }
         openByCode[fields[0] ?? "", default: 0] += 1
         let age = fields[12].flatMap { Int($0) } ?? 0
         openByAge[Self.ageBuckets.first { age <= $0.upTo }!.label, default: 0] += 1

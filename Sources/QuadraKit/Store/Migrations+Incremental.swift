@@ -11,7 +11,9 @@ extension Migrations {
     ///   first run after this migration classifies everything (`reconciliation_run.engine` tells).
     /// - `flow_verdict` and `movement_verdict` do the same for flows and treasury credits.
     /// - `discrepancy.item` names what raised a discrepancy (a key, a flow, a movement, a position),
-    ///   so a run resolves only the discrepancies of the items it looked at.
+    ///   so a run resolves only the discrepancies of the items it looked at; a discrepancy replaced by a
+    ///   graver one on the same item is `escalated`, `replaced_by` naming the new code (the table is
+    ///   rebuilt: SQLite cannot widen a CHECK constraint in place).
     /// - `reconciliation_run` keeps, per run, the highest row id of receipts, flow versions, positions
     ///   and movements it had seen: the next run starts from there (a document re-read after a
     ///   rejection keeps its old ledger id, so ledger ids cannot tell what is new; row ids can).
@@ -79,6 +81,8 @@ extension Migrations {
                 computed_total_cents INTEGER NOT NULL,
                 credited_cents INTEGER NOT NULL,
                 credit_status TEXT NOT NULL,
+                credited_on TEXT,
+                days_late INTEGER,
                 findings TEXT,
                 open INTEGER NOT NULL,
                 changed_on TEXT NOT NULL,
@@ -92,21 +96,47 @@ extension Migrations {
                 digest TEXT NOT NULL
             ) STRICT, WITHOUT ROWID;
 
-            ALTER TABLE discrepancy ADD COLUMN item TEXT;
-            CREATE INDEX discrepancy_open_item ON discrepancy(item) WHERE status <> 'resolved';
+            CREATE TABLE discrepancy_v5 (
+                identity TEXT PRIMARY KEY,
+                code TEXT NOT NULL,
+                severity TEXT NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+                status TEXT NOT NULL CHECK (status IN ('new', 'open', 'resolved', 'escalated')),
+                creditor_fiscal_code TEXT,
+                iuv TEXT,
+                iur TEXT,
+                transfer_index INTEGER,
+                flow_id TEXT,
+                psp_id TEXT,
+                treasury_reference TEXT,
+                expected_cents INTEGER,
+                actual_cents INTEGER,
+                message TEXT NOT NULL,
+                first_seen TEXT NOT NULL,
+                last_seen TEXT NOT NULL,
+                resolved_on TEXT,
+                replaced_by TEXT,
+                item TEXT NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            INSERT INTO discrepancy_v5
+            SELECT identity, code, severity, status, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, psp_id,
+                treasury_reference, expected_cents, actual_cents, message, first_seen, last_seen, resolved_on, NULL, CASE
+                WHEN transfer_index > 0 THEN 'key:' || creditor_fiscal_code || '/' || iuv || '/' || iur || '/' || transfer_index
+                WHEN iuv IS NOT NULL THEN 'option:' || coalesce(creditor_fiscal_code, '') || '/' || iuv
+                WHEN treasury_reference IS NOT NULL THEN 'movement:' || coalesce(creditor_fiscal_code, '') || '/' || treasury_reference
+                WHEN flow_id IS NOT NULL THEN 'flow:' || coalesce(creditor_fiscal_code, '') || '/' || coalesce(psp_id, '') || '/' || flow_id
+                ELSE 'creditor:' || coalesce(creditor_fiscal_code, '') END
+            FROM discrepancy;
+            DROP TABLE discrepancy;
+            ALTER TABLE discrepancy_v5 RENAME TO discrepancy;
+            CREATE INDEX discrepancy_key ON discrepancy(creditor_fiscal_code, iuv);
+            CREATE INDEX discrepancy_flow ON discrepancy(flow_id);
+            CREATE INDEX discrepancy_open_item ON discrepancy(item) WHERE status IN ('new', 'open');
             CREATE INDEX discrepancy_resolved_on ON discrepancy(resolved_on);
             ALTER TABLE reconciliation_run ADD COLUMN engine INTEGER NOT NULL DEFAULT 1;
             ALTER TABLE reconciliation_run ADD COLUMN receipt_mark INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE reconciliation_run ADD COLUMN flow_mark INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE reconciliation_run ADD COLUMN position_mark INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE reconciliation_run ADD COLUMN movement_mark INTEGER NOT NULL DEFAULT 0;
-            UPDATE discrepancy SET item = CASE
-                WHEN transfer_index > 0 THEN 'key:' || creditor_fiscal_code || '/' || iuv || '/' || iur || '/' || transfer_index
-                WHEN iuv IS NOT NULL THEN 'option:' || coalesce(creditor_fiscal_code, '') || '/' || iuv
-                WHEN treasury_reference IS NOT NULL THEN 'movement:' || coalesce(creditor_fiscal_code, '') || '/' || treasury_reference
-                WHEN flow_id IS NOT NULL THEN 'flow:' || coalesce(creditor_fiscal_code, '') || '/' || coalesce(psp_id, '') || '/' || flow_id
-                ELSE 'creditor:' || coalesce(creditor_fiscal_code, '') END;
-
             CREATE INDEX payment_option_iuv ON payment_option(iuv);
             CREATE INDEX debt_position_iupd ON debt_position(creditor_fiscal_code, iupd);
             CREATE INDEX flow_version_current_flow ON flow_version(receiver_fiscal_code, flow_id) WHERE is_current = 1;

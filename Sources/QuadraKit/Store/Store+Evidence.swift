@@ -84,6 +84,9 @@ extension Store {
         static let comparedCount = 4 + factCount
     }
 
+    /// A code's validity on the payment day is the newest table edition's that holds the code: an
+    /// older edition valid to 2080 must not hide a newer one that ends the code.
+    ///
     /// The correlated subqueries below pin their access path (`CROSS JOIN`, unary `+`): with no
     /// statistics SQLite may otherwise walk a creditor's whole transfer index once per key. Each key's
     /// current flow rows were found once, into `key_flow`; its siblings (other receipts and IURs of
@@ -100,8 +103,9 @@ extension Store {
                 r.payment_amount_cents,
                 (SELECT sum(x.amount_cents) FROM receipt_transfer x WHERE x.receipt_id = r.receipt_id
                     AND +x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0) AS share,
-                (SELECT max(te.valid_from <= \(paymentDay) AND \(paymentDay) < te.valid_to)
-                    FROM taxonomy_entry te WHERE te.code = rt.taxonomy_code) AS taxonomy_valid,
+                (SELECT te.valid_from <= \(paymentDay) AND \(paymentDay) < te.valid_to
+                    FROM taxonomy_entry te WHERE te.code = rt.taxonomy_code
+                    ORDER BY CAST(te.version AS INTEGER) DESC, te.version DESC LIMIT 1) AS taxonomy_valid,
                 o.amount_cents AS option_amount, pt.amount_cents AS planned_amount, p.iupd, pt.beneficiary_fiscal_code AS planned_beneficiary,
                 pt.iban AS planned_iban, pt.taxonomy_code AS planned_code, p.status AS position_status, o.status AS option_status,
                 substr(o.due_date, 1, 10) AS due_date,
@@ -240,14 +244,18 @@ extension Store {
                     WHEN m.iuv IS NOT NULL THEN EXISTS (SELECT 1 FROM key_verdict k
                         WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv)
                     ELSE 0 END AS known,
-                coalesce((SELECT (SELECT sum(\(netAmount)) FROM treasury_movement n
-                        WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id) <> v.computed_total_cents
-                    FROM flow_version v
-                    WHERE v.is_current = 1 AND v.receiver_fiscal_code = m.creditor_fiscal_code AND v.flow_id = m.flow_id), 0) AS differs,
+                v.computed_total_cents AS flow_total,
+                (SELECT sum(\(netAmount)) FROM treasury_movement n
+                    WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id) AS flow_net,
+                (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
+                    WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id AND n.sign = 'credit'
+                      AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
+                    AS credited_before,
                 EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,
                 mv.label AS stored
             FROM scope_movement sm CROSS JOIN treasury_movement m ON m.movement_id = sm.movement_id
             LEFT JOIN served s ON s.fiscal_code = m.creditor_fiscal_code
+            LEFT JOIN flow_version v ON v.is_current = 1 AND v.receiver_fiscal_code = m.creditor_fiscal_code AND v.flow_id = m.flow_id
             LEFT JOIN movement_verdict mv ON mv.movement_id = m.movement_id
             WHERE m.sign = 'credit'
             ORDER BY m.movement_id
@@ -256,7 +264,10 @@ extension Store {
             if let flow: String = row["flow_id"] { parsed = .flow(flow) } else if let iuv: String = row["iuv"] { parsed = .payment(iuv) } else { parsed = .none }
             return (row["movement_id"], Classifier.MovementEvidence(
                 creditor: row["creditor_fiscal_code"], reference: row["reference"], amountCents: row["amount_cents"],
-                causale: row["raw_causale"], parsed: parsed, known: row["known"], flowCreditDiffers: row["differs"],
+                causale: row["raw_causale"], parsed: parsed, known: row["known"],
+                flowCredit: (row["flow_total"] as Int64?).map {
+                    .init(totalCents: $0, netCents: row["flow_net"] ?? 0, creditedBeforeCents: row["credited_before"] ?? 0)
+                },
                 reversed: row["reversed"]), row["stored"])
         }
     }
@@ -279,9 +290,13 @@ extension Store {
             SELECT v.id, v.receiver_fiscal_code, v.flow_id, v.psp_id, v.settlement_date, v.computed_total_cents,
                 coalesce(fc.net, 0) AS credited, coalesce(s.expects_treasury, 0) AS expects_treasury, s.fiscal_code IS NOT NULL AS served,
                 v.revision, v.settlement_reference, v.computed_count, v.declared_total_cents,
+                (SELECT min(c.booking_date) FROM (
+                    SELECT m.booking_date, sum(m.amount_cents) OVER (ORDER BY m.booking_date, coalesce(m.reference, m.movement_id)) AS cumulated
+                    FROM treasury_movement m WHERE m.creditor_fiscal_code = v.receiver_fiscal_code AND m.flow_id = v.flow_id
+                      AND m.sign = 'credit') c WHERE c.cumulated >= v.computed_total_cents) AS credited_on,
                 fv.flow_version_id AS s0, fv.revision AS s1, fv.settlement_date AS s2, fv.settlement_reference AS s3, fv.rows AS s4,
                 fv.declared_total_cents AS s5, fv.computed_total_cents AS s6, fv.credited_cents AS s7, fv.credit_status AS s8,
-                fv.findings AS s9, fv.open AS s10
+                fv.findings AS s9, fv.open AS s10, fv.credited_on AS s11, fv.days_late AS s12
             FROM scope_flow sf
             CROSS JOIN flow_version v ON v.receiver_fiscal_code = sf.receiver AND v.psp_id = sf.psp AND v.flow_id = sf.flow_id
                 AND v.is_current = 1
@@ -291,12 +306,13 @@ extension Store {
             ORDER BY v.receiver_fiscal_code, v.psp_id, v.flow_id
             """).map { row in
             let id: Int64 = row["id"]
-            let evidence = Classifier.FlowEvidence(
+            var evidence = Classifier.FlowEvidence(
                 creditor: row["receiver_fiscal_code"], flowId: row["flow_id"], pspId: row["psp_id"],
                 settlementDate: (row["settlement_date"] as String?).flatMap(CivilDate.init(iso:)),
                 totalCents: row["computed_total_cents"], creditedCents: row["credited"],
                 findings: findings[id] ?? [], creditorExpectsTreasury: row["expects_treasury"])
-            let stored: [DatabaseValue]? = row["s0"] == nil ? nil : (0...10).map { row["s\($0)"] as DatabaseValue }
+            evidence.creditedOn = (row["credited_on"] as String?).flatMap(CivilDate.init(iso:))
+            let stored: [DatabaseValue]? = row["s0"] == nil ? nil : (0...12).map { row["s\($0)"] as DatabaseValue }
             return FlowRecord(versionId: id, evidence: evidence, served: row["served"], revision: row["revision"],
                               settlementReference: row["settlement_reference"], rows: row["computed_count"],
                               declaredTotalCents: row["declared_total_cents"], stored: stored)

@@ -49,7 +49,7 @@ extension Store {
     func flowRows(asOf: CivilDate, everything: Bool, _ body: ([String?]) throws -> Void) throws {
         let columns = """
             receiver_fiscal_code, psp_id, flow_id, revision, settlement_date, settlement_reference, rows, declared_total_cents,
-            computed_total_cents, credited_cents, credit_status, findings
+            computed_total_cents, credited_cents, credit_status, findings, credited_on, days_late
             """
         try streamRows(sql: everything ? "SELECT \(columns) FROM flow_verdict ORDER BY 1, 2, 3" : """
             SELECT \(columns) FROM flow_verdict WHERE changed_on = :day
@@ -58,17 +58,17 @@ extension Store {
             """, arguments: everything ? [] : ["day": asOf.description], body)
     }
 
-    /// Open discrepancies and those resolved on the as-of date, errors first, then by code and key.
+    /// Open discrepancies and those resolved or escalated on the as-of date, errors first, then by code and key.
     func discrepancyRows(asOf: CivilDate, _ body: ([String?]) throws -> Void) throws {
         let columns = """
             code, severity, status, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference,
             expected_cents, actual_cents, first_seen, CAST(julianday(:day) - julianday(first_seen) AS INTEGER), message,
-            CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS rank, identity
+            replaced_by, CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS rank, identity
             """
         try streamRows(sql: """
             SELECT * FROM (
-                SELECT \(columns) FROM discrepancy WHERE status <> 'resolved'
-                UNION ALL SELECT \(columns) FROM discrepancy WHERE resolved_on = :day AND status = 'resolved')
+                SELECT \(columns) FROM discrepancy WHERE status IN ('new', 'open')
+                UNION ALL SELECT \(columns) FROM discrepancy WHERE resolved_on = :day AND status IN ('resolved', 'escalated'))
             ORDER BY rank, code, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference, identity
             """, arguments: ["day": asOf.description], dropping: 2, body)
     }

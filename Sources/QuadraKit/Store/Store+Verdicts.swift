@@ -3,19 +3,21 @@ import GRDB
 extension Store {
     /// Keys whose rows a flow revision changed since the last run, and which that run had already
     /// closed (REPORTED or CASHED): a revision after the books were closed must be looked at.
-    func keysRevisedAfterClose() throws -> [TransferKey] {
+    func keysRevisedAfterClose() throws -> [TransferKey: (flowId: String?, pspId: String?)] {
         try pool.read { db in
             let last = try Int64.fetchOne(db, sql: "SELECT last_document_id FROM reconciliation_run ORDER BY id DESC LIMIT 1") ?? Int64.max
-            return try Row.fetchAll(db, sql: """
-                SELECT DISTINCT v.receiver_fiscal_code, c.iuv, c.iur, c.transfer_index
+            var keys: [TransferKey: (flowId: String?, pspId: String?)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT DISTINCT v.receiver_fiscal_code, c.iuv, c.iur, c.transfer_index, v.flow_id, v.psp_id
                 FROM flow_revision_change c JOIN flow_version v ON v.id = c.flow_version_id
                 JOIN key_verdict k ON k.creditor_fiscal_code = v.receiver_fiscal_code AND k.iuv = c.iuv AND k.iur = c.iur
                     AND k.transfer_index = c.transfer_index
                 WHERE v.document_id > ? AND k.state IN ('REPORTED', 'CASHED')
                 ORDER BY 1, 2, 3, 4
-                """, arguments: [last]).map {
-                TransferKey(creditor: $0[0], iuv: $0[1], iur: $0[2], transferIndex: $0[3])
+                """, arguments: [last]) {
+                keys[TransferKey(creditor: row[0], iuv: row[1], iur: row[2], transferIndex: row[3])] = (row[4], row[5])
             }
+            return keys
         }
     }
 }
@@ -46,8 +48,8 @@ extension Store.ReconciliationPass {
             upsertFlow = try RawStatement(db, """
                 INSERT OR REPLACE INTO flow_verdict (receiver_fiscal_code, psp_id, flow_id, flow_version_id, revision,
                     settlement_date, settlement_reference, rows, declared_total_cents, computed_total_cents, credited_cents,
-                    credit_status, findings, open, changed_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    credit_status, findings, open, credited_on, days_late, changed_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             upsertMovement = try RawStatement(db, "INSERT OR REPLACE INTO movement_verdict (movement_id, label, changed_on) VALUES (?, ?, ?)")
             noteItem = try RawStatement(db, "INSERT OR IGNORE INTO scope_item (item) VALUES (?)")
@@ -79,7 +81,7 @@ extension Store.ReconciliationPass {
         }
 
         /// Stores a flow's verdict row if it differs from the stored one.
-        func add(_ flow: Store.FlowRecord, status: FlowCreditStatus, open: Bool) throws {
+        func add(_ flow: Store.FlowRecord, status: FlowCreditStatus, daysLate: Int?, open: Bool) throws {
             try note(Discrepancy.item(flow: flow.evidence.flowId, psp: flow.evidence.pspId, creditor: flow.evidence.creditor))
             let findings = flow.evidence.findings.isEmpty ? nil
                 : Set(flow.evidence.findings.map(\.code.rawValue)).sorted().joined(separator: "|")
@@ -88,7 +90,8 @@ extension Store.ReconciliationPass {
                                         flow.settlementReference.databaseValue, flow.rows.databaseValue,
                                         flow.declaredTotalCents.databaseValue, flow.evidence.totalCents.databaseValue,
                                         flow.evidence.creditedCents.databaseValue, status.rawValue.databaseValue,
-                                        findings.databaseValue, open.databaseValue]
+                                        findings.databaseValue, open.databaseValue,
+                                        flow.evidence.creditedOn?.description.databaseValue ?? .null, daysLate.databaseValue]
             if flow.stored == row { return }
             try upsertFlow.run {
                 $0.add(flow.evidence.creditor)
@@ -124,30 +127,35 @@ extension Store.ReconciliationPass {
 
     /// Files this pass's discrepancies against the stored ones: an item seen before stays open, a new
     /// one is `new` (first seen on the as-of date), and one that is gone from an item this pass
-    /// classified is `resolved` on the as-of date; items not classified keep theirs. Running again
-    /// for the same as-of date gives the same statuses. Then forgets the verdicts of creditors no
-    /// longer served (their open discrepancies resolved), records each creditor's configuration, and
-    /// logs the run with the marks the next pass starts from.
-    func store(discrepancies: [Discrepancy], keys: Int, asOf: CivilDate) throws {
+    /// classified is `resolved` on the as-of date, or `escalated` when `replacement` names a
+    /// discrepancy raised tonight on the same item that takes its place; items not classified keep
+    /// theirs. Running again for the same as-of date gives the same statuses. Then forgets the
+    /// verdicts of creditors no longer served (their open discrepancies resolved), records each
+    /// creditor's configuration, and logs the run with the marks the next pass starts from.
+    func store(discrepancies: [Discrepancy], keys: Int, asOf: CivilDate,
+               replacement: (_ code: String, _ severity: Discrepancy.Severity, _ raised: [Discrepancy]) -> String?) throws {
         let day = asOf.description
         try db.execute(sql: "CREATE TEMP TABLE present (identity TEXT PRIMARY KEY) WITHOUT ROWID")
         defer { try? db.execute(sql: "DROP TABLE temp.present") }
         let earlier = try RawStatement(db, "SELECT status, first_seen, resolved_on FROM discrepancy WHERE identity = ?")
         let upsert = try RawStatement(db, """
             INSERT OR REPLACE INTO discrepancy (identity, code, severity, status, creditor_fiscal_code, iuv, iur, transfer_index,
-                flow_id, psp_id, treasury_reference, expected_cents, actual_cents, message, first_seen, last_seen, resolved_on, item)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+                flow_id, psp_id, treasury_reference, expected_cents, actual_cents, message, first_seen, last_seen, resolved_on,
+                replaced_by, item)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)
             """)
         let present = try RawStatement(db, "INSERT OR IGNORE INTO present (identity) VALUES (?)")
         var seen = Set<String>()
+        var raisedTonight: [String: [Discrepancy]] = [:]
         for item in discrepancies where seen.insert(item.identity).inserted {
             let identity = item.identity
             try present.run { $0.add(identity) }
             var firstSeen = day
             if let (status, first, resolvedOn) = try earlier.first({ $0.add(identity) }, { ($0.text(0), $0.text(1), $0.text(2)) }),
-               let first, status != "resolved" || resolvedOn == day {
+               let first, status == "new" || status == "open" || resolvedOn == day {
                 firstSeen = first
             }
+            if firstSeen == day { raisedTonight[item.item, default: []].append(item) }
             try upsert.run {
                 $0.add(identity)
                 $0.add(item.code)
@@ -168,14 +176,26 @@ extension Store.ReconciliationPass {
                 $0.add(item.item)
             }
         }
+        let gone = try Row.fetchAll(db, sql: """
+            SELECT identity, code, severity, item FROM discrepancy
+            WHERE status IN ('new', 'open') AND item IN (SELECT item FROM temp.scope_item)
+              AND identity NOT IN (SELECT identity FROM temp.present)
+            """)
+        let close = try RawStatement(db, "UPDATE discrepancy SET status = ?, resolved_on = ?, replaced_by = ? WHERE identity = ?")
+        for row in gone {
+            let severity = Discrepancy.Severity(rawValue: row["severity"]) ?? .info
+            let replacedBy = replacement(row["code"], severity, raisedTonight[row["item"]] ?? [])
+            try close.run {
+                $0.add(replacedBy == nil ? "resolved" : "escalated")
+                $0.add(day)
+                $0.add(replacedBy)
+                $0.add(row["identity"] as String)
+            }
+        }
         try db.execute(sql: """
-            UPDATE discrepancy SET status = 'resolved', resolved_on = :day
-            WHERE status <> 'resolved' AND item IN (SELECT item FROM temp.scope_item)
-              AND identity NOT IN (SELECT identity FROM temp.present);
-
             CREATE TEMP TABLE removed AS SELECT fiscal_code FROM served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM temp.served);
             UPDATE discrepancy SET status = 'resolved', resolved_on = :day
-            WHERE status <> 'resolved' AND creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
+            WHERE status IN ('new', 'open') AND creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
             DELETE FROM key_verdict WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
             DROP TABLE temp.removed;
             """, arguments: ["day": day])
@@ -188,7 +208,7 @@ extension Store.ReconciliationPass {
                 $0.add(digest)
             }
         }
-        let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM discrepancy WHERE status <> 'resolved'") ?? 0
+        let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM discrepancy WHERE status IN ('new', 'open')") ?? 0
         try db.execute(sql: """
             INSERT INTO reconciliation_run (as_of, last_document_id, keys, open_discrepancies, engine, receipt_mark, flow_mark,
                 position_mark, movement_mark)
@@ -198,18 +218,32 @@ extension Store.ReconciliationPass {
 }
 
 extension Store {
-    /// Discrepancies by status for an as-of date: open ones, and those resolved on that day.
+    /// Discrepancies by status for an as-of date: open ones, and those resolved or escalated on that day.
     func discrepancyCounts(asOf: CivilDate) throws -> [String: Int] {
         try pool.read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT status, count(*) AS n FROM discrepancy WHERE status <> 'resolved' GROUP BY status
-                UNION ALL SELECT 'resolved', count(*) FROM discrepancy WHERE resolved_on = ? AND status = 'resolved'
+                SELECT status, count(*) AS n FROM discrepancy WHERE status IN ('new', 'open') GROUP BY status
+                UNION ALL SELECT status, count(*) FROM discrepancy WHERE resolved_on = ? AND status IN ('resolved', 'escalated')
+                GROUP BY status
                 """, arguments: [asOf.description]) {
-                let n: Int = row["n"]
-                if n > 0 { counts[row["status"]] = n }
+                counts[row["status"]] = row["n"]
             }
             return counts
+        }
+    }
+
+    /// The open "revised after close" events: each stays open until a run sees its key closed again.
+    func openRevisionEvents() throws -> [TransferKey: (flowId: String?, pspId: String?)] {
+        try pool.read { db in
+            var events: [TransferKey: (flowId: String?, pspId: String?)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT creditor_fiscal_code, iuv, iur, transfer_index, flow_id, psp_id FROM discrepancy
+                WHERE code = 'FDR_REVISED_AFTER_CLOSE' AND status IN ('new', 'open')
+                """) {
+                events[TransferKey(creditor: row[0], iuv: row[1], iur: row[2], transferIndex: row[3])] = (row[4], row[5])
+            }
+            return events
         }
     }
 }

@@ -65,8 +65,11 @@ import Testing
         #expect(late.anomalies == [.iufNoTes] && late.state == .reported)
     }
 
-    @Test func aFlowCreditedWithAnotherTotalIsIufTesDivImp() {
-        #expect(verdict(Self.evidence(reported: Self.reported(credited: 30000))).anomalies == [.iufTesDivImp])
+    /// Credited less than the flow's total and overdue: IUF_TES_DIV_IMP. Credited more: the money is
+    /// there, the key is cashed and the excess is the flow's discrepancy, not the key's.
+    @Test func aFlowCreditedLessIsIufTesDivImpAndMoreStaysCashed() {
+        let over = verdict(Self.evidence(reported: Self.reported(credited: 30000)))
+        #expect(over.anomalies.isEmpty && over.state == .cashed)
         #expect(verdict(Self.evidence(reported: Self.reported(credited: 10000)), asOf: "2026-11-18").anomalies.isEmpty)
         #expect(verdict(Self.evidence(reported: Self.reported(credited: 10000)), asOf: "2026-11-19").anomalies == [.iufTesDivImp])
     }
@@ -197,7 +200,8 @@ import Testing
         }
         #expect(classifier.classify(flow(credited: 0)).isEmpty, "credit due by 2026-11-18 inclusive")
         #expect(classifier.classify(flow(credited: 400)).map(\.code) == ["TES_PARTIAL"])
-        #expect(classifier.classify(flow(credited: 1400)).map(\.code) == ["TES_AMOUNT_MISMATCH"])
+        let over = classifier.classify(flow(credited: 2000))
+        #expect(over.map(\.code) == ["TES_AMOUNT_MISMATCH"] && over.first?.message.contains("claim 10.00 back") == true)
         #expect(classifier.classify(flow(credited: 1000)).isEmpty)
         let late = Classifier(asOf: CivilDate(iso: "2026-11-19")!)
         #expect(late.classify(flow(credited: 0)).map(\.code) == ["TES_OVERDUE"])
@@ -210,13 +214,23 @@ import Testing
         let classifier = Classifier(asOf: Self.monday)
         func movement(_ parsed: Classifier.MovementEvidence.Reference, known: Bool, reversed: Bool = false, differs: Bool = false) -> Classifier.MovementEvidence {
             .init(creditor: "80000000002", reference: "R1", amountCents: 100, causale: "x", parsed: parsed, known: known,
-                  flowCreditDiffers: differs, reversed: reversed)
+                  flowCredit: .init(totalCents: 100, netCents: differs ? 60 : 100, creditedBeforeCents: 0), reversed: reversed)
         }
         #expect(classifier.classify(movement(.flow("F"), known: true)).label == "MATCHED")
         #expect(classifier.classify(movement(.flow("F"), known: true, differs: true)).label == "IUF_TES_DIV_IMP")
         let unknown = classifier.classify(movement(.payment("X"), known: false))
         #expect(unknown.label == "TES_NO_IUF_OR_IUV" && unknown.discrepancy?.code == "TES_UNKNOWN_REFERENCE" && unknown.discrepancy?.severity == .error)
         #expect(classifier.classify(movement(.flow("F"), known: false, reversed: true)).discrepancy?.severity == .info)
+        // Credited twice: the credit that completes the total matches, the later one is the excess.
+        func twice(before: Int64) -> Classifier.MovementEvidence {
+            .init(creditor: "80000000002", reference: "R1", amountCents: 100, causale: "x", parsed: .flow("F"), known: true,
+                  flowCredit: .init(totalCents: 100, netCents: 200, creditedBeforeCents: before))
+        }
+        #expect(classifier.classify(twice(before: 0)).label == "MATCHED")
+        #expect(classifier.classify(twice(before: 100)).label == "IUF_TES_DIV_IMP")
+        var unserved = movement(.flow("F"), known: false)
+        unserved.creditor = nil
+        #expect(classifier.classify(unserved) == ("TES_NO_MATCH", nil), "a credit on no served creditor's account is nobody's item")
         let garbage = classifier.classify(movement(.none, known: false))
         #expect(garbage.label == "TES_NO_MATCH" && garbage.discrepancy?.code == "CAUSALE_UNPARSEABLE" && garbage.discrepancy?.severity == .warning)
     }

@@ -105,6 +105,17 @@ import Testing
         _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-18")!)
         let codes = try discrepancies(store)
         #expect(codes.contains("FDR_REVISED_AFTER_CLOSE new") && codes.contains("RT_IUF_AMOUNT_MISMATCH new"), "\(codes)")
+        let message = try store.rows("SELECT message FROM discrepancy WHERE code = 'FDR_REVISED_AFTER_CLOSE'")
+        #expect(message == ["a revision of flow 2026-11-17ESMPITMM-S0001726 changed this transfer after it was closed"])
+
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-19")!)
+        #expect(try discrepancies(store).contains("FDR_REVISED_AFTER_CLOSE open"), "the key is not closed again yet")
+        var restored = revised
+        restored.dateTime = "2026-11-19T09:00:00"
+        restored.rows[0].amount = "20.00"
+        try ingest("rev3.xml", restored.xml)
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-20")!)
+        #expect(try discrepancies(store).contains("FDR_REVISED_AFTER_CLOSE resolved"), "closed again after the revision")
     }
 
     @Test func explainShowsTheWholeTrail() throws {
@@ -122,6 +133,27 @@ import Testing
         let flow = try store.explain("2026-11-17ESMPITMM-S0001726")
         #expect(flow.iuvs == ["01261010000041774", "01261070000009017"])
         #expect(try store.explain("nothing-like-this").iuvs.isEmpty)
+    }
+
+    /// Edition 31 keeps the code valid to 2080; edition 32 ends it on 2026-11-01. A payment of 16 November
+    /// is then on an expired code: the newest edition decides, whatever order the tables arrive in.
+    @Test(arguments: [false, true])
+    func theNewestTaxonomyEditionDecides(newestFirst: Bool) throws {
+        let (folder, store) = try newStore()
+        let receipt = try SampleReceipt.replacing("<fiscalCodePA>77777777777</fiscalCodePA>", with: "<fiscalCodePA>80000000002</fiscalCodePA>")
+            .replacingOccurrences(of: "<applicationDate>2021-10-01</applicationDate>", with: "<applicationDate>2026-11-16</applicationDate>")
+        let header = "CODICE TIPO ENTE CREDITORE;TIPO ENTE CREDITORE;# Progressivo Macro Area per Ente Creditore;NOME MACRO AREA;DESCRIZIONE MACRO AREA;CODICE TIPOLOGIA SERVIZIO;TIPO SERVIZIO;Motivo Giuridico della riscossione;DESCRIZIONE TIPO SERVIZIO;# VERSIONE TASSONOMIA;DATI SPECIFICI DI INCASSO;DATA INIZIO VALIDITA (mm/gg/aaaa);DATA FINE VALIDITA (mm/gg/aaaa);combinazione topic&subtopic;Flag_Nuova_Combinazione\n"
+        func edition(_ version: Int, ends: String) -> String {
+            header + "1;COMUNE;1;TRIBUTI;Tributi;100;IMU;IM;Imposta municipale;\(version);9/0101100IM/;01/01/2020;\(ends);Casa;0\n"
+        }
+        let tables = [("v31.csv", edition(31, ends: "01/01/2080")), ("v32.csv", edition(32, ends: "11/01/2026"))]
+        for (name, text) in newestFirst ? tables.reversed() : tables {
+            _ = try Ingestor(store: store).ingest([try TestSupport.write(text, to: folder, as: name).path])
+        }
+        _ = try Ingestor(store: store).ingest([try TestSupport.write(receipt, to: folder, as: "rt.xml").path])
+        let comune = Creditor(fiscalCode: "80000000002", name: "Comune", expectsPositions: false, expectsTreasury: false)
+        _ = try Reconciler(store: store, creditors: [comune]).run(asOf: CivilDate(iso: "2026-11-17")!)
+        #expect(try discrepancies(store) == ["TAXONOMY_NOT_VALID_ON_DATE new"])
     }
 
     /// Random multi-beneficiary receipts (some transfers to unserved creditors, some digital stamps):

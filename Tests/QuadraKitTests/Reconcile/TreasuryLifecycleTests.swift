@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QuadraKit
+
+/// What real PSPs and treasurers do to a credit, night after night, on the sample day's documents:
+/// credit a flow twice, credit it late, credit it in part and then not the rest.
+@Suite struct TreasuryLifecycleTests {
+    static let header = "Data contabile;Data valuta;Dare;Avere;Descrizione operazione;Riferimento banca\n"
+
+    /// The sample inbox, without the Comune's journal of 18 November when `withoutJournal18`.
+    private func inbox(_ folder: URL, withoutJournal18: Bool) throws -> URL {
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.copyItem(at: SampleDayTests.inbox, to: inbox)
+        if withoutJournal18 { try FileManager.default.removeItem(at: inbox.appendingPathComponent("treasury/GDC_80000000002_2026-11-18.xml")) }
+        return inbox
+    }
+
+    private func night(_ store: Store, _ paths: [String], asOf: String) throws -> ReconciliationSummary {
+        let configuration = try TreasurySamples.configuration
+        _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest(paths)
+        return try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: asOf)!)
+    }
+
+    private func discrepancies(_ store: Store, flow: String) throws -> [String] {
+        try store.rows("""
+            SELECT code || ' ' || status || coalesce(' ' || replaced_by, '') FROM discrepancy WHERE flow_id = '\(flow)' AND iuv IS NULL
+            ORDER BY 1
+            """)
+    }
+
+    /// A PSP credits flow 2026-11-17ABI08999-00123 (113.40) a second time: the money is there, so its two
+    /// payments stay cashed; the flow is over-credited and its discrepancy names the excess to claim
+    /// back; the first credit matches and only the second, later one is the excess.
+    @Test func aFlowCreditedTwiceStaysCashedAndNamesTheExcess() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        _ = try night(store, [try inbox(folder, withoutJournal18: false).path], asOf: "2026-11-20")
+        let again = try TestSupport.write(Self.header + "19/11/2026;19/11/2026;;113,40;BONIFICO /PUR/LGPE-RIVERSAMENTO/URI/2026-11-17ABI08999-00123;0064599\n",
+                                          to: folder, as: "bank/home-banking_2026-11-19.csv")
+        let summary = try night(store, [again.path], asOf: "2026-11-21")
+        #expect(summary.incremental && summary.keys < 10, "the flow's keys, not the whole day")
+        let states = try store.rows("SELECT state FROM key_verdict WHERE iuf = '2026-11-17ABI08999-00123'")
+        #expect(states == ["CASHED", "CASHED"])
+        let flow = try store.rows("SELECT credit_status || ' ' || credited_cents FROM flow_verdict WHERE flow_id = '2026-11-17ABI08999-00123'")
+        #expect(flow == ["OVER_CREDITED 22680"])
+        let mismatch = try store.rows("""
+            SELECT expected_cents || ' ' || actual_cents || ' ' || message FROM discrepancy WHERE code = 'TES_AMOUNT_MISMATCH'
+            """)
+        #expect(mismatch.count == 1 && mismatch[0].hasPrefix("11340 22680") && mismatch[0].contains("claim 113.40 back"))
+        let labels = try store.rows("""
+            SELECT m.reference || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE m.flow_id = '2026-11-17ABI08999-00123' ORDER BY m.booking_date
+            """)
+        #expect(labels == ["0064502 MATCHED", "0064599 IUF_TES_DIV_IMP"])
+    }
+
+    /// Without the Comune's journal of the 18th, flow 2026-11-17ESMPITMM-S0001726 is credited 204.00 of
+    /// 226.21: partial while due (by the 18th), then a mismatch, and the partial item is escalated, not
+    /// resolved. Flow 2026-11-1815000000008-R2611180001 (due by the 19th) is overdue on the 20th; its
+    /// credit booked on the 20th resolves that into TES_LATE, one working day late, which flows.csv keeps.
+    @Test func aPartialCreditEscalatesAndALateCreditIsRemembered() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let partial = "2026-11-17ESMPITMM-S0001726", late = "2026-11-1815000000008-R2611180001"
+        _ = try night(store, [try inbox(folder, withoutJournal18: true).path], asOf: "2026-11-18")
+        #expect(try discrepancies(store, flow: partial) == ["TES_PARTIAL new"])
+        _ = try night(store, [], asOf: "2026-11-19")
+        #expect(try discrepancies(store, flow: partial) == ["TES_AMOUNT_MISMATCH new", "TES_PARTIAL escalated TES_AMOUNT_MISMATCH"])
+        #expect(try discrepancies(store, flow: late).isEmpty, "due by the 19th inclusive")
+        _ = try night(store, [], asOf: "2026-11-20")
+        #expect(try discrepancies(store, flow: late) == ["TES_OVERDUE new"])
+
+        let credit = try TestSupport.write(Self.header + "20/11/2026;20/11/2026;;50,00;/PUR/LGPE-RIVERSAMENTO/URI/\(late);0064620\n",
+                                           to: folder, as: "bank/home-banking_2026-11-20.csv")
+        _ = try night(store, [credit.path], asOf: "2026-11-21")
+        #expect(try discrepancies(store, flow: late) == ["TES_LATE new", "TES_OVERDUE resolved"], "late is not graver than overdue")
+        let row = try store.rows("SELECT credit_status || ' ' || credited_on || ' ' || days_late FROM flow_verdict WHERE flow_id = '\(late)'")
+        #expect(row == ["CREDITED 2026-11-20 1"])
+        let reports = folder.appendingPathComponent("reports")
+        _ = try ReportWriter(store: store, asOf: CivilDate(iso: "2026-11-21")!).write(to: reports.path)
+        let flows = try ReportFiles.csvRows(reports.appendingPathComponent("2026-11-21/flows.csv.gz"))
+        #expect(flows[0].suffix(2) == ["credited_on", "days_late"])
+        #expect(flows.contains { $0[2] == late && $0[10] == "CREDITED" && $0[12] == "2026-11-20" && $0[13] == "1" })
+        let listed = try ReportFiles.csvRows(reports.appendingPathComponent("2026-11-21/discrepancies.csv.gz"))
+        #expect(listed.contains { $0[0] == "TES_OVERDUE" && $0[2] == "resolved" } && listed.contains { $0[0] == "TES_LATE" && $0[1] == "info" })
+    }
+
+    /// A payment reported late and for the wrong amount: the overdue item is escalated to the mismatch.
+    @Test func anOverdueFlowThatArrivesWrongEscalates() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let receipt = try SampleReceipt.replacing("<fiscalCodePA>77777777777</fiscalCodePA>", with: "<fiscalCodePA>80000000002</fiscalCodePA>")
+            .replacingOccurrences(of: "<applicationDate>2021-10-01</applicationDate>", with: "<applicationDate>2026-11-16</applicationDate>")
+        var flow = SampleFlow()
+        flow.rows = [SampleFlow.Row(iuv: "11111111112222222", iur: "c110729d258c4ab1b765fe902aae41d6", amount: "19.00")]
+        let reconciler = Reconciler(store: store, creditors: [Creditor(fiscalCode: "80000000002", name: "Comune", expectsPositions: false,
+                                                                       expectsTreasury: false)])
+        _ = try Ingestor(store: store).ingest([try TestSupport.write(receipt, to: folder, as: "rt.xml").path])
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-19")!)
+        _ = try Ingestor(store: store).ingest([try TestSupport.write(flow.xml, to: folder, as: "flow.xml").path])
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-20")!)
+        let codes = try store.rows("SELECT code || ' ' || status || coalesce(' ' || replaced_by, '') FROM discrepancy ORDER BY 1")
+        #expect(codes.contains("FDR_OVERDUE escalated RT_IUF_AMOUNT_MISMATCH") && codes.contains("RT_IUF_AMOUNT_MISMATCH new"), "\(codes)")
+    }
+
+    /// A flow for a creditor not served is an error of its own, with the flow and its total.
+    @Test func aFlowForACreditorNotServedIsADiscrepancy() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        var flow = SampleFlow()
+        flow.receiver = "90000000001"
+        _ = try night(store, [try TestSupport.write(flow.xml, to: folder, as: "flow.xml").path], asOf: "2026-11-18")
+        let row = try store.rows("""
+            SELECT code || ' ' || severity || ' ' || creditor_fiscal_code || ' ' || expected_cents FROM discrepancy WHERE flow_id = '\(flow.flowId)'
+            """)
+        #expect(row == ["FDR_UNKNOWN_RECEIVER error 90000000001 22621"])
+    }
+}
