@@ -127,21 +127,25 @@ final class FlowWriter: FlowSink {
         return try file(header, identity: identity)
     }
 
-    /// Numbers the flow's versions, marks the latest current and records what a new current changed.
+    /// Numbers the new version, marks the latest current and records what a new current changed.
+    /// A number once given never changes, since reports and accountants have quoted it: a new
+    /// version takes FdR-3's own revision, else the next number; an older version arriving late is
+    /// kept as history, marked late, and numbers nothing else again.
     private func file(_ header: FlowHeader, identity: StatementArguments) throws -> Result {
         let versions = try Row.fetchAll(db, sql: """
-            SELECT id, source_revision, is_current FROM flow_version
+            SELECT id, is_current, revision FROM flow_version
             WHERE receiver_fiscal_code = ? AND psp_id = ? AND flow_id = ? ORDER BY flow_instant, id
             """, arguments: identity)
         let previousCurrent = versions.first { $0["is_current"] == 1 }.map { $0["id"] as Int64 }
         let latest: Int64 = versions.last!["id"]
-        var revision = 0
-        for (rank, version) in versions.enumerated() {
+        let highest = versions.map { $0["revision"] as Int }.max() ?? 0
+        let revision = header.sourceRevision ?? highest + 1
+        try db.execute(sql: "UPDATE flow_version SET revision = ?, arrived_late = ? WHERE id = ?",
+                       arguments: [revision, latest != versionId, versionId])
+        for version in versions {
             let id: Int64 = version["id"]
-            let number = (version["source_revision"] as Int?) ?? rank + 1
-            if id == versionId { revision = number }
-            try db.execute(sql: "UPDATE flow_version SET revision = ?, is_current = 0, superseded_by = ? WHERE id = ?",
-                           arguments: [number, id == latest ? nil : latest, id])
+            try db.execute(sql: "UPDATE flow_version SET is_current = 0, superseded_by = ? WHERE id = ?",
+                           arguments: [id == latest ? nil : latest, id])
         }
         try db.execute(sql: "UPDATE flow_version SET is_current = 1 WHERE id = ?", arguments: [latest])
         if latest == versionId, let previousCurrent {

@@ -17,6 +17,8 @@ extension Migrations {
     /// - `reconciliation_run` keeps, per run, the highest row id of receipts, flow versions, positions
     ///   and movements it had seen: the next run starts from there (a document re-read after a
     ///   rejection keeps its old ledger id, so ledger ids cannot tell what is new; row ids can).
+    /// - `flow_version.arrived_late` marks an older version that came after a newer one: kept as
+    ///   history, it takes the next revision number and renumbers nothing already shown.
     /// - `served_creditor` keeps each creditor's configuration digest: a change re-classifies that
     ///   creditor's keys by itself.
     /// - Indexes that let a night find its keys from what arrived: options and positions by IUV and
@@ -139,6 +141,7 @@ extension Migrations {
             ALTER TABLE reconciliation_run ADD COLUMN movement_mark INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX payment_option_iuv ON payment_option(iuv);
             CREATE INDEX debt_position_iupd ON debt_position(creditor_fiscal_code, iupd);
+            ALTER TABLE flow_version ADD COLUMN arrived_late INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX flow_version_current_flow ON flow_version(receiver_fiscal_code, flow_id) WHERE is_current = 1;
             """)
     }

@@ -26,36 +26,94 @@ struct ReceiptWriter {
     private let insertTransfer: RawStatement
 
     init(_ db: Database) throws {
+        self.db = db
         find = try RawStatement(db, """
             SELECT r.content_digest, d.path FROM receipt r JOIN document d ON d.id = r.document_id WHERE r.receipt_id = ?
             """)
         insertReceipt = try RawStatement(db, """
-            INSERT INTO receipt (receipt_id, document_id, version, notice_number, fiscal_code, outcome, iuv,
-                payment_amount_cents, description, company_name, office_name, debtor_type, debtor_id, debtor_name,
-                payer_type, payer_id, payer_name, psp_id, psp_fiscal_code, psp_company_name, channel_id,
-                channel_description, payment_method, payment_note, fee_cents, primary_ci_incurred_fee_cents,
-                id_bundle, id_ci_bundle, payment_date_time, application_date, transfer_date, stand_in, metadata,
-                content_digest)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO receipt (receipt_id, document_id, version, \(Self.receiptColumns.joined(separator: ", ")), content_digest)
+            VALUES (\(Array(repeating: "?", count: Self.receiptColumns.count + 4).joined(separator: ", ")))
             """)
         insertTransfer = try RawStatement(db, """
-            INSERT INTO receipt_transfer (receipt_id, id_transfer, amount_cents, beneficiary_fiscal_code, company_name,
-                iban, is_stamp, remittance_information, transfer_category, taxonomy_code, metadata)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO receipt_transfer (receipt_id, \(Self.transferColumns.joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: Self.transferColumns.count + 1).joined(separator: ", ")))
             """)
     }
 
+    private let db: Database
+
     /// What an earlier delivery of the same `receiptId` makes of this one: nil when there is none,
-    /// `duplicate` when its content is the same; a rejection naming the first one's file otherwise.
+    /// `duplicate` when its content is the same, or when every field both deliveries carry is equal
+    /// (a V1 station gets paSendRT while the primary's gets paSendRTV2 of the same payment; the
+    /// versions carry different fields); a rejection naming the field and the first one's file otherwise.
     func existing(_ receipt: Receipt) throws -> Store.ReceiptWrite? {
         guard let (digest, path) = try find.first({ $0.add(receipt.receiptId) }, { ($0.text(0), $0.text(1)) }) else {
             return nil
         }
-        guard digest == receipt.contentDigest else {
+        if digest != receipt.contentDigest, let field = try conflictingField(receipt) {
             throw DocumentRejection(element: "receipt/receiptId",
-                                    reason: "receipt \(receipt.receiptId) was already ingested from \(path ?? "") with different content")
+                                    reason: "receipt \(receipt.receiptId) was already ingested from \(path ?? "") with different content: \(field)")
         }
         return .duplicate(ofPath: path ?? "")
+    }
+
+    /// The first field both the stored delivery and this one carry with different values, as
+    /// `name: 'this' here, 'that' before`; nil when none differs.
+    private func conflictingField(_ receipt: Receipt) throws -> String? {
+        func differs(_ name: String, _ mine: DatabaseValue, _ stored: DatabaseValue) -> String? {
+            guard !mine.isNull, !stored.isNull, mine != stored else { return nil }
+            return "\(name) '\(mine)' here, '\(stored)' before"
+        }
+        let stored = try Row.fetchOne(db, sql: "SELECT \(Self.receiptColumns.joined(separator: ", ")) FROM receipt WHERE receipt_id = ?",
+                                      arguments: [receipt.receiptId])
+        for (index, value) in Self.values(receipt).enumerated() {
+            if let found = differs(Self.receiptColumns[index], value, stored?[index] ?? .null) { return found }
+        }
+        let transfers = try Row.fetchAll(db, sql: """
+            SELECT \(Self.transferColumns.joined(separator: ", ")) FROM receipt_transfer WHERE receipt_id = ? ORDER BY id_transfer
+            """, arguments: [receipt.receiptId])
+        let mine = receipt.transfers.sorted { $0.idTransfer < $1.idTransfer }
+        guard mine.count == transfers.count else { return "transfers: \(mine.count) here, \(transfers.count) before" }
+        for (transfer, row) in zip(mine, transfers) {
+            for (index, value) in Self.values(transfer).enumerated() {
+                if let found = differs("transfer[\(transfer.idTransfer)]/\(Self.transferColumns[index])", value, row[index]) { return found }
+            }
+        }
+        return nil
+    }
+
+
+    /// The `receipt` columns read from a delivery, in the order `values(_:)` gives them.
+    private static let receiptColumns = [
+        "notice_number", "fiscal_code", "outcome", "iuv", "payment_amount_cents", "description", "company_name", "office_name",
+        "debtor_type", "debtor_id", "debtor_name", "payer_type", "payer_id", "payer_name", "psp_id", "psp_fiscal_code",
+        "psp_company_name", "channel_id", "channel_description", "payment_method", "payment_note", "fee_cents",
+        "primary_ci_incurred_fee_cents", "id_bundle", "id_ci_bundle", "payment_date_time", "application_date", "transfer_date",
+        "stand_in", "metadata",
+    ]
+
+    private static func values(_ r: Receipt) -> [DatabaseValue] {
+        [r.noticeNumber.databaseValue, r.fiscalCode.databaseValue, r.outcome.databaseValue, r.iuv.databaseValue,
+         r.paymentAmountCents.databaseValue, r.description.databaseValue, r.companyName.databaseValue, r.officeName.databaseValue,
+         r.debtor?.kind.databaseValue ?? .null, r.debtor?.identifier.databaseValue ?? .null, r.debtor?.fullName.databaseValue ?? .null,
+         r.payer?.kind.databaseValue ?? .null, r.payer?.identifier.databaseValue ?? .null, r.payer?.fullName.databaseValue ?? .null,
+         r.pspId.databaseValue, r.pspFiscalCode.databaseValue, r.pspCompanyName.databaseValue, r.channelId.databaseValue,
+         r.channelDescription.databaseValue, r.paymentMethod.databaseValue, r.paymentNote.databaseValue, r.feeCents.databaseValue,
+         r.primaryCiIncurredFeeCents.databaseValue, r.idBundle.databaseValue, r.idCiBundle.databaseValue,
+         r.paymentDateTime.databaseValue, r.applicationDate.databaseValue, r.transferDate.databaseValue, r.standIn.databaseValue,
+         MetadataColumn.encode(r.metadata).databaseValue]
+    }
+
+    /// The `receipt_transfer` columns of a transfer, in the order `values(_:)` gives them.
+    private static let transferColumns = [
+        "id_transfer", "amount_cents", "beneficiary_fiscal_code", "company_name", "iban", "is_stamp", "remittance_information",
+        "transfer_category", "taxonomy_code", "metadata",
+    ]
+
+    private static func values(_ t: ReceiptTransfer) -> [DatabaseValue] {
+        [t.idTransfer.databaseValue, t.amountCents.databaseValue, t.beneficiaryFiscalCode.databaseValue, t.companyName.databaseValue,
+         t.iban.databaseValue, t.isStamp.databaseValue, t.remittanceInformation.databaseValue, t.transferCategory.databaseValue,
+         t.taxonomyCode.databaseValue, MetadataColumn.encode(t.metadata).databaseValue]
     }
 
     /// Inserts the receipt and its transfers; call once `existing` has found no earlier delivery.
@@ -64,51 +122,13 @@ struct ReceiptWriter {
             $0.add(receipt.receiptId)
             $0.add(documentId)
             $0.add(receipt.version.rawValue)
-            $0.add(receipt.noticeNumber)
-            $0.add(receipt.fiscalCode)
-            $0.add(receipt.outcome)
-            $0.add(receipt.iuv)
-            $0.add(receipt.paymentAmountCents)
-            $0.add(receipt.description)
-            $0.add(receipt.companyName)
-            $0.add(receipt.officeName)
-            $0.add(receipt.debtor?.kind)
-            $0.add(receipt.debtor?.identifier)
-            $0.add(receipt.debtor?.fullName)
-            $0.add(receipt.payer?.kind)
-            $0.add(receipt.payer?.identifier)
-            $0.add(receipt.payer?.fullName)
-            $0.add(receipt.pspId)
-            $0.add(receipt.pspFiscalCode)
-            $0.add(receipt.pspCompanyName)
-            $0.add(receipt.channelId)
-            $0.add(receipt.channelDescription)
-            $0.add(receipt.paymentMethod)
-            $0.add(receipt.paymentNote)
-            $0.add(receipt.feeCents)
-            $0.add(receipt.primaryCiIncurredFeeCents)
-            $0.add(receipt.idBundle)
-            $0.add(receipt.idCiBundle)
-            $0.add(receipt.paymentDateTime)
-            $0.add(receipt.applicationDate)
-            $0.add(receipt.transferDate)
-            $0.add(receipt.standIn)
-            $0.add(MetadataColumn.encode(receipt.metadata))
+            for value in Self.values(receipt) { $0.add(value) }
             $0.add(receipt.contentDigest)
         }
         for transfer in receipt.transfers {
             try insertTransfer.run {
                 $0.add(receipt.receiptId)
-                $0.add(transfer.idTransfer)
-                $0.add(transfer.amountCents)
-                $0.add(transfer.beneficiaryFiscalCode)
-                $0.add(transfer.companyName)
-                $0.add(transfer.iban)
-                $0.add(transfer.isStamp)
-                $0.add(transfer.remittanceInformation)
-                $0.add(transfer.transferCategory)
-                $0.add(transfer.taxonomyCode)
-                $0.add(MetadataColumn.encode(transfer.metadata))
+                for value in Self.values(transfer) { $0.add(value) }
             }
         }
     }

@@ -151,3 +151,39 @@ import Testing
         process.waitUntilExit()
     }
 }
+
+/// A beneficiary whose station is on version 1 gets paSendRT while the primary's gets paSendRTV2 of
+/// the same payment: the same receipt, not a conflict, whichever arrives first.
+@Suite struct ReceiptVersionCopiesTests {
+    static let v1 = SampleDayTests.inbox.appendingPathComponent("receipts/2026-11-17_imu-acc-101-rata1.v1.xml")
+
+    /// The V2 delivery of the sample's V1 receipt: the V2 request, and the transfer's companyName V1 has not.
+    static var v2: String {
+        get throws {
+            try String(contentsOf: v1, encoding: .utf8)
+                .replacingOccurrences(of: "paSendRTReq", with: "paSendRTV2Request")
+                .replacingOccurrences(of: "<fiscalCodePA>80000000002</fiscalCodePA>",
+                                      with: "<fiscalCodePA>80000000002</fiscalCodePA>\n<companyName>Comune di Esempio</companyName>")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func theSameReceiptAsV1AndV2IsADuplicate(v2First: Bool) throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let copies = [Self.v1.path, try TestSupport.write(try Self.v2, to: folder, as: "v2.xml").path]
+        let summary = try Ingestor(store: store).ingest(v2First ? copies.reversed() : copies)
+        #expect(summary.outcomes.map(\.status) == [.ingested, .duplicate], "\(summary.outcomes.map(\.reason))")
+        #expect(summary.exitCode == .success)
+        #expect(try store.count("SELECT count(*) FROM receipt") == 1)
+    }
+
+    @Test func aFieldBothVersionsCarryThatDiffersIsAConflictNamingIt() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let other = try Self.v2.replacingOccurrences(of: "<fee>1.00</fee>", with: "<fee>1.50</fee>")
+        let summary = try Ingestor(store: store).ingest([Self.v1.path, try TestSupport.write(other, to: folder, as: "v2.xml").path])
+        #expect(summary.outcomes.map(\.status) == [.ingested, .rejected])
+        #expect(summary.outcomes[1].reason?.contains("fee_cents '150' here, '100' before") == true, "\(summary.outcomes[1].reason ?? "")")
+    }
+}

@@ -52,11 +52,14 @@ import Testing
         #expect(changed == ["01261070000009017"])
     }
 
+    /// The version shown first keeps its number 1: the older one, arriving late, takes the next
+    /// number and is marked late, never renumbering what reports have already quoted.
     @Test func anOlderVersionArrivingLateIsHistoryOnly() throws {
         let outcomes = try ingest([("rev2.xml", Self.revision2.xml), ("rev1.xml", Self.revision1.xml)])
         #expect(outcomes[1].reason?.contains("kept as history") == true)
         let rows = try versions()
-        #expect(rows.map { $0["revision"] as Int } == [1, 2])
+        #expect(rows.map { $0["revision"] as Int } == [2, 1], "by flow time: the late older version is 2, the current keeps 1")
+        #expect(rows.map { $0["arrived_late"] as Int } == [1, 0])
         #expect(rows.map { $0["is_current"] as Int } == [0, 1])
         #expect(try store.count("SELECT count(*) FROM flow_revision_change") == 0)
         #expect(try store.count("SELECT computed_count FROM flow_version WHERE is_current = 1") == 2)
