@@ -10,18 +10,10 @@ set -euo pipefail
 nights=${1:-30}
 n=${2:-100000}
 seed=${3:-1}
-root=$(cd "$(dirname "$0")/.." && pwd)
-bench=${BENCH_DIR:-/tmp/quadra-bench}
+source "$(dirname "$0")/bench-common.sh"
 data="$bench/nights$nights-n$n-s$seed"
-quadra="$root/.build/release/quadra"
-swift build -c release --package-path "$root" >/dev/null
-last="$data/night-$(printf '%02d' "$nights")/night.json"
-if [ ! -f "$last" ]; then
-    rm -rf "$data"
-    mkdir -p "$bench"
-    /usr/bin/time -f "generate: %e s, peak RSS %M KB" \
-        "$quadra" generate --out "$data" --seed "$seed" --creditors 50 --nights "$nights" --receipts "$n" --anomaly-rate 0.01
-fi
+generate_once "$data" "night-$(printf '%02d' "$nights")/night.json" \
+    --seed "$seed" --creditors 50 --nights "$nights" --receipts "$n" --anomaly-rate 0.01
 work=$(mktemp -d "$bench/nights.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
