@@ -92,16 +92,15 @@ public struct DatasetGenerator {
 
         let (planted, _) = scene.truth.records(settlementDay: scene.planner.settlementDay(paymentDay:))
         let truth = NightTruth(plan: scene.plan, truth: scene.truth, planted: planted).nights(nights)
-        let encoder = JSONEncoder()
+        let encoder = JSONEncoder(), pretty = JSONEncoder()
+        pretty.outputFormatting = [.sortedKeys, .prettyPrinted]
         var summaries: [NightSummary] = []
         for night in 0..<nights {
             try files.write(folder(night) + "/truth.jsonl", try Self.lines(truth[night], encoder).sorted().joined())
             let summary = NightSummary(night: night + 1, asOf: options.firstDay.adding(days: night).description,
                                        counts: counts[folder(night) + "/inbox"] ?? [:],
                                        statuses: truth[night].reduce(into: [:]) { $0[$1.status ?? "", default: 0] += 1 })
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            try files.write(folder(night) + "/night.json", String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n")
-            encoder.outputFormatting = []
+            try files.write(folder(night) + "/night.json", String(decoding: try pretty.encode(summary), as: UTF8.self) + "\n")
             summaries.append(summary)
         }
         return summaries
