@@ -8,16 +8,9 @@
 set -euo pipefail
 n=${1:-100000}
 seed=${2:-1}
-root=$(cd "$(dirname "$0")/.." && pwd)
-bench=${BENCH_DIR:-/tmp/quadra-bench}
+source "$(dirname "$0")/bench-common.sh"
 data="$bench/n$n-s$seed"
-quadra="$root/.build/release/quadra"
-swift build -c release --package-path "$root" >/dev/null
-if [ ! -f "$data/dataset.json" ]; then
-    rm -rf "$data"
-    /usr/bin/time -f "generate: %e s, peak RSS %M KB" \
-        "$quadra" generate --out "$data" --seed "$seed" --creditors 50 --receipts "$n" --anomaly-rate 0.01
-fi
+generate_once "$data" dataset.json --seed "$seed" --creditors 50 --receipts "$n" --anomaly-rate 0.01
 as_of=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["as_of"])' "$data/dataset.json")
 input_mb=$(du -sm "$data/inbox" | cut -f1)
 files=$(find "$data/inbox" -type f | wc -l)

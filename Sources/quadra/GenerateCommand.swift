@@ -10,6 +10,11 @@ struct GenerateCommand: ParsableCommand {
             Writes OUT/inbox (taxonomy, GPD positions, receipts, FdR XML and FdR-3 JSON flows, OPI and camt.053 \
             treasury), OUT/quadra.toml, OUT/truth.jsonl (every planted defect and the codes it must raise) and \
             OUT/dataset.json (counts, expected labels, and the as-of date to reconcile at). Same seed, same bytes.
+
+            With --nights N, the same world as it arrives night after night: OUT/night-01 … OUT/night-N, each \
+            with the inbox of that day's documents, the truth.jsonl of what that night's run must report (new, \
+            open, resolved) and night.json (its as-of date, the day itself); one OUT/quadra.toml. --receipts is \
+            then per night, on average (fewer on weekends and holidays).
             """
     )
 
@@ -22,11 +27,14 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Creditors the intermediary serves.")
     var creditors = 20
 
-    @Option(help: "Receipts to generate.")
+    @Option(help: "Receipts to generate (with --nights: per night, on average).")
     var receipts = 10_000
 
     @Option(help: "Payment days, from --first-day on.")
     var days = 1
+
+    @Option(help: "Write N nights (one folder each, as delivered day by day) instead of one inbox.")
+    var nights: Int?
 
     @Option(name: .customLong("first-day"), help: "First payment day (YYYY-MM-DD).")
     var firstDay = "2026-11-16"
@@ -42,8 +50,9 @@ struct GenerateCommand: ParsableCommand {
         var options = DatasetOptions()
         options.seed = seed
         options.creditors = creditors
-        options.receipts = receipts
-        options.days = days
+        options.receipts = receipts * (nights ?? 1)
+        options.days = nights ?? days
+        if nights != nil && days != 1 { throw ValidationError("--nights sets the payment days: leave --days out") }
         guard let first = CivilDate(iso: firstDay) else { throw ValidationError("--first-day must be a date YYYY-MM-DD") }
         options.firstDay = first
         guard let rate = Decimal(string: anomalyRate, locale: Locale(identifier: "en_US_POSIX")), rate >= 0, rate <= 1 else {
@@ -54,6 +63,12 @@ struct GenerateCommand: ParsableCommand {
         if let problem = options.problem { throw ValidationError(problem) }
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: out), !existing.isEmpty {
             throw ValidationError("\(out) is not empty: choose a new folder")
+        }
+        if nights != nil {
+            let summaries = try DatasetGenerator(options: options).writeNights(to: out)
+            let receipts = summaries.reduce(0) { $0 + ($1.counts["receipts"] ?? 0) }
+            print("generated \(out): \(summaries.count) nights, \(receipts) receipts, as of \(summaries[0].asOf) to \(summaries.last!.asOf)")
+            return
         }
         let summary = try DatasetGenerator(options: options).write(to: out)
         let counts = summary.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

@@ -43,26 +43,28 @@ struct DatasetFiles {
     }
 }
 
-/// Receipts as loose files under `inbox/receipts/`, or packed in numbered ZIP archives there, as an
-/// intermediary that collects a night's receipts from its stations would hand them over.
+/// Receipts as loose files under an inbox's `receipts/`, or packed in numbered ZIP archives there, as
+/// an intermediary that collects a night's receipts from its stations would hand them over.
 struct ReceiptOutput {
     private var files: DatasetFiles
+    private let folder: String
     private let perArchive: Int
     private var archive: ZipWriter?
     private var inArchive = 0
     private var archives = 0
 
-    init(files: DatasetFiles, perArchive: Int) {
+    init(files: DatasetFiles, folder: String, perArchive: Int) {
         self.files = files
+        self.folder = folder
         self.perArchive = perArchive
     }
 
     mutating func add(_ name: String, _ text: String) throws {
-        guard perArchive > 0 else { return try files.write("inbox/receipts/" + name, text) }
+        guard perArchive > 0 else { return try files.write(folder + "/" + name, text) }
         if archive == nil {
             archives += 1
-            let folder = try files.folder("inbox/receipts")
-            archive = try ZipWriter(path: folder + "/receipts-" + String(archives).leftPadded(to: 4, with: "0") + ".zip")
+            let path = try files.folder(folder)
+            archive = try ZipWriter(path: path + "/receipts-" + String(archives).leftPadded(to: 4, with: "0") + ".zip")
         }
         try archive!.append(Array(text.utf8), as: name)
         inArchive += 1

@@ -29,7 +29,7 @@ public struct DatasetOptions: Sendable {
 }
 
 /// Writes a complete inbox in the real formats, with `quadra.toml`, `truth.jsonl` and `dataset.json`
-/// beside it. Same options, same bytes.
+/// beside it; or, with `writeNights`, the same world delivered night after night. Same options, same bytes.
 ///
 /// ```swift
 /// var options = DatasetOptions()
@@ -44,78 +44,24 @@ public struct DatasetGenerator {
         self.options = options
     }
 
+    /// Everything in one inbox, with the as-of date at which every piece of evidence is due.
     @discardableResult
     public func write(to out: String) throws -> DatasetSummary {
-        var random = SplitMix64(seed: options.seed)
-        let world = DatasetWorld(creditors: options.creditors, random: &random)
-        var planner = DatasetPlanner(options: options, world: world, random: random)
-        let plan = planner.make()
-        let identity = DatasetIdentity(seed: options.seed)
-        let receipts = ReceiptDocument(world: world, identity: identity, firstDay: options.firstDay)
-        let flows = FlowDocument(world: world, identity: identity, firstDay: options.firstDay)
-        let positions = PositionDocument(world: world, identity: identity, receipts: receipts, firstDay: options.firstDay)
-        let treasury = TreasuryDocument(world: world, firstDay: options.firstDay)
-        let setup = SetupDocuments(world: world)
+        let scene = Scene(options: options, lateArrivals: false)
         var files = DatasetFiles(root: out)
-        var counts: [String: Int] = [:]
+        try files.write("quadra.toml", scene.setup.configuration(seed: options.seed))
+        var counts = try scene.writeDocuments(&files) { _ in "inbox" }["inbox"] ?? [:]
 
-        try files.write("quadra.toml", setup.configuration(seed: options.seed))
-        try files.write("inbox/taxonomy/taxonomy.csv", setup.taxonomyCSV())
-
-        var receiptFiles = ReceiptOutput(files: files, perArchive: options.receiptsPerArchive)
-        for payment in plan.payments {
-            let day = options.firstDay.adding(days: payment.day)
-            let name = "\(day)/rt-\(String(payment.serial).leftPadded(to: 8, with: "0"))"
-            try receiptFiles.add("\(name).xml", receipts.xml(payment, recipient: payment.creditor))
-            counts["receipt_documents", default: 0] += 1
-            if payment.broadcast, let other = payment.secondaryServed {
-                try receiptFiles.add("\(name).to-\(world.creditors[other].fiscalCode).xml", receipts.xml(payment, recipient: other))
-                counts["receipt_documents", default: 0] += 1
-            }
-        }
-        try receiptFiles.finish()
-        counts["receipts"] = plan.payments.count
-
-        try writePositions(plan, world: world, documents: positions, files: &files, counts: &counts)
-
-        for flow in plan.flows {
-            let id = flows.flowId(flow)
-            let fdr3 = world.psps[flow.psp].sendsFdR3
-            let write = { (revision: Int, suffix: String) throws in
-                try files.write("inbox/flows/\(id)\(suffix)" + (fdr3 ? ".fdr3.json" : ".xml"),
-                                fdr3 ? flows.json(flow, revision: revision) : flows.xml(flow, revision: revision))
-            }
-            if flow.anomaly == .revisedFlow { try write(1, "_rev1") }
-            try write(2, "")
-            counts["flow_documents", default: 0] += flow.anomaly == .revisedFlow ? 2 : 1
-        }
-        counts["flows"] = plan.flows.count
-        counts["flow_rows"] = plan.flows.reduce(0) { $0 + $1.rows.count }
-
-        var byDocument: [String: (creditor: Int, day: Int, credits: [DatasetPlan.Credit])] = [:]
-        for credit in plan.credits {
-            let name = treasury.fileName(creditor: credit.creditor, day: credit.day)
-            byDocument[name, default: (credit.creditor, credit.day, [])].credits.append(credit)
-        }
-        for name in byDocument.keys.sorted() {
-            let document = byDocument[name]!
-            try files.write("inbox/treasury/\(name)", treasury.xml(creditor: document.creditor, day: document.day, credits: document.credits))
-        }
-        counts["treasury_documents"] = byDocument.count
-        counts["credits"] = plan.credits.count
-
-        let truth = GroundTruth(plan: plan, world: world, identity: identity, flows: flows, firstDay: options.firstDay)
-        let (records, labels) = truth.records(settlementDay: planner.settlementDay(paymentDay:))
+        let (planted, labels) = scene.truth.records(settlementDay: scene.planner.settlementDay(paymentDay:))
+        let records = planted.map(\.record)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var lines = ""
-        for record in records { lines += String(decoding: try encoder.encode(record), as: UTF8.self) + "\n" }
-        try files.write("truth.jsonl", lines)
+        try files.write("truth.jsonl", try Self.lines(records, encoder).joined())
         counts["keys"] = labels.values.reduce(0, +)
 
+        let planner = scene.planner
         let lastPaymentDay = options.firstDay.adding(days: options.days - 1)
         let lastSettlement = planner.settlementDay(paymentDay: options.days - 1)
-        let lastCredit = plan.credits.map(\.day).max() ?? lastSettlement
+        let lastCredit = scene.plan.credits.map(\.day).max() ?? lastSettlement
         let asOf = max(WorkingDayCalendar.italianBanking.adding(workingDays: 2, to: planner.date(lastSettlement)), planner.date(lastCredit + 1))
         var expected: [String: Int] = [:]
         var anomalies: [String: Int] = [:]
@@ -131,23 +77,164 @@ public struct DatasetGenerator {
         return summary
     }
 
+    /// The same world as pagoPA delivers it: one folder per payment day (`night-01/` …), each with the
+    /// inbox of what arrived that day, the `truth.jsonl` of what that night's run must report and
+    /// `night.json`; one `quadra.toml`. Documents due after the last night are not written.
+    @discardableResult
+    public func writeNights(to out: String) throws -> [NightSummary] {
+        let scene = Scene(options: options, lateArrivals: true)
+        let nights = options.days
+        let width = max(2, String(nights).count)
+        func folder(_ night: Int) -> String { "night-" + String(night + 1).leftPadded(to: width, with: "0") }
+        var files = DatasetFiles(root: out)
+        try files.write("quadra.toml", scene.setup.configuration(seed: options.seed))
+        let counts = try scene.writeDocuments(&files) { day in day < nights ? folder(day) + "/inbox" : nil }
+
+        let (planted, _) = scene.truth.records(settlementDay: scene.planner.settlementDay(paymentDay:))
+        let truth = NightTruth(plan: scene.plan, truth: scene.truth, planted: planted).nights(nights)
+        let encoder = JSONEncoder(), pretty = JSONEncoder()
+        pretty.outputFormatting = [.sortedKeys, .prettyPrinted]
+        var summaries: [NightSummary] = []
+        for night in 0..<nights {
+            try files.write(folder(night) + "/truth.jsonl", try Self.lines(truth[night], encoder).sorted().joined())
+            let summary = NightSummary(night: night + 1, asOf: options.firstDay.adding(days: night).description,
+                                       counts: counts[folder(night) + "/inbox"] ?? [:],
+                                       statuses: truth[night].reduce(into: [:]) { $0[$1.status ?? "", default: 0] += 1 })
+            try files.write(folder(night) + "/night.json", String(decoding: try pretty.encode(summary), as: UTF8.self) + "\n")
+            summaries.append(summary)
+        }
+        return summaries
+    }
+
+    /// One JSON object a line, keys sorted (a night's lines are sorted too: its records come from sets).
+    private static func lines(_ records: [TruthRecord], _ encoder: JSONEncoder) throws -> [String] {
+        encoder.outputFormatting = [.sortedKeys]
+        return try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }
+    }
+}
+
+/// What a generated night holds and what its run must report: `night.json`.
+public struct NightSummary: Codable, Sendable {
+    public var night: Int
+    /// The night's day: its run reads the documents of that day, as of that day.
+    public var asOf: String
+    /// Documents in the night's inbox, by kind.
+    public var counts: [String: Int]
+    /// Lines of the night's `truth.jsonl` by status (`new`, `open`, `resolved`).
+    public var statuses: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case night, counts, statuses
+        case asOf = "as_of"
+    }
+}
+
+/// The world, its plan and the writers of its documents, shared by the single inbox and the nights.
+private struct Scene {
+    let options: DatasetOptions
+    let world: DatasetWorld
+    let planner: DatasetPlanner
+    let plan: DatasetPlan
+    let setup: SetupDocuments
+    let truth: GroundTruth
+
+    init(options: DatasetOptions, lateArrivals: Bool) {
+        self.options = options
+        var random = SplitMix64(seed: options.seed)
+        world = DatasetWorld(creditors: options.creditors, random: &random)
+        var planner = DatasetPlanner(options: options, world: world, random: random)
+        plan = planner.make()
+        self.planner = planner
+        setup = SetupDocuments(world: world)
+        let identity = DatasetIdentity(seed: options.seed)
+        truth = GroundTruth(plan: plan, world: world, identity: identity,
+                            flows: FlowDocument(world: world, identity: identity, firstDay: options.firstDay),
+                            schedule: NightSchedule(plan: plan, options: options, lateArrivals: lateArrivals))
+    }
+
+    /// Writes every document into the inbox `inbox` names for the day it arrives (nil: after the
+    /// last night, not written), and returns what each inbox got, by kind.
+    func writeDocuments(_ files: inout DatasetFiles, inbox: (Int) -> String?) throws -> [String: [String: Int]] {
+        let schedule = truth.schedule, identity = truth.identity, flows = truth.flows
+        let receipts = ReceiptDocument(world: world, identity: identity, firstDay: options.firstDay)
+        let treasury = TreasuryDocument(world: world, firstDay: options.firstDay)
+        var counts: [String: [String: Int]] = [:]
+
+        if let folder = inbox(0) { try files.write(folder + "/taxonomy/taxonomy.csv", setup.taxonomyCSV()) }
+
+        var receiptFiles: [String: ReceiptOutput] = [:]
+        for payment in plan.payments {
+            guard let folder = inbox(payment.day) else { continue }
+            let day = options.firstDay.adding(days: payment.day)
+            let name = "\(day)/rt-\(String(payment.serial).leftPadded(to: 8, with: "0"))"
+            try receiptFiles[folder, default: ReceiptOutput(files: files, folder: folder + "/receipts", perArchive: options.receiptsPerArchive)]
+                .add("\(name).xml", receipts.xml(payment, recipient: payment.creditor))
+            counts[folder, default: [:]]["receipt_documents", default: 0] += 1
+            counts[folder, default: [:]]["receipts", default: 0] += 1
+            if payment.broadcast, let other = payment.secondaryServed {
+                try receiptFiles[folder]!.add("\(name).to-\(world.creditors[other].fiscalCode).xml", receipts.xml(payment, recipient: other))
+                counts[folder, default: [:]]["receipt_documents", default: 0] += 1
+            }
+        }
+        for folder in receiptFiles.keys { try receiptFiles[folder]!.finish() }
+
+        try writePositions(identity: identity, receipts: receipts, files: &files, counts: &counts, inbox: inbox)
+
+        for (index, flow) in plan.flows.enumerated() {
+            guard let folder = inbox(schedule.flowDay[index]) else { continue }
+            let id = flows.flowId(flow)
+            let fdr3 = world.psps[flow.psp].sendsFdR3
+            // A revised flow arrives twice, its first revision beside the second.
+            let revisions = flow.anomaly == .revisedFlow ? [(1, "_rev1"), (2, "")] : [(2, "")]
+            for (revision, suffix) in revisions {
+                try files.write("\(folder)/flows/\(id)\(suffix)" + (fdr3 ? ".fdr3.json" : ".xml"),
+                                fdr3 ? flows.json(flow, revision: revision) : flows.xml(flow, revision: revision))
+            }
+            counts[folder, default: [:]]["flow_documents", default: 0] += revisions.count
+            counts[folder, default: [:]]["flows", default: 0] += 1
+            counts[folder, default: [:]]["flow_rows", default: 0] += flow.rows.count
+        }
+
+        var byDocument: [String: (creditor: Int, day: Int, credits: [DatasetPlan.Credit])] = [:]
+        for credit in plan.credits {
+            let name = treasury.fileName(creditor: credit.creditor, day: credit.day)
+            byDocument[name, default: (credit.creditor, credit.day, [])].credits.append(credit)
+        }
+        for name in byDocument.keys.sorted() {
+            let document = byDocument[name]!
+            guard let folder = inbox(schedule.statementDay(creditor: document.creditor, day: document.day)) else { continue }
+            try files.write("\(folder)/treasury/\(name)", treasury.xml(creditor: document.creditor, day: document.day, credits: document.credits))
+            counts[folder, default: [:]]["treasury_documents", default: 0] += 1
+            counts[folder, default: [:]]["credits", default: 0] += document.credits.count
+        }
+        return counts
+    }
+
     /// Each creditor that loads positions gets its notices in GPD bulk files in its own folder.
-    private func writePositions(_ plan: DatasetPlan, world: DatasetWorld, documents: PositionDocument, files: inout DatasetFiles,
-                                counts: inout [String: Int]) throws {
-        var byCreditor: [[String]] = Array(repeating: [], count: world.creditors.count)
+    private func writePositions(identity: DatasetIdentity, receipts: ReceiptDocument, files: inout DatasetFiles,
+                                counts: inout [String: [String: Int]], inbox: (Int) -> String?) throws {
+        let documents = PositionDocument(world: world, identity: identity, receipts: receipts, firstDay: options.firstDay)
+        var byInbox: [String: [[String]]] = [:]
+        func add(_ json: String, creditor: Int, day: Int) {
+            guard let folder = inbox(day) else { return }
+            byInbox[folder, default: Array(repeating: [], count: world.creditors.count)][creditor].append(json)
+        }
         for payment in plan.payments {
             guard let position = payment.position else { continue }
-            byCreditor[payment.creditor].append(documents.json(payment, position: position))
+            add(documents.json(payment, position: position), creditor: payment.creditor, day: truth.schedule.positionDay(payment))
         }
-        for paid in plan.paidPositions { byCreditor[paid.creditor].append(documents.json(paid)) }
-        for (index, positions) in byCreditor.enumerated() where !positions.isEmpty {
-            for start in stride(from: 0, to: positions.count, by: options.positionsPerFile) {
-                let chunk = positions[start..<min(start + options.positionsPerFile, positions.count)]
-                let name = "inbox/\(world.creditors[index].fiscalCode)/gpd/positions-\(String(start / options.positionsPerFile + 1).leftPadded(to: 4, with: "0")).json"
-                try files.write(name, "{\"paymentPositions\": [\n" + chunk.joined(separator: ",\n") + "\n]}\n")
-                counts["position_documents", default: 0] += 1
+        for paid in plan.paidPositions { add(documents.json(paid), creditor: paid.creditor, day: paid.day) }
+        for (folder, byCreditor) in byInbox {
+            for (index, positions) in byCreditor.enumerated() where !positions.isEmpty {
+                for start in stride(from: 0, to: positions.count, by: options.positionsPerFile) {
+                    let chunk = positions[start..<min(start + options.positionsPerFile, positions.count)]
+                    let number = String(start / options.positionsPerFile + 1).leftPadded(to: 4, with: "0")
+                    try files.write("\(folder)/\(world.creditors[index].fiscalCode)/gpd/positions-\(number).json",
+                                    "{\"paymentPositions\": [\n" + chunk.joined(separator: ",\n") + "\n]}\n")
+                    counts[folder, default: [:]]["position_documents", default: 0] += 1
+                }
+                counts[folder, default: [:]]["positions", default: 0] += positions.count
             }
-            counts["positions", default: 0] += positions.count
         }
     }
 }

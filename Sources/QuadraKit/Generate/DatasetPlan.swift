@@ -90,11 +90,15 @@ struct DatasetPlan {
         var ordinal = 0
         var creditDay = 0
         var totalCents: Int64 { rows.reduce(0) { $0 + $1.amountCents } }
+        /// What the flow as sent reports, its repeated row included: what the PSP credits.
+        var reportedTotalCents: Int64 { totalCents + (anomaly == .duplicateFlowRow ? rows[0].amountCents : 0) }
         var key: FlowKey { FlowKey(settlement: settlementDay, psp: psp, creditor: creditor) }
     }
 
     /// A treasury credit on a served creditor's account.
     struct Credit {
+        /// Index of the flow whose credit this is (or whose settlement an unknown reference rides on).
+        var flow: Int
         var creditor: Int
         var day: Int
         var amountCents: Int64

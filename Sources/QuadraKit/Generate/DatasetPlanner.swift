@@ -218,11 +218,11 @@ struct DatasetPlanner {
                 }
             }
             // The PSP credits what its flow says, the repeated row included.
-            if flow.anomaly == .duplicateFlowRow { total += flow.rows[0].amountCents }
+            total = flow.reportedTotalCents
             let id = DatasetIdentity(seed: options.seed).flowId(day: date(flow.settlementDay), psp: psp, ordinal: flow.ordinal)
             let causale = causale(flowId: id)
             func credit(_ amount: Int64, _ causale: String, day: Int? = nil, anomaly: InjectedAnomaly? = nil) {
-                plan.credits.append(.init(creditor: flow.creditor, day: day ?? flow.creditDay, amountCents: amount, causale: causale,
+                plan.credits.append(.init(flow: index, creditor: flow.creditor, day: day ?? flow.creditDay, amountCents: amount, causale: causale,
                                           psp: flow.psp, anomaly: anomaly))
             }
             switch flow.anomaly {

@@ -59,32 +59,8 @@ import Testing
         #expect(result.ingest.count(.rejected) == 0 && result.ingest.count(.partial) == 0)
         #expect(result.ingest.count(.ingested) + result.ingest.count(.duplicate) == result.ingest.outcomes.count)
 
-        let truth = try String(contentsOfFile: out + "/truth.jsonl", encoding: .utf8).split(separator: "\n").map {
-            try JSONDecoder().decode(TruthRecord.self, from: Data($0.utf8))
-        }
-        var expected = Set<String>()
-        for record in truth {
-            for code in record.codes {
-                switch record.scope {
-                case .key: expected.insert("\(code) \(record.creditor) \(record.iuv!) \(record.iur!) \(record.transferIndex!)")
-                case .position: expected.insert("\(code) \(record.creditor) \(record.iuv!)")
-                case .flow: expected.insert("\(code) \(record.creditor) \(record.flowId!)")
-                case .movement: expected.insert("\(code) \(record.creditor) \(record.amountCents!)")
-                }
-            }
-        }
-        let found = try store.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT code, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference, actual_cents
-                FROM discrepancy WHERE status <> 'resolved'
-                """).map { row -> String in
-                let code: String = row["code"], creditor: String = row["creditor_fiscal_code"]
-                if code == "OVERPAYMENT" { return "\(code) \(creditor) \(row["iuv"] as String)" }
-                if let iuv: String = row["iuv"] { return "\(code) \(creditor) \(iuv) \(row["iur"] as String) \(row["transfer_index"] as Int)" }
-                if row["treasury_reference"] as String? != nil { return "\(code) \(creditor) \(row["actual_cents"] as Int64)" }
-                return "\(code) \(creditor) \(row["flow_id"] as String)"
-            }
-        }
+        let expected = DiscrepancyKeys.planted(try DiscrepancyKeys.truth(at: out + "/truth.jsonl"))
+        let found = try DiscrepancyKeys.found(in: store)
         #expect(found.count == Set(found).count)
         #expect(expected.subtracting(found).sorted() == [], "planted but not found")
         #expect(Set(found).subtracting(expected).sorted() == [], "found but never planted")
