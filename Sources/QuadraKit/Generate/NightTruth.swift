@@ -12,7 +12,8 @@ public enum LateArrival: String, Sendable {
 /// it shows; a flow's credit is judged night by night on the credits that have arrived (pending,
 /// `TES_PARTIAL`, `TES_OVERDUE`, `TES_AMOUNT_MISMATCH`, or nothing); a late flow's keys are overdue and
 /// its credits unknown until it lands. The status of each item follows from two consecutive nights,
-/// as the store files it: `new` when first present, `open` while present, `resolved` the night it is gone.
+/// as the store files it: `new` when first present, `open` while present, `resolved` the night it is gone,
+/// or `escalated` when a graver one took its place on the same item that night.
 struct NightTruth {
     let plan: DatasetPlan
     let truth: GroundTruth
@@ -20,7 +21,7 @@ struct NightTruth {
 
     /// The credit codes of a flow follow the credits that have arrived, so the planted flow records
     /// keep only the flow's own findings.
-    private static let creditCodes: Set<String> = ["TES_OVERDUE", "TES_AMOUNT_MISMATCH"]
+    private static let creditCodes: Set<String> = ["TES_OVERDUE", "TES_AMOUNT_MISMATCH", "TES_PARTIAL", "TES_LATE"]
 
     /// For each night (day offsets 0 ..< `nights`), the records its run must list, one code each.
     func nights(_ nights: Int) -> [[TruthRecord]] {
@@ -34,8 +35,9 @@ struct NightTruth {
                 record.status = previous.contains(record) ? "open" : "new"
                 return record
             }
+            let raisedTonight = records.filter { $0.status == "new" }
             for var gone in previous.subtracting(present) {
-                gone.status = "resolved"
+                gone.status = escalated(gone, among: raisedTonight) ? "escalated" : "resolved"
                 records.append(gone)
             }
             previous = present
@@ -57,10 +59,12 @@ struct NightTruth {
         }
         for (index, flow) in plan.flows.enumerated() where schedule.flowDay[index] <= night {
             let credited = credits[index].filter { schedule.creditDay($0) <= night }.reduce(Int64(0)) { $0 + $1.amountCents }
-            guard let code = creditCode(flow, credited: credited, night: night) else { continue }
-            present.insert(TruthRecord(scope: .flow, anomaly: flow.anomaly?.rawValue ?? LateArrival.lateStatement.rawValue,
-                                       creditor: truth.world.creditors[flow.creditor].fiscalCode, flowId: truth.flows.flowId(flow),
-                                       pspId: truth.world.psps[flow.psp].id, codes: [code]))
+            let arrived = credits[index].filter { schedule.creditDay($0) <= night }
+            for code in creditCodes(flow, credited: credited, completedOn: completion(arrived, total: flow.reportedTotalCents), night: night) {
+                present.insert(TruthRecord(scope: .flow, anomaly: flow.anomaly?.rawValue ?? LateArrival.lateStatement.rawValue,
+                                           creditor: truth.world.creditors[flow.creditor].fiscalCode, flowId: truth.flows.flowId(flow),
+                                           pspId: truth.world.psps[flow.psp].id, codes: [code]))
+            }
         }
         for index in schedule.lateFlows where night < schedule.flowDay[index] {
             let flow = plan.flows[index]
@@ -78,14 +82,39 @@ struct NightTruth {
         return present
     }
 
-    /// The credit of a flow that has arrived, on the credits that have arrived by `night`: nothing
-    /// while it is pending or complete.
-    private func creditCode(_ flow: DatasetPlan.Flow, credited: Int64, night: Int) -> String? {
+    /// The credit codes of a flow that has arrived, on the credits that have arrived by `night`:
+    /// nothing while it is pending or complete on time; `TES_LATE` once complete after its due date.
+    private func creditCodes(_ flow: DatasetPlan.Flow, credited: Int64, completedOn: Int?, night: Int) -> [String] {
         let schedule = truth.schedule
-        let overdue = night > schedule.offset(schedule.deadlines.creditDue(settlementDate: schedule.date(flow.settlementDay)))
+        let due = schedule.offset(schedule.deadlines.creditDue(settlementDate: schedule.date(flow.settlementDay)))
+        let overdue = night > due
         let total = flow.reportedTotalCents
-        if credited == 0 { return overdue ? "TES_OVERDUE" : nil }
-        if credited > total || (credited < total && overdue) { return "TES_AMOUNT_MISMATCH" }
-        return credited < total ? "TES_PARTIAL" : nil
+        let late = completedOn.map { $0 > due } == true ? ["TES_LATE"] : []
+        if credited == 0 { return overdue ? ["TES_OVERDUE"] : [] }
+        if credited > total { return ["TES_AMOUNT_MISMATCH"] + late }
+        if credited < total { return [overdue ? "TES_AMOUNT_MISMATCH" : "TES_PARTIAL"] }
+        return late
+    }
+
+    /// The booking day on which the credits, in booking order, first reach the flow's total.
+    private func completion(_ credits: [DatasetPlan.Credit], total: Int64) -> Int? {
+        var sum: Int64 = 0
+        for credit in credits.sorted(by: { $0.day < $1.day }) {
+            sum += credit.amountCents
+            if sum >= total { return credit.day }
+        }
+        return nil
+    }
+
+    /// Whether an item gone tonight was replaced by a new one on the same item, by the engine's rule.
+    private func escalated(_ gone: TruthRecord, among raised: [TruthRecord]) -> Bool {
+        guard let code = gone.codes.first, let kind = DiscrepancyCode(rawValue: code) else { return false }
+        let sameItem = raised.filter { record in
+            record.scope == gone.scope && record.creditor == gone.creditor && record.iuv == gone.iuv && record.iur == gone.iur
+                && record.transferIndex == gone.transferIndex && record.amountCents == gone.amountCents && record.day == gone.day
+                && (gone.scope == .key || (record.flowId == gone.flowId && record.pspId == gone.pspId))
+        }
+        let discrepancies = sameItem.compactMap { $0.codes.first.flatMap(DiscrepancyCode.init(rawValue:)) }.map { Discrepancy($0, message: "") }
+        return Discrepancy.replacement(of: code, severity: kind.severity, among: discrepancies) != nil
     }
 }

@@ -57,12 +57,12 @@ private struct KeyRules {
             && (paid == nil) != (reported == nil)
         if doublePayment {
             anomalies.insert(.doppi)
-            raise("DOUBLE_PAYMENT", .error, actual: paid?.amountCents ?? reported?.amountCents,
+            raise(.doublePayment, actual: paid?.amountCents ?? reported?.amountCents,
                   "IUV \(key.iuv) index \(key.transferIndex) paid or reported under \(max(evidence.siblings.receipts, evidence.siblings.reportedIURs)) different IURs")
         }
         if iurMismatch {
             anomalies.insert(.iurMismatch)
-            raise("IUR_MISMATCH", .error, "IUV \(key.iuv) index \(key.transferIndex) is reported with an IUR other than its receipt's")
+            raise(.iurMismatch, "IUV \(key.iuv) index \(key.transferIndex) is reported with an IUR other than its receipt's")
         }
 
         let agreesWithFlow = paid != nil && reported?.amountCents == paid?.amountCents
@@ -90,7 +90,7 @@ private struct KeyRules {
             anomalies.insert(.iuvNoRt)
         } else if planned != nil {
             anomalies.insert(.iudNoRt)
-            raise("POSITION_PAID_NO_RECEIPT", .warning, expected: planned?.amountCents,
+            raise(.positionPaidNoReceipt, expected: planned?.amountCents,
                   "position \(planned?.iupd ?? "") is marked paid but no receipt backs IUV \(key.iuv)")
         }
         if let reported, evidence.creditorExpectsTreasury { checkCredit(reported) }
@@ -110,18 +110,18 @@ private struct KeyRules {
             let due = classifier.deadlines.flowDue(paymentDay: paid.paymentDay)
             if !creditedAlone && !alreadyExplained && classifier.isOverdue(due) {
                 anomalies.insert(.rtNoIuf)
-                raise("FDR_OVERDUE", .error, expected: paid.amountCents,
+                raise(.fdrOverdue, expected: paid.amountCents,
                       "paid on \(paid.paymentDay) through PSP \(paid.pspId), not reported by \(due)")
             }
             return
         }
         if reported.amountCents != paid.amountCents {
             anomalies.insert(.rtNoIuf)
-            raise("RT_IUF_AMOUNT_MISMATCH", .error, flow: reported, expected: paid.amountCents, actual: reported.amountCents,
+            raise(.rtIufAmountMismatch, flow: reported, expected: paid.amountCents, actual: reported.amountCents,
                   "flow \(reported.flowId) reports \(Self.euro(reported.amountCents)) for a transfer of \(Money.format(paid.amountCents))")
         }
         if reported.outcome == .revoked {
-            raise("REVOKED_PAYMENT", .warning, flow: reported, actual: reported.amountCents,
+            raise(.revokedPayment, flow: reported, actual: reported.amountCents,
                   "flow \(reported.flowId) reports this payment as revoked (code 3)")
         }
     }
@@ -131,27 +131,27 @@ private struct KeyRules {
         guard let planned = evidence.planned else {
             if evidence.creditorExpectsPositions {
                 anomalies.insert(.rtNoIud)
-                raise("RECEIPT_WITHOUT_POSITION", .warning, actual: paid.amountCents, "IUV \(key.iuv) was paid but no debt position holds it")
+                raise(.receiptWithoutPosition, actual: paid.amountCents, "IUV \(key.iuv) was paid but no debt position holds it")
             }
             return
         }
         if planned.optionAmountCents != paid.receiptTotalCents {
-            raise("POSITION_AMOUNT_MISMATCH", .error, expected: planned.optionAmountCents, actual: paid.receiptTotalCents,
+            raise(.positionAmountMismatch, expected: planned.optionAmountCents, actual: paid.receiptTotalCents,
                   "position \(planned.iupd) asks \(Money.format(planned.optionAmountCents)) for IUV \(key.iuv), the receipt paid \(Money.format(paid.receiptTotalCents))")
         }
         let sameIBAN = planned.iban == nil || paid.iban == nil || IBAN.normalized(planned.iban!) == IBAN.normalized(paid.iban!)
         if planned.amountCents != paid.amountCents || planned.beneficiary != key.creditor || !sameIBAN {
-            raise("TRANSFER_PLAN_MISMATCH", .warning, expected: planned.amountCents, actual: paid.amountCents,
+            raise(.transferPlanMismatch, expected: planned.amountCents, actual: paid.amountCents,
                   "transfer \(key.transferIndex) of IUV \(key.iuv) differs from the plan of position \(planned.iupd) (beneficiary, IBAN or amount)")
         }
         if let plannedCode = planned.taxonomyCode, let paidCode = paid.taxonomyCode, plannedCode != paidCode {
-            raise("TAXONOMY_MISMATCH", .warning, "the receipt's category \(paidCode) is not the position's \(plannedCode)")
+            raise(.taxonomyMismatch, "the receipt's category \(paidCode) is not the position's \(plannedCode)")
         }
         if let status = planned.positionStatus, ["DRAFT", "INVALID", "EXPIRED"].contains(status) {
-            raise("POSITION_NOT_PAYABLE", .error, actual: paid.amountCents, "position \(planned.iupd) was \(status) when IUV \(key.iuv) was paid")
+            raise(.positionNotPayable, actual: paid.amountCents, "position \(planned.iupd) was \(status) when IUV \(key.iuv) was paid")
         }
         if let due = planned.dueDate, paid.paymentDay > due {
-            raise("PAID_AFTER_DUE_DATE", .info, "IUV \(key.iuv) was paid on \(paid.paymentDay), after its due date \(due)")
+            raise(.paidAfterDueDate, "IUV \(key.iuv) was paid on \(paid.paymentDay), after its due date \(due)")
         }
     }
 
@@ -159,16 +159,16 @@ private struct KeyRules {
     private mutating func checkPayment(_ paid: KeyEvidence.Paid) {
         let standInOutcome = evidence.reported.map { $0.outcome == .standIn || $0.outcome == .standInNoRPT } ?? false
         if paid.standIn || standInOutcome {
-            raise("STAND_IN_PAYMENT", .info, "paid while the creditor's station was in Stand-In: amount and position may be stale")
+            raise(.standInPayment, "paid while the creditor's station was in Stand-In: amount and position may be stale")
         }
         if let iban = paid.iban, !evidence.creditorIBANs.isEmpty, !evidence.creditorIBANs.contains(IBAN.normalized(iban)) {
-            raise("IBAN_NOT_CREDITOR_ACCOUNT", .warning, "transfer credited to \(iban), not an account of creditor \(key.creditor)")
+            raise(.ibanNotCreditorAccount, "transfer credited to \(iban), not an account of creditor \(key.creditor)")
         }
         switch (paid.taxonomyCode, evidence.taxonomyValidOnPaymentDay) {
         case (nil, _), (_, nil):
-            raise("TAXONOMY_UNKNOWN", .warning, "category '\(paid.category ?? "")' is not in the taxonomy table")
+            raise(.taxonomyUnknown, "category '\(paid.category ?? "")' is not in the taxonomy table")
         case (let code?, false?):
-            raise("TAXONOMY_NOT_VALID_ON_DATE", .warning, "category \(code) was not valid on \(paid.paymentDay)")
+            raise(.taxonomyNotValidOnDate, "category \(code) was not valid on \(paid.paymentDay)")
         default:
             break
         }
@@ -178,13 +178,13 @@ private struct KeyRules {
     private mutating func reportedWithoutReceipt(_ reported: KeyEvidence.Reported) {
         switch reported.outcome {
         case .standInNoRPT, .noRPT:
-            raise("REPORTED_WITHOUT_RECEIPT", .warning, flow: reported, actual: reported.amountCents,
+            raise(.reportedWithoutReceipt, severity: .warning, flow: reported, actual: reported.amountCents,
                   "flow \(reported.flowId) reports IUR \(key.iur) executed without a receipt (\(reported.outcome.rawValue)): look it up by IUR")
         case .revoked:
-            raise("REVOKED_PAYMENT", .warning, flow: reported, actual: reported.amountCents,
+            raise(.revokedPayment, flow: reported, actual: reported.amountCents,
                   "flow \(reported.flowId) reports IUR \(key.iur) as revoked and no receipt exists")
         case .executed, .standIn, .unknown:
-            raise("REPORTED_WITHOUT_RECEIPT", .error, flow: reported, actual: reported.amountCents,
+            raise(.reportedWithoutReceipt, flow: reported, actual: reported.amountCents,
                   "flow \(reported.flowId) reports IUR \(key.iur) as paid (\(reported.outcome.rawValue)) but no receipt exists")
         }
     }
@@ -203,7 +203,7 @@ private struct KeyRules {
                                 settlementDate: reported.settlementDate)
     }
 
-    private mutating func raise(_ code: String, _ severity: Discrepancy.Severity, flow: KeyEvidence.Reported? = nil,
+    private mutating func raise(_ code: DiscrepancyCode, severity: Discrepancy.Severity? = nil, flow: KeyEvidence.Reported? = nil,
                                 expected: Int64? = nil, actual: Int64? = nil, _ message: String) {
         found.append(Discrepancy(code, severity, key: key, flowId: flow?.flowId, pspId: flow?.pspId,
                                  expected: expected, actual: actual, message: message))

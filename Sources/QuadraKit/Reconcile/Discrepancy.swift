@@ -24,11 +24,12 @@ public struct Discrepancy: Sendable, Equatable, Hashable, Codable {
     public var actualCents: Int64?
     public var message: String
 
-    public init(_ code: String, _ severity: Severity, key: TransferKey? = nil, flowId: String? = nil, pspId: String? = nil,
-                creditor: String? = nil, treasuryReference: String? = nil, expected: Int64? = nil, actual: Int64? = nil,
-                message: String) {
-        self.code = code
-        self.severity = severity
+    /// A discrepancy of `code`, as grave as the code usually is unless `severity` says otherwise.
+    public init(_ code: DiscrepancyCode, _ severity: Severity? = nil, key: TransferKey? = nil, flowId: String? = nil,
+                pspId: String? = nil, creditor: String? = nil, treasuryReference: String? = nil, expected: Int64? = nil,
+                actual: Int64? = nil, message: String) {
+        self.code = code.rawValue
+        self.severity = severity ?? code.severity
         self.key = key
         self.flowId = flowId
         self.pspId = pspId

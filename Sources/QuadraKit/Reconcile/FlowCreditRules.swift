@@ -37,7 +37,7 @@ extension Classifier {
     /// A flow received for a creditor this intermediary does not serve: money reported to the wrong
     /// place, or a creditor missing from the configuration; either way someone must look.
     public func unknownReceiver(_ flow: FlowEvidence) -> Discrepancy {
-        Discrepancy(FlowFinding.Code.unknownReceiver.rawValue, Self.severity(of: .unknownReceiver), flowId: flow.flowId,
+        Discrepancy(.fdrUnknownReceiver, flowId: flow.flowId,
                     pspId: flow.pspId, creditor: flow.creditor, expected: flow.totalCents,
                     message: "flow \(flow.flowId) of \(Money.format(flow.totalCents)) from PSP \(flow.pspId) is for \(flow.creditor), not a served creditor")
     }
@@ -55,31 +55,31 @@ extension Classifier {
     /// Whether a flow's credit is complete, pending, partial or wrong; and its findings as discrepancies.
     public func classify(_ flow: FlowEvidence) -> [Discrepancy] {
         var found = flow.findings.map { finding in
-            Discrepancy(finding.code.rawValue, Self.severity(of: finding.code), flowId: flow.flowId, pspId: flow.pspId,
+            Discrepancy(finding.code.discrepancy, flowId: flow.flowId, pspId: flow.pspId,
                         creditor: flow.creditor, message: "flow \(flow.flowId): \(finding.detail)")
         }
         guard flow.creditorExpectsTreasury else { return found }
         let due = flow.settlementDate.map(deadlines.creditDue(settlementDate:))
-        func raise(_ code: String, _ severity: Discrepancy.Severity, _ message: String) {
-            found.append(Discrepancy(code, severity, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
+        func raise(_ code: DiscrepancyCode, _ message: String) {
+            found.append(Discrepancy(code, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
                                      expected: flow.totalCents, actual: flow.creditedCents, message: message))
         }
         let dueText = due.map { "by \($0)" } ?? "(no settlement date)"
         switch creditStatus(of: flow) {
         case .notCredited:
-            raise("TES_OVERDUE", .error, "flow \(flow.flowId) of \(Money.format(flow.totalCents)) not credited \(dueText)")
+            raise(.tesOverdue, "flow \(flow.flowId) of \(Money.format(flow.totalCents)) not credited \(dueText)")
         case .overCredited:
             let excess = Money.format(flow.creditedCents - flow.totalCents)
-            raise("TES_AMOUNT_MISMATCH", .error, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)), \(excess) more than its \(Money.format(flow.totalCents)): claim \(excess) back from PSP \(flow.pspId)")
+            raise(.tesAmountMismatch, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)), \(excess) more than its \(Money.format(flow.totalCents)): claim \(excess) back from PSP \(flow.pspId)")
         case .partial where isCreditOverdue(settlementDate: flow.settlementDate):
-            raise("TES_AMOUNT_MISMATCH", .error, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) \(dueText)")
+            raise(.tesAmountMismatch, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) \(dueText)")
         case .partial:
-            raise("TES_PARTIAL", .warning, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) so far, due \(dueText)")
+            raise(.tesPartial, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) so far, due \(dueText)")
         case .pending, .credited:
             break
         }
         if let late = creditDelay(of: flow), let due, let creditedOn = flow.creditedOn {
-            found.append(Discrepancy("TES_LATE", .info, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
+            found.append(Discrepancy(.tesLate, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
                                      expected: flow.totalCents, actual: flow.creditedCents,
                                      message: "flow \(flow.flowId) credited on \(creditedOn), \(late) working day\(late == 1 ? "" : "s") after it was due by \(due) (PSP \(flow.pspId))"))
         }
@@ -137,17 +137,16 @@ extension Classifier {
     public func classify(_ movement: MovementEvidence) -> (label: String, discrepancy: Discrepancy?) {
         // A credit on no served creditor's account matches nothing Quadra reconciles, and is nobody's item.
         guard movement.creditor != nil else { return ("TES_NO_MATCH", nil) }
-        func raise(_ code: String, _ severity: Discrepancy.Severity, _ message: String) -> Discrepancy {
+        func raise(_ code: DiscrepancyCode, severity: Discrepancy.Severity? = nil, _ message: String) -> Discrepancy {
             Discrepancy(code, severity, creditor: movement.creditor, treasuryReference: movement.reference,
                         actual: movement.amountCents, message: message)
         }
         switch movement.parsed {
         case .none:
-            return ("TES_NO_MATCH", raise("CAUSALE_UNPARSEABLE", .warning,
-                                          "credit \(movement.reference) of \(Money.format(movement.amountCents)) carries no pagoPA reference: '\(movement.causale)'"))
+            return ("TES_NO_MATCH", raise(.causaleUnparseable, "credit \(movement.reference) of \(Money.format(movement.amountCents)) carries no pagoPA reference: '\(movement.causale)'"))
         case let .flow(id) where !movement.known, let .payment(id) where !movement.known:
             let reversed = movement.reversed ? " (since reversed by the bank)" : ""
-            return ("TES_NO_IUF_OR_IUV", raise("TES_UNKNOWN_REFERENCE", movement.reversed ? .info : .error,
+            return ("TES_NO_IUF_OR_IUV", raise(.tesUnknownReference, severity: movement.reversed ? .info : nil,
                                                "credit \(movement.reference) of \(Money.format(movement.amountCents)) names \(id), which no flow or payment of the creditor carries\(reversed)"))
         default:
             // A flow credited more than its total (a PSP crediting it twice): the credits that complete
@@ -156,14 +155,6 @@ extension Classifier {
             let completes = credit.netCents > credit.totalCents
                 && credit.creditedBeforeCents + movement.amountCents <= credit.totalCents
             return (completes ? "MATCHED" : "IUF_TES_DIV_IMP", nil)
-        }
-    }
-
-    /// Totals and counts that do not add up make a flow untrustworthy; the rest is for the record.
-    static func severity(of code: FlowFinding.Code) -> Discrepancy.Severity {
-        switch code {
-        case .countMismatch, .totalMismatch, .duplicateRow, .badRow, .unknownReceiver: return .error
-        case .badId, .unknownOutcome: return .warning
         }
     }
 }
@@ -208,7 +199,7 @@ extension Classifier {
         let what = twice.isEmpty
             ? "\(position.paidOptions.count) options paid where one settles it"
             : "option \(subject) paid \(twice.first!.receipts) times"
-        return Discrepancy("OVERPAYMENT", .error, key: TransferKey(creditor: position.creditor, iuv: subject, iur: "", transferIndex: 0),
+        return Discrepancy(.overpayment, key: TransferKey(creditor: position.creditor, iuv: subject, iur: "", transferIndex: 0),
                            actual: total, message: "position \(position.iupd): \(what), \(Money.format(total)) received in all")
     }
 }

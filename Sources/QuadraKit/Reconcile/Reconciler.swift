@@ -38,7 +38,7 @@ public struct Reconciler: Sendable {
                 // An event: raised by the run that sees the revision, kept until a later run sees the key closed again.
                 let closed = verdict.state == .cashed || verdict.state == .reported
                 if let flow = revisedAfterClose[key.key] ?? (closed ? nil : openRevisions[key.key]) {
-                    found.append(Discrepancy("FDR_REVISED_AFTER_CLOSE", .warning, key: key.key, flowId: flow.flowId, pspId: flow.pspId,
+                    found.append(Discrepancy(.fdrRevisedAfterClose, key: key.key, flowId: flow.flowId, pspId: flow.pspId,
                                              message: "a revision of flow \(flow.flowId ?? "") changed this transfer after it was closed"))
                 }
                 // Open: something is still missing or wrong, so the next run looks at the key again.

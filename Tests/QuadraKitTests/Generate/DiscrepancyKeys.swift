@@ -27,7 +27,7 @@ enum DiscrepancyKeys {
         try store.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT status, code, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference, actual_cents
-                FROM discrepancy WHERE status <> 'resolved' OR resolved_on = ?
+                FROM discrepancy WHERE status IN ('new', 'open') OR resolved_on = ?
                 """, arguments: [night?.description]).map { row -> String in
                 let code: String = row["code"], creditor: String = row["creditor_fiscal_code"]
                 let status = night == nil ? "" : "\(row["status"] as String) "

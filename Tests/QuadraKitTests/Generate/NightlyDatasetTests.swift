@@ -59,7 +59,7 @@ import Testing
         for late in [LateArrival.lateFlow, .lateStatement] {
             #expect(seen.isSuperset(of: ["\(late.rawValue) new", "\(late.rawValue) open", "\(late.rawValue) resolved"]), "\(late)")
         }
-        #expect(seen.contains("\(InjectedAnomaly.partialCredit.rawValue) resolved"), "a partial credit is TES_PARTIAL until overdue")
+        #expect(seen.contains("\(InjectedAnomaly.partialCredit.rawValue) escalated"), "a partial credit is TES_PARTIAL until overdue, then escalated")
         #expect(seen.contains("\(InjectedAnomaly.doublePayment.rawValue) open"))
     }
 }
