@@ -35,7 +35,7 @@ def size(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
 line = next(l for l in open(f"{work}/run.log") if f"run {as_of}:" in l)
 keys = int(re.search(r"; (\d+) keys", line).group(1))
-found = {s: int(re.search(rf"\b{s} (\d+)", line.split("discrepancies", 1)[1]).group(1)) for s in ("new", "open", "resolved")}
+found = {s: int(re.search(rf"\b{s} (\d+)", line.split("discrepancies", 1)[1]).group(1)) for s in ("new", "open", "resolved", "escalated")}
 planted = json.load(open(f"{folder}/night.json"))["statuses"]
 truth = "ok" if all(found[s] == planted.get(s, 0) for s in found) else "DIFF"
 store = sum(size(f"{work}/nights.sqlite{suffix}") for suffix in ("", "-wal") if os.path.exists(f"{work}/nights.sqlite{suffix}"))

@@ -108,25 +108,31 @@ private struct FdR3Flow: Decodable {
 
     private func row(_ payment: Payment, position: Int) -> FlowRow {
         var problems: [String] = []
-        let amount = payment.pay.flatMap(Self.cents)
+        let status = payment.payStatus ?? ""
+        let outcome = FlowOutcome(fdr3Status: status)
+        var amount = payment.pay.flatMap(Self.cents)
         if amount == nil { problems.append("pay \(payment.pay.map { "\($0)" } ?? "missing") is not a whole number of cents") }
+        if let cents = amount, !outcome.allows(amountCents: cents) {
+            problems.append("pay \(Money.format(cents)) is negative but payStatus is '\(status)': only a revocation (REVOKED) is")
+            amount = nil
+        }
         let index = payment.idTransfer ?? 1
         if !(1...5).contains(index) { problems.append("idTransfer \(index) is not 1 to 5") }
         if (payment.iuv ?? "").isEmpty { problems.append("iuv is missing") }
         if (payment.iur ?? "").isEmpty { problems.append("iur is missing") }
-        let status = payment.payStatus ?? ""
         var flowRow = FlowRow(iuv: payment.iuv ?? "", iur: payment.iur ?? "", transferIndex: (1...5).contains(index) ? index : 1,
-                              amountCents: amount, outcome: FlowOutcome(fdr3Status: status), outcomeCode: status,
+                              amountCents: amount, outcome: outcome, outcomeCode: status,
                               outcomeDate: payment.payDate.flatMap(\.utc).flatMap(RomeTime.localDate(ofUTC:)).map(\.description))
         if !problems.isEmpty { flowRow.problem = "payments[\(payment.index ?? position)]: " + problems.joined(separator: "; ") }
         return flowRow
     }
 
-    /// Euro as an exact decimal → cents, or nil when it is not a whole number of cents.
+    /// Euro as an exact decimal → cents (negative for a revocation), or nil when it is not a whole
+    /// number of cents within what an amount can be.
     private static func cents(_ euro: Decimal) -> Int64? {
         var scaled = euro * 100, whole = Decimal()
         NSDecimalRound(&whole, &scaled, 0, .plain)
-        guard whole == scaled, whole >= 0, whole <= Decimal(Money.maximumCents) else { return nil }
+        guard whole == scaled, whole >= -Decimal(Money.maximumCents), whole <= Decimal(Money.maximumCents) else { return nil }
         return NSDecimalNumber(decimal: whole).int64Value
     }
 }

@@ -81,17 +81,27 @@ final class FlowXMLReader: XMLContentReader {
         flow.settlementDate = header["dataRegolamento"]
         flow.bic = header["codiceBicBancaDiRiversamento"]
         flow.declaredCount = header["numeroTotalePagamenti"].flatMap { Int($0) }
-        flow.declaredTotalCents = header["importoTotalePagamenti"].flatMap { Money.cents(fromTwoDecimals: $0) }
+        flow.declaredTotalCents = header["importoTotalePagamenti"].flatMap(Self.signedCents)
         begun = flow
         try sink.begin(flow)
+    }
+
+    /// `stImporto` with an optional minus: revocations are negative, and so is a total they outweigh.
+    private static func signedCents(_ text: String) -> Int64? {
+        text.hasPrefix("-") ? Money.cents(fromTwoDecimals: text.dropFirst()).map { -$0 } : Money.cents(fromTwoDecimals: text)
     }
 
     private func makeRow() -> FlowRow {
         let code = row["codiceEsitoSingoloPagamento"] ?? ""
         var problems: [String] = []
         let amountText = row["singoloImportoPagato"] ?? ""
-        let amount = Money.cents(fromTwoDecimals: amountText)
+        let outcome = FlowOutcome(xmlCode: code)
+        var amount = Self.signedCents(amountText)
         if amount == nil { problems.append("singoloImportoPagato '\(amountText)' is not an amount with two decimals") }
+        if let cents = amount, !outcome.allows(amountCents: cents) {
+            problems.append("singoloImportoPagato '\(amountText)' is negative but codiceEsitoSingoloPagamento is '\(code)': only a revocation (3) is")
+            amount = nil
+        }
         var index = 1
         if let text = row["indiceDatiSingoloPagamento"] {
             if let value = Int(text), (1...5).contains(value) { index = value } else { problems.append("indiceDatiSingoloPagamento '\(text)' is not 1 to 5") }
@@ -100,7 +110,7 @@ final class FlowXMLReader: XMLContentReader {
             problems.append("\(field) is missing")
         }
         var flowRow = FlowRow(iuv: row["identificativoUnivocoVersamento"] ?? "", iur: row["identificativoUnivocoRiscossione"] ?? "",
-                              transferIndex: index, amountCents: amount, outcome: FlowOutcome(xmlCode: code),
+                              transferIndex: index, amountCents: amount, outcome: outcome,
                               outcomeCode: code, outcomeDate: row["dataEsitoSingoloPagamento"])
         if !problems.isEmpty { flowRow.problem = "datiSingoliPagamenti[\(rowNumber)]: " + problems.joined(separator: "; ") }
         return flowRow

@@ -175,7 +175,10 @@ struct DatasetPlanner {
                 case .wrongFlowAmount?:
                     row.amountCents += row.amountCents > 100 && random.chance(perMillion: 500_000) ? -Int64(1 + random.below(50)) : Int64(1 + random.below(5_000))
                 case .iurMismatch?: row.iurSerial += DatasetPlan.mismatchedIUR
-                case .revokedInFlow?: row.outcome = "3"
+                case .revokedInFlow?:
+                    // Reported negative, as the FdR annotation asks: the flow's total is the signed sum.
+                    row.outcome = "3"
+                    row.amountCents = -row.amountCents
                 default: break
                 }
                 groups[group, default: DatasetPlan.Flow(psp: payment.psp, creditor: creditor, settlementDay: settlement)].rows.append(row)
@@ -239,7 +242,9 @@ struct DatasetPlanner {
                 credit(total, causale)
                 let unknown = "\(date(flow.settlementDay))\(psp.id)-X\(String(flow.ordinal).leftPadded(to: 9, with: "0"))"
                 credit(1 + Int64(random.below(100_000)), "/PUR/LGPE-RIVERSAMENTO/URI/\(unknown)", anomaly: .unknownReference)
-            default: credit(total, causale)
+            default:
+                // A flow its revocations bring to nothing or less is owed nothing.
+                if total > 0 { credit(total, causale) }
             }
             plan.flows[index] = flow
         }

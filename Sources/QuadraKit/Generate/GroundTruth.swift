@@ -86,7 +86,7 @@ struct GroundTruth {
                 let flowIndex = flowOf[DatasetPlan.FlowKey(settlement: settlement, psp: payment.psp, creditor: creditor)]
                 let flow = flowIndex.map { plan.flows[$0] }
                 let reported = flow != nil && payment.anomaly != .missingFlowRow && payment.anomaly != .iurMismatch
-                let agreesWithFlow = reported && payment.anomaly != .wrongFlowAmount
+                let agreesWithFlow = reported && payment.anomaly != .wrongFlowAmount && payment.anomaly != .revokedInFlow
                 let agreesWithPlan = position != nil && position?.askedCents == nil
                 // Credited twice is credited: the keys are cashed, the excess is the flow's discrepancy.
                 let credited = ![.missingCredit, .partialCredit, .unparseableCausale].contains(flow?.anomaly)

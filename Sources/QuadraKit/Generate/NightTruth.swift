@@ -82,18 +82,14 @@ struct NightTruth {
         return present
     }
 
-    /// The credit codes of a flow that has arrived, on the credits that have arrived by `night`:
-    /// nothing while it is pending or complete on time; `TES_LATE` once complete after its due date.
+    /// The credit codes of a flow that has arrived, on the credits that have arrived by `night`, by
+    /// the engine's own rules: pending, partial, overdue, mismatched, late, or nothing.
     private func creditCodes(_ flow: DatasetPlan.Flow, credited: Int64, completedOn: Int?, night: Int) -> [String] {
         let schedule = truth.schedule
-        let due = schedule.offset(schedule.deadlines.creditDue(settlementDate: schedule.date(flow.settlementDay)))
-        let overdue = night > due
-        let total = flow.reportedTotalCents
-        let late = completedOn.map { $0 > due } == true ? ["TES_LATE"] : []
-        if credited == 0 { return overdue ? ["TES_OVERDUE"] : [] }
-        if credited > total { return ["TES_AMOUNT_MISMATCH"] + late }
-        if credited < total { return [overdue ? "TES_AMOUNT_MISMATCH" : "TES_PARTIAL"] }
-        return late
+        var evidence = Classifier.FlowEvidence(creditor: "", flowId: "", pspId: "", settlementDate: schedule.date(flow.settlementDay),
+                                               totalCents: flow.reportedTotalCents, creditedCents: credited)
+        evidence.creditedOn = completedOn.map(schedule.date)
+        return Classifier(asOf: schedule.date(night), deadlines: schedule.deadlines).classify(evidence).map(\.code)
     }
 
     /// The booking day on which the credits, in booking order, first reach the flow's total.

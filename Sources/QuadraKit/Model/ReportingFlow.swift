@@ -106,4 +106,8 @@ public enum FlowOutcome: String, Sendable, CaseIterable {
     public init(fdr3Status: String) {
         self = FlowOutcome(rawValue: fdr3Status).flatMap { $0 == .unknown ? nil : $0 } ?? .unknown
     }
+
+    /// The FdR schema's annotation of `singoloImportoPagato`: a revoked payment (3) is reported with a
+    /// negative amount, so that the flow's total is the signed sum; no other outcome may be negative.
+    public func allows(amountCents: Int64) -> Bool { amountCents >= 0 || self == .revoked }
 }

@@ -65,7 +65,8 @@ private struct KeyRules {
             raise(.iurMismatch, "IUV \(key.iuv) index \(key.transferIndex) is reported with an IUR other than its receipt's")
         }
 
-        let agreesWithFlow = paid != nil && reported?.amountCents == paid?.amountCents
+        // A revoked payment is never settled, whatever its row's amount.
+        let agreesWithFlow = paid != nil && reported?.outcome != .revoked && reported?.amountCents == paid?.amountCents
         let agreesWithPlan = planned != nil && planned?.amountCents == paid?.amountCents
         // Over-credited is credited: the money is there, the excess is the flow's discrepancy.
         let flowCredited = reported.map { [.credited, .overCredited].contains(creditStatus(of: $0)) } ?? false
@@ -115,7 +116,11 @@ private struct KeyRules {
             }
             return
         }
-        if reported.amountCents != paid.amountCents {
+        // A revocation is reported with the payment's amount negated (the FdR annotation), or as paid.
+        let sameAmount = reported.outcome == .revoked
+            ? reported.amountCents?.magnitude == paid.amountCents.magnitude
+            : reported.amountCents == paid.amountCents
+        if !sameAmount {
             anomalies.insert(.rtNoIuf)
             raise(.rtIufAmountMismatch, flow: reported, expected: paid.amountCents, actual: reported.amountCents,
                   "flow \(reported.flowId) reports \(Self.euro(reported.amountCents)) for a transfer of \(Money.format(paid.amountCents))")

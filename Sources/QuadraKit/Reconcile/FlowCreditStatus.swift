@@ -3,7 +3,8 @@
 ///
 /// A net credit (credits less reversals) of zero or less is nothing credited: pending until the
 /// credit is due (settlement date + 1 working day), not credited after. A flow is credited in full
-/// only when the net credit equals its total to the cent.
+/// only when the net credit equals its total to the cent; a flow whose negative revocations bring
+/// its total to zero or below is owed nothing, and is settled when nothing was credited.
 public enum FlowCreditStatus: String, Sendable, CaseIterable {
     case pending = "PENDING"
     case notCredited = "NOT_CREDITED"
@@ -19,6 +20,8 @@ extension Classifier {
     /// The credit status of a flow of `totalCents` settled on `settlementDate` and credited
     /// `creditedCents` net, on the as-of date.
     public func creditStatus(totalCents: Int64, creditedCents: Int64, settlementDate: CivilDate?) -> FlowCreditStatus {
+        // A flow whose revocations outweigh its payments owes nothing: nothing credited settles it.
+        if totalCents <= 0, creditedCents == 0 || creditedCents == totalCents { return .credited }
         if creditedCents <= 0 {
             guard let settlementDate else { return .pending }
             return isOverdue(deadlines.creditDue(settlementDate: settlementDate)) ? .notCredited : .pending

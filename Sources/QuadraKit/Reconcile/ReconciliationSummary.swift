@@ -11,7 +11,7 @@ public struct ReconciliationSummary: Sendable, Codable, Equatable {
     public var keysByLabel: [String: Int] = [:]
     /// Receipt amounts summed per state (keys with no receipt add nothing).
     public var centsByState: [String: Int64] = [:]
-    /// Discrepancies by status (`new`, `open`, `resolved` today).
+    /// Discrepancies by status (`new`, `open`, `resolved` or `escalated` today).
     public var discrepancies: [String: Int] = [:]
 
     public init(asOf: String) {
@@ -29,7 +29,7 @@ public struct ReconciliationSummary: Sendable, Codable, Equatable {
     /// One line for logs.
     public var line: String {
         let states = KeyState.allCases.map { "\($0.rawValue.lowercased()) \(keysByState[$0.rawValue] ?? 0)" }.joined(separator: ", ")
-        let items = ["new", "open", "resolved"].map { "\($0) \(discrepancies[$0] ?? 0)" }.joined(separator: ", ")
+        let items = ["new", "open", "resolved", "escalated"].map { "\($0) \(discrepancies[$0] ?? 0)" }.joined(separator: ", ")
         return "as of \(asOf): \(keys) keys classified\(incremental ? "" : " (all)"), \(changedKeys) changed (\(states)); discrepancies \(items)"
     }
 }

@@ -117,3 +117,45 @@ import Testing
         #expect(row == ["FDR_UNKNOWN_RECEIVER error 90000000001 22621"])
     }
 }
+
+/// Revocations are negative (the FdR annotation of `singoloImportoPagato` for outcome 3): the flow's
+/// total is the signed sum, its credit is checked against it, the revoked payment is not cashed and
+/// the other one is.
+@Suite struct RevocationTests {
+    @Test func aNegativeRevocationLeavesTheOtherPaymentCashed() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let revoked = ("0000000000000000000000000000000a", "01000000000000101"), kept = ("0000000000000000000000000000000b", "01000000000000102")
+        var flow = SampleFlow()
+        flow.rows = [SampleFlow.Row(iuv: revoked.1, iur: revoked.0, amount: "-50.00", code: "3"),
+                     SampleFlow.Row(iuv: kept.1, iur: kept.0, amount: "80.00")]
+        flow.declaredTotal = "30.00"
+        let credit = TreasuryLifecycleTests.header + "17/11/2026;17/11/2026;;30,00;/PUR/LGPE-RIVERSAMENTO/URI/\(flow.flowId);0064700\n"
+        let paths = [
+            try TestSupport.write(RandomReceipt.xml(id: revoked.0, iuv: revoked.1, transfers: [(1, "80000000002", 5000, false)]), to: folder, as: "a.xml"),
+            try TestSupport.write(RandomReceipt.xml(id: kept.0, iuv: kept.1, transfers: [(1, "80000000002", 8000, false)]), to: folder, as: "b.xml"),
+            try TestSupport.write(flow.xml, to: folder, as: "flow.xml"),
+            try TestSupport.write(credit, to: folder, as: "bank/home-banking.csv"),
+        ].map(\.path)
+        let configuration = try TreasurySamples.configuration
+        _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest(paths)
+        _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: "2026-11-18")!)
+        #expect(try store.rows("SELECT computed_total_cents || ' ' || declared_total_cents FROM flow_version") == ["3000 3000"])
+        #expect(try store.rows("SELECT code FROM flow_finding").isEmpty, "a negative revocation is a valid row")
+        #expect(try store.rows("SELECT iuv || ' ' || state FROM key_verdict ORDER BY iuv") == ["\(revoked.1) PAID", "\(kept.1) CASHED"])
+        #expect(try store.rows("SELECT credit_status FROM flow_verdict") == ["CREDITED"])
+        let codes = try store.rows("SELECT code || ' ' || iuv FROM discrepancy WHERE code NOT IN ('RECEIPT_WITHOUT_POSITION', 'TAXONOMY_UNKNOWN') ORDER BY 1")
+        #expect(codes == ["REVOKED_PAYMENT \(revoked.1)"], "\(codes)")
+    }
+
+    @Test func aNegativeAmountOnAnotherOutcomeIsABadRow() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        var flow = SampleFlow()
+        flow.rows[1].amount = "-22.21"
+        _ = try Ingestor(store: store).ingest([try TestSupport.write(flow.xml, to: folder, as: "flow.xml").path])
+        let findings = try store.rows("SELECT code || ': ' || detail FROM flow_finding WHERE code LIKE 'FDR_BAD_ROW%'")
+        #expect(findings.count == 1 && findings[0].contains("'-22.21' is negative but codiceEsitoSingoloPagamento is '0'"), "\(findings)")
+        #expect(try store.rows("SELECT count(*) FROM flow_row WHERE amount_cents IS NULL") == ["1"], "the row is kept without its amount")
+    }
+}
