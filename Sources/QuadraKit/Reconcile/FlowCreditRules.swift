@@ -134,27 +134,27 @@ extension Classifier {
     }
 
     /// The movement-level label (`MATCHED`, `IUF_TES_DIV_IMP`, `TES_NO_IUF_OR_IUV`, `TES_NO_MATCH`) and its discrepancy.
-    public func classify(_ movement: MovementEvidence) -> (label: String, discrepancy: Discrepancy?) {
+    public func classify(_ movement: MovementEvidence) -> (label: MovementLabel, discrepancy: Discrepancy?) {
         // A credit on no served creditor's account matches nothing Quadra reconciles, and is nobody's item.
-        guard movement.creditor != nil else { return ("TES_NO_MATCH", nil) }
+        guard movement.creditor != nil else { return (.tesNoMatch, nil) }
         func raise(_ code: DiscrepancyCode, severity: Discrepancy.Severity? = nil, _ message: String) -> Discrepancy {
             Discrepancy(code, severity, creditor: movement.creditor, treasuryReference: movement.reference,
                         actual: movement.amountCents, message: message)
         }
         switch movement.parsed {
         case .none:
-            return ("TES_NO_MATCH", raise(.causaleUnparseable, "credit \(movement.reference) of \(Money.format(movement.amountCents)) carries no pagoPA reference: '\(movement.causale)'"))
+            return (.tesNoMatch, raise(.causaleUnparseable, "credit \(movement.reference) of \(Money.format(movement.amountCents)) carries no pagoPA reference: '\(movement.causale)'"))
         case let .flow(id) where !movement.known, let .payment(id) where !movement.known:
             let reversed = movement.reversed ? " (since reversed by the bank)" : ""
-            return ("TES_NO_IUF_OR_IUV", raise(.tesUnknownReference, severity: movement.reversed ? .info : nil,
+            return (.tesNoIufOrIuv, raise(.tesUnknownReference, severity: movement.reversed ? .info : nil,
                                                "credit \(movement.reference) of \(Money.format(movement.amountCents)) names \(id), which no flow or payment of the creditor carries\(reversed)"))
         default:
             // A flow credited more than its total (a PSP crediting it twice): the credits that complete
             // the total match, only the excess one does not. A flow credited less: none matches it.
-            guard let credit = movement.flowCredit, credit.netCents != credit.totalCents else { return ("MATCHED", nil) }
+            guard let credit = movement.flowCredit, credit.netCents != credit.totalCents else { return (.matched, nil) }
             let completes = credit.netCents > credit.totalCents
                 && credit.creditedBeforeCents + movement.amountCents <= credit.totalCents
-            return (completes ? "MATCHED" : "IUF_TES_DIV_IMP", nil)
+            return (completes ? .matched : .iufTesDivImp, nil)
         }
     }
 }

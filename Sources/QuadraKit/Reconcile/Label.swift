@@ -30,3 +30,16 @@ public enum KeyState: String, Sendable, Codable, CaseIterable {
     /// No receipt: money reported, or a position marked paid, that no receipt backs.
     case anomaly = "ANOMALY"
 }
+
+/// What a treasury credit is, for the office that must book it.
+public enum MovementLabel: String, Sendable, Codable, CaseIterable {
+    /// It pays a flow (the credits that complete its total) or a single payment the store knows.
+    case matched = "MATCHED"
+    /// It names a flow whose credits do not add up to its total: a credit of a flow credited short,
+    /// or the excess one of a flow credited more.
+    case iufTesDivImp = "IUF_TES_DIV_IMP"
+    /// It names a flow or IUV the creditor has not.
+    case tesNoIufOrIuv = "TES_NO_IUF_OR_IUV"
+    /// It names nothing Quadra reconciles (no pagoPA reference, or no served creditor's account).
+    case tesNoMatch = "TES_NO_MATCH"
+}

@@ -103,12 +103,12 @@ extension Store.ReconciliationPass {
         }
 
         /// Stores a movement's label if it differs from the stored one.
-        func add(movement movementId: String, _ evidence: Classifier.MovementEvidence, label: String, stored: String?) throws {
+        func add(movement movementId: String, _ evidence: Classifier.MovementEvidence, label: MovementLabel, stored: String?) throws {
             try note(Discrepancy.item(movement: evidence.reference, creditor: evidence.creditor))
-            guard stored != label else { return }
+            guard stored != label.rawValue else { return }
             try upsertMovement.run {
                 $0.add(movementId)
-                $0.add(label)
+                $0.add(label.rawValue)
                 $0.add(day)
             }
         }

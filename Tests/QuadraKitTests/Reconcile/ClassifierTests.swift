@@ -216,22 +216,22 @@ import Testing
             .init(creditor: "80000000002", reference: "R1", amountCents: 100, causale: "x", parsed: parsed, known: known,
                   flowCredit: .init(totalCents: 100, netCents: differs ? 60 : 100, creditedBeforeCents: 0), reversed: reversed)
         }
-        #expect(classifier.classify(movement(.flow("F"), known: true)).label == "MATCHED")
-        #expect(classifier.classify(movement(.flow("F"), known: true, differs: true)).label == "IUF_TES_DIV_IMP")
+        #expect(classifier.classify(movement(.flow("F"), known: true)).label == .matched)
+        #expect(classifier.classify(movement(.flow("F"), known: true, differs: true)).label == .iufTesDivImp)
         let unknown = classifier.classify(movement(.payment("X"), known: false))
-        #expect(unknown.label == "TES_NO_IUF_OR_IUV" && unknown.discrepancy?.code == "TES_UNKNOWN_REFERENCE" && unknown.discrepancy?.severity == .error)
+        #expect(unknown.label == .tesNoIufOrIuv && unknown.discrepancy?.code == "TES_UNKNOWN_REFERENCE" && unknown.discrepancy?.severity == .error)
         #expect(classifier.classify(movement(.flow("F"), known: false, reversed: true)).discrepancy?.severity == .info)
         // Credited twice: the credit that completes the total matches, the later one is the excess.
         func twice(before: Int64) -> Classifier.MovementEvidence {
             .init(creditor: "80000000002", reference: "R1", amountCents: 100, causale: "x", parsed: .flow("F"), known: true,
                   flowCredit: .init(totalCents: 100, netCents: 200, creditedBeforeCents: before))
         }
-        #expect(classifier.classify(twice(before: 0)).label == "MATCHED")
-        #expect(classifier.classify(twice(before: 100)).label == "IUF_TES_DIV_IMP")
+        #expect(classifier.classify(twice(before: 0)).label == .matched)
+        #expect(classifier.classify(twice(before: 100)).label == .iufTesDivImp)
         var unserved = movement(.flow("F"), known: false)
         unserved.creditor = nil
-        #expect(classifier.classify(unserved) == ("TES_NO_MATCH", nil), "a credit on no served creditor's account is nobody's item")
+        #expect(classifier.classify(unserved) == (.tesNoMatch, nil), "a credit on no served creditor's account is nobody's item")
         let garbage = classifier.classify(movement(.none, known: false))
-        #expect(garbage.label == "TES_NO_MATCH" && garbage.discrepancy?.code == "CAUSALE_UNPARSEABLE" && garbage.discrepancy?.severity == .warning)
+        #expect(garbage.label == .tesNoMatch && garbage.discrepancy?.code == "CAUSALE_UNPARSEABLE" && garbage.discrepancy?.severity == .warning)
     }
 }
