@@ -11,12 +11,15 @@ public enum DocumentParser {
         public var creditors: CreditorDirectory
         /// The bank CSV layouts the configuration declares, tried in order.
         public var bankCSVLayouts: [BankCSVLayout]
+        /// Where the document was read from: the identity of an FdR-3 page, which names no flow.
+        public var path: String?
 
         public init(defaultCreditor: String? = nil, creditors: CreditorDirectory = CreditorDirectory(),
-                    bankCSVLayouts: [BankCSVLayout] = []) {
+                    bankCSVLayouts: [BankCSVLayout] = [], path: String? = nil) {
             self.defaultCreditor = defaultCreditor
             self.creditors = creditors
             self.bankCSVLayouts = bankCSVLayouts
+            self.path = path
         }
     }
 
@@ -58,7 +61,11 @@ public enum DocumentParser {
             return (.taxonomyJSON, attempt { try TaxonomyReader.readJSON(bytes) })
         }
         if FlowJSONReader.recognizes(shape) {
-            return (.flowJSON, attempt { try FlowJSONReader.read(bytes) })
+            return (FlowJSONReader.isHeaderAlone(shape) ? .flowHeader : .flowJSON,
+                    attempt { try FlowJSONReader.read(bytes, path: context.path) })
+        }
+        if FlowJSONReader.recognizesPage(shape) {
+            return (.flowPage, attempt { try FlowJSONReader.readPage(bytes, path: context.path) })
         }
         if DebtPositionReader.recognizes(shape) {
             return (.debtPositions, attempt { try DebtPositionReader.read(bytes, defaultCreditor: context.defaultCreditor) })
