@@ -29,6 +29,21 @@ public enum DocumentParser {
         return (kind, content.map { $0.assigningCreditors(context.creditors) })
     }
 
+    /// Reads a document that must be a receipt: the broadcast station's request body, checked by the
+    /// same reader the batch uses. `isReceipt` is false when the body is not a `paSendRTV2Request` or
+    /// `paSendRTReq` at all (not XML, another element, a `DOCTYPE`).
+    public static func readReceipt(_ bytes: [UInt8]) -> (isReceipt: Bool, content: Result<Receipt, DocumentRejection>) {
+        let (kind, content) = read(bytes, context: Context())
+        guard kind == .receiptV1 || kind == .receiptV2 else {
+            if case let .failure(rejection) = content { return (false, .failure(rejection)) }
+            return (false, .failure(DocumentRejection(reason: "not a paSendRTV2 or paSendRT request but \(kind.rawValue)")))
+        }
+        return (true, content.flatMap {
+            guard case let .receipt(receipt) = $0 else { return .failure(DocumentRejection(reason: "not a receipt")) }
+            return .success(receipt)
+        })
+    }
+
     private static func read(_ bytes: [UInt8], context: Context) -> (kind: DocumentKind, content: Result<ParsedContent, DocumentRejection>) {
         guard let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) }) else {
             return (.unknown, .failure(DocumentRejection(reason: "the document is empty")))
