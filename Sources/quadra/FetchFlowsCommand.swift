@@ -16,9 +16,7 @@ struct FetchFlowsCommand: AsyncParsableCommand {
     var since: CivilDate
 
     func run() async throws {
-        global.bootstrapLogging()
-        let logger = Logger(label: "quadra.fetch")
-        let (configuration, pagopa, client) = try fetch.client(global, logger: logger)
+        let (logger, configuration, pagopa, client) = try fetch.start(global)
         let fetcher = FlowFetcher(client: client, baseURL: try fetch.required(pagopa.fdrURL, "fdr_url", logger: logger),
                                   inbox: fetch.inbox, logger: logger)
         let summary = try await reportingFetchErrors(logger) {

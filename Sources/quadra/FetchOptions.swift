@@ -9,8 +9,11 @@ struct FetchOptions: ParsableArguments {
     @Option(help: "The inbox folder documents are written into.")
     var inbox: String
 
-    /// The configuration (it must have `[pagopa]`) and a client with its key, or exit 78 saying what is missing.
-    func client(_ global: GlobalOptions, logger: Logger) throws -> (QuadraConfiguration, PagoPAConfiguration, PagoPAClient) {
+    /// Starts logging, then reads the configuration (it must have `[pagopa]`) and makes a client with
+    /// its key, or exits 78 saying what is missing.
+    func start(_ global: GlobalOptions) throws -> (Logger, QuadraConfiguration, PagoPAConfiguration, PagoPAClient) {
+        global.bootstrapLogging()
+        let logger = Logger(label: "quadra.fetch")
         let configuration = try global.loadConfiguration(logger: logger)
         guard let pagopa = configuration.pagopa else {
             logger.error("configuration: no [pagopa] section: fetch needs the API addresses and the subscription key")
@@ -18,7 +21,7 @@ struct FetchOptions: ParsableArguments {
         }
         do {
             let key = try SubscriptionKey.load(pagopa)
-            return (configuration, pagopa, PagoPAClient(key: key, policy: .init(attempts: pagopa.attempts, requestsPerSecond: pagopa.requestsPerSecond), logger: logger))
+            return (logger, configuration, pagopa, PagoPAClient(key: key, policy: .init(attempts: pagopa.attempts, requestsPerSecond: pagopa.requestsPerSecond), logger: logger))
         } catch let error as FetchError {
             logger.error("\(error.description)")
             throw ExitStatus.configuration.exitCode

@@ -13,9 +13,7 @@ struct FetchReceiptsCommand: AsyncParsableCommand {
     @OptionGroup var fetch: FetchOptions
 
     func run() async throws {
-        global.bootstrapLogging()
-        let logger = Logger(label: "quadra.fetch")
-        let (configuration, pagopa, client) = try fetch.client(global, logger: logger)
+        let (logger, configuration, pagopa, client) = try fetch.start(global)
         let baseURL = try fetch.required(pagopa.gpdPaymentsURL, "gpd_payments_url", logger: logger)
         let missing = try Store(path: global.db).flowRowsWithoutReceipt(creditors: configuration.creditors.map(\.fiscalCode))
         let summary = try await reportingFetchErrors(logger) {

@@ -14,9 +14,7 @@ struct FetchTaxonomyCommand: AsyncParsableCommand {
     @OptionGroup var fetch: FetchOptions
 
     func run() async throws {
-        global.bootstrapLogging()
-        let logger = Logger(label: "quadra.fetch")
-        let (_, pagopa, client) = try fetch.client(global, logger: logger)
+        let (logger, _, pagopa, client) = try fetch.start(global)
         let url = try fetch.required(pagopa.taxonomyURL, "taxonomy_url", logger: logger)
         let today = RomeTime.localDate(ofUTC: RomeTime.utc(fromEpochSeconds: Int64(Date().timeIntervalSince1970)))!
         _ = try await reportingFetchErrors(logger) {

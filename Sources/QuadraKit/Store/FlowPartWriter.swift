@@ -16,7 +16,7 @@ struct FlowPartWriter {
     func store(_ part: FlowPart, into outcome: inout DocumentOutcome) throws {
         let body = try Self.encoder.encode(part.piece)
         let digest = SHA256.hash(data: try Self.encoder.encode(part.comparable)).hexString
-        if let first = try sibling(of: part, number: part.number) {
+        if let first = try stored(part) {
             guard first.digest == digest else {
                 throw DocumentRejection(element: part.number == 0 ? "header" : "page \(part.number)",
                                         reason: "\(part.name) was already stored from \(first.path) with other content")
@@ -47,12 +47,12 @@ struct FlowPartWriter {
     }
 
     /// The part with this number already stored for the same flow revision, if any.
-    private func sibling(of part: FlowPart, number: Int) throws -> (digest: String, path: String)? {
+    private func stored(_ part: FlowPart) throws -> (digest: String, path: String)? {
         try Row.fetchOne(db, sql: """
             SELECT p.content_digest, d.path FROM flow_part p JOIN document d ON d.id = p.document_id
             WHERE p.psp_id = ? AND p.flow_id = ? AND p.revision = ? AND p.page = ?
               AND (p.receiver_fiscal_code IS NULL OR ? IS NULL OR p.receiver_fiscal_code = ?)
-            """, arguments: Self.identityArguments(part.identity) + [number, part.identity.receiverFiscalCode, part.identity.receiverFiscalCode])
+            """, arguments: Self.identityArguments(part.identity) + [part.number, part.identity.receiverFiscalCode, part.identity.receiverFiscalCode])
             .map { ($0["content_digest"], $0["path"]) }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// An FdR-3 flow revision some of whose parts are stored but not yet all: it is not a flow version
@@ -9,6 +10,8 @@ public struct IncompleteFlow: Sendable, Codable, Equatable {
     public var flowId: String
     public var revision: Int
     public var hasHeader: Bool
+    /// From the header, once it is in: what a deadline for the missing pages counts from.
+    public var settlementDate: String?
     /// `totPage`, known once a page is in.
     public var pages: Int?
     public var pagesPresent: [Int]
@@ -50,14 +53,16 @@ extension Store {
     /// What is stored of one flow revision's parts; `receiver` nil takes parts of any receiver.
     static func flowParts(psp: String, flow: String, revision: Int, receiver: String?, in db: Database) throws -> IncompleteFlow {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT receiver_fiscal_code, page, pages FROM flow_part
+            SELECT receiver_fiscal_code, page, pages, body FROM flow_part
             WHERE psp_id = ? AND flow_id = ? AND revision = ? AND (receiver_fiscal_code IS NULL OR ? IS NULL OR receiver_fiscal_code = ?)
             ORDER BY page
             """, arguments: [psp, flow, revision, receiver, receiver])
         let pages = rows.filter { $0["page"] as Int > 0 }
+        let header = try rows.first { $0["page"] as Int == 0 }.map { try FlowPartWriter.decoder.decode(FlowPart.Piece.self, from: $0["body"] as Data) }
+        var settlementDate: String?
+        if case let .header(flowHeader)? = header { settlementDate = flowHeader.settlementDate }
         return IncompleteFlow(receiver: rows.compactMap { $0["receiver_fiscal_code"] as String? }.first ?? receiver,
-                              pspId: psp, flowId: flow, revision: revision,
-                              hasHeader: rows.contains { $0["page"] as Int == 0 },
-                              pages: pages.first?["pages"], pagesPresent: pages.map { $0["page"] })
+                              pspId: psp, flowId: flow, revision: revision, hasHeader: header != nil,
+                              settlementDate: settlementDate, pages: pages.first?["pages"], pagesPresent: pages.map { $0["page"] })
     }
 }

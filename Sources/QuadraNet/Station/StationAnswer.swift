@@ -43,8 +43,8 @@ public struct StationAnswer: Sendable, Equatable {
         let element = version == .v2 ? "paSendRTV2Response" : "paSendRTRes"
         var body = "<outcome>\(fault == nil ? "OK" : "KO")</outcome>"
         if let fault {
-            body += "<fault><faultCode>\(fault.rawValue)</faultCode><faultString>\(Self.escape(fault.faultString))</faultString>"
-                + "<id>\(Self.escape(id))</id>" + (description.map { "<description>\(Self.escape($0))</description>" } ?? "") + "</fault>"
+            body += "<fault><faultCode>\(fault.rawValue)</faultCode><faultString>\(Markup.escape(fault.faultString))</faultString>"
+                + "<id>\(Markup.escape(id))</id>" + (description.map { "<description>\(Markup.escape($0))</description>" } ?? "") + "</fault>"
         }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -52,19 +52,5 @@ public struct StationAnswer: Sendable, Equatable {
             xmlns:pafn="http://pagopa-api.pagopa.gov.it/pa/paForNode.xsd"><soapenv:Body>\
             <pafn:\(element)>\(body)</pafn:\(element)></soapenv:Body></soapenv:Envelope>
             """
-    }
-
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 }

@@ -54,6 +54,8 @@ import Testing
         _ = try night([header()])
         incomplete = try store.incompleteFlows()
         #expect(incomplete.first?.description == "page 2 of 3 missing")
+        #expect(incomplete.first?.settlementDate == "2026-11-17")
+        #expect(incomplete.first?.receiver == Self.flow.receiver)
 
         let last = try night([page(2)])
         #expect(last.first?.reason?.contains("completes flow \(Self.flow.flowId) revision 1 (3 pages)") == true)
