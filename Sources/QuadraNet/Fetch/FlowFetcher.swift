@@ -60,7 +60,7 @@ public struct FlowFetcher: Sendable {
                     do {
                         summary.files += try await fetchFlow(flow, organization: organization)
                         summary.flows += 1
-                        known.fetched[key] = flow.published
+                        known.fetched[key] = flow.published ?? ""
                     } catch let failure as FetchError {
                         guard case .notFound = failure else { throw failure }
                         summary.failures.append(failure.description)
