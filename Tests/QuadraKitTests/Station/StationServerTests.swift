@@ -86,6 +86,19 @@ import Testing
         }
     }
 
+    @Test func deliveriesOfOneReceiptAtOnceLandOnce() async throws {
+        let request = try SampleReceipt.inEnvelope(prefix: "soapenv")
+        try await withServer { url, _ in
+            let faults = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<16 { group.addTask { Self.faultCode(try await post(request, to: url).body) } }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(faults.filter { $0 == nil }.count == 1)
+            #expect(faults.filter { $0 == "PAA_RECEIPT_DUPLICATA" }.count == 15)
+        }
+        #expect(inboxFiles().count == 1)
+    }
+
     @Test func aRestartedStationStillKnowsWhatItReceived() async throws {
         let request = try SampleReceipt.inEnvelope(prefix: "soap")
         try await withServer { url, _ in
