@@ -22,7 +22,10 @@ public struct IncompleteFlow: Sendable, Codable, Equatable {
         return (1...max(pages, 1)).filter { !pagesPresent.contains($0) }
     }
 
-    var isWhole: Bool { hasHeader && pages != nil && missingPages.isEmpty }
+    /// The header declares no payment (`totPayments` 0): the API then serves no page, and the header alone is the flow.
+    var declaresNoPayment = false
+
+    var isWhole: Bool { hasHeader && (pages != nil ? missingPages.isEmpty : declaresNoPayment) }
 
     /// `no header; pages 2, 3 of 3 missing`, `no page yet`.
     public var description: String {
@@ -59,10 +62,13 @@ extension Store {
             """, arguments: [psp, flow, revision, receiver, receiver])
         let pages = rows.filter { $0["page"] as Int > 0 }
         let header = try rows.first { $0["page"] as Int == 0 }.map { try FlowPartWriter.decoder.decode(FlowPart.Piece.self, from: $0["body"] as Data) }
-        var settlementDate: String?
-        if case let .header(flowHeader)? = header { settlementDate = flowHeader.settlementDate }
-        return IncompleteFlow(receiver: rows.compactMap { $0["receiver_fiscal_code"] as String? }.first ?? receiver,
-                              pspId: psp, flowId: flow, revision: revision, hasHeader: header != nil,
-                              settlementDate: settlementDate, pages: pages.first?["pages"], pagesPresent: pages.map { $0["page"] })
+        var parts = IncompleteFlow(receiver: rows.compactMap { $0["receiver_fiscal_code"] as String? }.first ?? receiver,
+                                   pspId: psp, flowId: flow, revision: revision, hasHeader: header != nil,
+                                   pages: pages.first?["pages"], pagesPresent: pages.map { $0["page"] })
+        if case let .header(flowHeader)? = header {
+            parts.settlementDate = flowHeader.settlementDate
+            parts.declaresNoPayment = flowHeader.declaredCount == 0
+        }
+        return parts
     }
 }

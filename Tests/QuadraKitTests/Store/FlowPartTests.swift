@@ -108,6 +108,15 @@ import Testing
         #expect(try store.incompleteFlows().isEmpty)
     }
 
+    @Test func aHeaderDeclaringNoPaymentIsTheWholeFlow() throws {
+        var empty = Self.flow
+        empty.rows = []
+        let outcomes = try night([header(empty)])
+        #expect(outcomes.first?.reason?.contains("completes flow") == true)
+        #expect(try versions().first?["computed_count"] == 0)
+        #expect(try store.incompleteFlows().isEmpty)
+    }
+
     @Test func aHeaderSavedUnderAnotherFlowIsRefused() throws {
         var other = Self.flow
         other.flowId = "2026-11-17ESMPITMM-S0009999"
