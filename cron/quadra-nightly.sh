@@ -15,6 +15,10 @@
 #   QUADRA_RETAIN_DAYS  report folders older than this are removed (default 400)
 #   QUADRA_MAIL_TO    address mailed the log tail on a non-zero exit; empty: no mail
 #   QUADRA_EXTRA      more options for quadra run, e.g. --group-readable
+#   QUADRA_FETCH      fetches run before the night, in order, e.g. "flows receipts"; empty: none
+#                     (needs [pagopa] in quadra.toml; a failed fetch is logged and the run goes on)
+#   QUADRA_FETCH_SINCE  first day of flows for the very first fetch (default 30 days ago);
+#                     later fetches ask only for flows published after the last one fetched
 set -u
 ENV_FILE=${1:-/etc/quadra/quadra.env}
 if [ -r "$ENV_FILE" ]; then
@@ -32,6 +36,8 @@ QUADRA_LOG=${QUADRA_LOG:-/var/log/quadra/nightly.log}
 QUADRA_RETAIN_DAYS=${QUADRA_RETAIN_DAYS:-400}
 QUADRA_MAIL_TO=${QUADRA_MAIL_TO:-}
 QUADRA_EXTRA=${QUADRA_EXTRA:-}
+QUADRA_FETCH=${QUADRA_FETCH:-}
+QUADRA_FETCH_SINCE=${QUADRA_FETCH_SINCE:-$(date -u -d '30 days ago' +%Y-%m-%d)}
 
 mkdir -p "$(dirname "$QUADRA_LOG")" "$QUADRA_OUT" || exit 74
 cd "$QUADRA_HOME" || exit 74
@@ -47,6 +53,21 @@ if ! flock -n 9; then
     exit 75
 fi
 
+# Fetch first, so that tonight's run reads what pagoPA published today. A fetch that fails leaves the
+# inbox consistent (files land whole, the fetch state records finished flows only): the run goes on,
+# and the wrapper exits with the fetch's code if the run itself succeeded.
+fetch_status=0
+for what in $QUADRA_FETCH; do
+    set -- fetch "$what" --inbox "$QUADRA_INBOX" --config "$QUADRA_CONFIG" --db "$QUADRA_DB"
+    [ "$what" = flows ] && set -- "$@" --since "$QUADRA_FETCH_SINCE"
+    log "fetch: $QUADRA_BIN $*"
+    status_file=$(mktemp) || exit 74
+    { "$QUADRA_BIN" "$@" 2>&1; echo $? >"$status_file"; } | stamp >>"$QUADRA_LOG"
+    code=$(cat "$status_file")
+    rm -f "$status_file"
+    [ "$code" -ne 0 ] && { log "fetch $what: exit $code"; fetch_status=$code; }
+done
+
 log "start: $QUADRA_BIN run --inbox $QUADRA_INBOX"
 set -- run --inbox "$QUADRA_INBOX" --config "$QUADRA_CONFIG" --db "$QUADRA_DB" --out "$QUADRA_OUT"
 [ -n "$QUADRA_ARCHIVE" ] && set -- "$@" --archive "$QUADRA_ARCHIVE"
@@ -56,6 +77,7 @@ status_file=$(mktemp) || exit 74
 status=$(cat "$status_file")
 rm -f "$status_file"
 log "end: exit $status"
+[ "$status" -eq 0 ] && status=$fetch_status
 
 # Run folders are named by their as-of date (YYYY-MM-DD); remove those older than the retention period.
 find "$QUADRA_OUT" -mindepth 1 -maxdepth 1 -type d -name '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' \

@@ -40,6 +40,12 @@ struct StatusCommand: ParsableCommand {
                 for finding in flow.findings { print("  \(flow.flowId) (\(flow.receiver)) \(finding.code.rawValue): \(finding.detail)") }
             }
         }
+        if !status.incompleteFlows.isEmpty {
+            print("Incomplete FdR-3 flows (not reconciled until whole)")
+            for flow in status.incompleteFlows {
+                print("  \(flow.flowId) revision \(flow.revision) (\(flow.receiver ?? "receiver unknown"), \(flow.pspId)): \(flow.description)")
+            }
+        }
         if !status.treasury.counts.isEmpty {
             print("Treasury movements (creditor, sign, causale)")
             for row in status.treasury.counts {

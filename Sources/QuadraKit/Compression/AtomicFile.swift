@@ -6,8 +6,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A file written under a temporary name (`NAME.tmp-<pid>`, same folder) and renamed into place
-/// only once complete and flushed, so a half-written report never exists under its final name.
+/// A file written under a temporary name (`NAME.tmp-<pid>`, same folder; `.NAME.tmp-<pid>` when
+/// hidden, so that ingestion passes it over) and renamed into place only once complete and flushed,
+/// then the folder flushed, so a half-written file never exists under its final name and a renamed
+/// one survives a power cut.
 ///
 /// ```swift
 /// let file = try AtomicFile(path: "Reports/2026-11-20/treasury.csv.gz", mode: 0o600)
@@ -30,9 +32,13 @@ public final class AtomicFile {
     private var hasher = SHA256()
     private var size = 0
 
-    public init(path: String, mode: mode_t) throws {
+    public init(path: String, mode: mode_t, hiddenWhileWritten: Bool = false) throws {
         self.path = path
-        temporaryPath = "\(path).tmp-\(getpid())"
+        if hiddenWhileWritten, let slash = path.lastIndex(of: "/") {
+            temporaryPath = "\(path[...slash]).\(path[path.index(after: slash)...]).tmp-\(getpid())"
+        } else {
+            temporaryPath = hiddenWhileWritten ? ".\(path).tmp-\(getpid())" : "\(path).tmp-\(getpid())"
+        }
         unlink(temporaryPath)
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw ReportError.io(path: temporaryPath, reason: Self.lastError) }
@@ -64,7 +70,8 @@ public final class AtomicFile {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
-    /// Flushes the bytes to disk, then renames the file into place.
+    /// Flushes the bytes to disk, renames the file into place and flushes the folder, so the rename
+    /// itself is on disk when this returns.
     public func commit() throws -> Written {
         guard fsync(descriptor) == 0 else { throw ReportError.io(path: temporaryPath, reason: Self.lastError) }
         close(descriptor)
@@ -74,6 +81,10 @@ public final class AtomicFile {
             unlink(temporaryPath)
             throw ReportError.io(path: path, reason: reason)
         }
+        let folder = open(path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { throw ReportError.io(path: path, reason: Self.lastError) }
+        defer { close(folder) }
+        guard fsync(folder) == 0 else { throw ReportError.io(path: path, reason: Self.lastError) }
         return Written(size: size, sha256: hasher.finalize().hexString)
     }
 

@@ -11,12 +11,15 @@ public enum DocumentParser {
         public var creditors: CreditorDirectory
         /// The bank CSV layouts the configuration declares, tried in order.
         public var bankCSVLayouts: [BankCSVLayout]
+        /// Where the document was read from: the identity of an FdR-3 page, which names no flow.
+        public var path: String?
 
         public init(defaultCreditor: String? = nil, creditors: CreditorDirectory = CreditorDirectory(),
-                    bankCSVLayouts: [BankCSVLayout] = []) {
+                    bankCSVLayouts: [BankCSVLayout] = [], path: String? = nil) {
             self.defaultCreditor = defaultCreditor
             self.creditors = creditors
             self.bankCSVLayouts = bankCSVLayouts
+            self.path = path
         }
     }
 
@@ -24,6 +27,21 @@ public enum DocumentParser {
     static func parse(_ bytes: [UInt8], context: Context) -> (kind: DocumentKind, content: Result<ParsedContent, DocumentRejection>) {
         let (kind, content) = read(bytes, context: context)
         return (kind, content.map { $0.assigningCreditors(context.creditors) })
+    }
+
+    /// Reads a document that must be a receipt: the broadcast station's request body, checked by the
+    /// same reader the batch uses. `isReceipt` is false when the body is not a `paSendRTV2Request` or
+    /// `paSendRTReq` at all (not XML, another element, a `DOCTYPE`).
+    public static func readReceipt(_ bytes: [UInt8]) -> (isReceipt: Bool, content: Result<Receipt, DocumentRejection>) {
+        let (kind, content) = read(bytes, context: Context())
+        guard kind == .receiptV1 || kind == .receiptV2 else {
+            if case let .failure(rejection) = content { return (false, .failure(rejection)) }
+            return (false, .failure(DocumentRejection(reason: "not a paSendRTV2 or paSendRT request but \(kind.rawValue)")))
+        }
+        return (true, content.flatMap {
+            guard case let .receipt(receipt) = $0 else { return .failure(DocumentRejection(reason: "not a receipt")) }
+            return .success(receipt)
+        })
     }
 
     private static func read(_ bytes: [UInt8], context: Context) -> (kind: DocumentKind, content: Result<ParsedContent, DocumentRejection>) {
@@ -58,7 +76,11 @@ public enum DocumentParser {
             return (.taxonomyJSON, attempt { try TaxonomyReader.readJSON(bytes) })
         }
         if FlowJSONReader.recognizes(shape) {
-            return (.flowJSON, attempt { try FlowJSONReader.read(bytes) })
+            return (FlowJSONReader.isHeaderAlone(shape) ? .flowHeader : .flowJSON,
+                    attempt { try FlowJSONReader.read(bytes, path: context.path) })
+        }
+        if FlowJSONReader.recognizesPage(shape) {
+            return (.flowPage, attempt { try FlowJSONReader.readPage(bytes, path: context.path) })
         }
         if DebtPositionReader.recognizes(shape) {
             return (.debtPositions, attempt { try DebtPositionReader.read(bytes, defaultCreditor: context.defaultCreditor) })

@@ -5,6 +5,8 @@ enum ParsedContent: Sendable {
     case taxonomy([TaxonomyEntry], quarantined: [DocumentRejection])
     /// A flow's header and rows; `streamed` when the rows went straight to the store as they were read.
     case flow(FlowHeader, rows: [FlowRow], streamed: Bool)
+    /// A header or a page of an FdR-3 flow delivered in parts, kept until the flow is whole.
+    case flowPart(FlowPart)
     case treasury(TreasuryStatement, quarantined: [DocumentRejection])
 }
 
@@ -16,6 +18,11 @@ extension ParsedContent {
         if case .flow(var header, let rows, let streamed) = self, !directory.creditors.isEmpty {
             header.receiverServed = directory.creditors.contains { $0.fiscalCode == header.receiverFiscalCode }
             return .flow(header, rows: rows, streamed: streamed)
+        }
+        if case .flowPart(var part) = self, case var .header(header) = part.piece, !directory.creditors.isEmpty {
+            header.receiverServed = directory.creditors.contains { $0.fiscalCode == header.receiverFiscalCode }
+            part.piece = .header(header)
+            return .flowPart(part)
         }
         guard case .treasury(var statement, let quarantined) = self else { return self }
         for index in statement.movements.indices {

@@ -9,6 +9,10 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     case flowXML = "fdr-xml"
     /// FdR-3 JSON flow with its payments.
     case flowJSON = "fdr3-json"
+    /// FdR-3 flow header without its payments (`SingleFlowResponse`), one part of a flow delivered in pages.
+    case flowHeader = "fdr3-header"
+    /// FdR-3 page of payments (`PaginatedPaymentsResponse`), identified by the path it was saved under.
+    case flowPage = "fdr3-page"
     /// OPI *Giornale di Cassa* (SIOPE+), one page of a treasurer's daily journal.
     case opiJournal = "opi-journal"
     /// ISO 20022 camt.053 bank-to-customer statement.

@@ -4,8 +4,8 @@
 /// A flow is identified by (receiving creditor, PSP, flow id): flow ids repeat across creditors in
 /// the wild. The same flow may arrive as XML and as FdR-3 JSON (pagoPA converts both ways) and in
 /// several versions; `FlowHeader` is one version's header, its rows arrive one by one (`FlowSink`).
-public struct FlowHeader: Sendable, Equatable {
-    public enum Channel: String, Sendable {
+public struct FlowHeader: Sendable, Equatable, Codable {
+    public enum Channel: String, Sendable, Codable {
         /// `FlussoRiversamento` XML (SOAP channel).
         case xml
         /// FdR-3 JSON (REST channel).
@@ -50,7 +50,7 @@ public struct FlowHeader: Sendable, Equatable {
 }
 
 /// One reported transfer (`datiSingoliPagamenti` / FdR-3 `Payment`).
-public struct FlowRow: Sendable, Equatable {
+public struct FlowRow: Sendable, Equatable, Codable {
     public var iuv: String
     /// The IUR: the receipt's `receiptId` in the current model.
     public var iur: String
@@ -78,7 +78,7 @@ public struct FlowRow: Sendable, Equatable {
 }
 
 /// The outcome of a reported payment, one enum for the XML codes and the FdR-3 names.
-public enum FlowOutcome: String, Sendable, CaseIterable {
+public enum FlowOutcome: String, Sendable, CaseIterable, Codable {
     /// 0: a normal payment with its receipt.
     case executed = "EXECUTED"
     /// 3: revoked (old revocation process; dropped from FdR 1.0.5).

@@ -127,7 +127,7 @@ public struct Ingestor: Sendable {
                                                     status: .skipped, reason: "already ingested"))
                 }
                 let context = DocumentParser.Context(defaultCreditor: creditor ?? InputFiles.creditorFolder(of: file.path),
-                                                     creditors: directory, bankCSVLayouts: layouts)
+                                                     creditors: directory, bankCSVLayouts: layouts, path: file.path)
                 guard let bytes else {
                     return .document(PreparedDocument(path: file.path, sha256: sha256, size: size, kind: .unknown,
                                                       body: .streamed(file.input, context)))

@@ -26,6 +26,8 @@ public struct QuadraConfiguration: Sendable, Equatable {
 
     public var creditors: [Creditor] = []
     public var bankCSVLayouts: [BankCSVLayout] = []
+    /// `[pagopa]`: the APIs `quadra fetch` reads; nil when the section is absent.
+    public var pagopa: PagoPAConfiguration?
 
     public init(creditors: [Creditor] = [], bankCSVLayouts: [BankCSVLayout] = []) {
         self.creditors = creditors
@@ -75,6 +77,7 @@ public struct QuadraConfiguration: Sendable, Equatable {
         for (index, layout) in try reader.tables("bank_csv").enumerated() {
             configuration.bankCSVLayouts.append(try readLayout(layout, key: "bank_csv[\(index)]"))
         }
+        configuration.pagopa = try readPagoPA(&reader)
         try reader.finish()
         try checkDistinct(configuration)
         return configuration

@@ -10,14 +10,14 @@ enum SummaryPage {
         let open = (figures.discrepanciesByStatus["new"] ?? 0) + (figures.discrepanciesByStatus["open"] ?? 0)
         var html = """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>Quadra — \(escape(figures.asOf))</title>
+            <html lang="en"><head><meta charset="utf-8"><title>Quadra — \(Markup.escape(figures.asOf))</title>
             <style>
             body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:60em}
             .cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:6px;padding:.8em 1.2em;min-width:9em}
             .card b{display:block;font-size:1.6em}table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:left}
             td.n{text-align:right;font-variant-numeric:tabular-nums}
             </style></head><body>
-            <h1>Reconciliation as of \(escape(figures.asOf))</h1>
+            <h1>Reconciliation as of \(Markup.escape(figures.asOf))</h1>
             <div class="cards">
 
             """
@@ -31,7 +31,7 @@ enum SummaryPage {
         let changes = ["new", "changed", "open"].map { "\(figures.keysByChange[$0] ?? 0) \($0 == "open" ? "still open" : $0)" }
         html += "<p>Tonight's files list \(figures.keysByState.values.reduce(0, +)) transfers: \(changes.joined(separator: ", ")).</p>\n"
         if let previous = figures.previous {
-            html += "<p>As of \(escape(previous.asOf)): \(previous.open) open discrepancies; now \(open) (\(signed(open - previous.open))).</p>\n"
+            html += "<p>As of \(Markup.escape(previous.asOf)): \(previous.open) open discrepancies; now \(open) (\(signed(open - previous.open))).</p>\n"
         }
         html += "<h2>Open discrepancies by code</h2>\n"
             + table(["code", "count"], figures.openByCode.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
@@ -47,17 +47,17 @@ enum SummaryPage {
     }
 
     private static func card(_ title: String, _ figure: String, _ detail: String) -> String {
-        "<div class=\"card\">\(escape(title))<b>\(escape(figure))</b>\(escape(detail))</div>\n"
+        "<div class=\"card\">\(Markup.escape(title))<b>\(Markup.escape(figure))</b>\(Markup.escape(detail))</div>\n"
     }
 
     private static func table(_ header: [String], _ rows: [[String]]) -> String {
         guard !rows.isEmpty else { return "<p>None.</p>\n" }
-        let head = header.map { "<th>\(escape($0))</th>" }.joined()
+        let head = header.map { "<th>\(Markup.escape($0))</th>" }.joined()
         let body = rows.map { row in
             "<tr>" + row.map { cell in
                 let digits = cell.hasPrefix("-") ? cell.dropFirst() : Substring(cell)
                 let numeric = !digits.isEmpty && digits.allSatisfy { $0.isNumber || $0 == "." }
-                return "<td\(numeric ? " class=\"n\"" : "")>\(escape(cell))</td>"
+                return "<td\(numeric ? " class=\"n\"" : "")>\(Markup.escape(cell))</td>"
             }.joined() + "</tr>"
         }.joined(separator: "\n")
         return "<table><tr>\(head)</tr>\n\(body)</table>\n"
@@ -90,19 +90,5 @@ enum SummaryPage {
             svg += "<rect x=\"\(x)\" y=\"\(height + 26)\" width=\"10\" height=\"10\" fill=\"\(colours[state]!)\"/><text x=\"\(x + 14)\" y=\"\(height + 35)\" font-size=\"11\">\(state.lowercased())</text>\n"
         }
         return svg + "</svg>\n"
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -236,6 +236,7 @@ enum Migrations {
         migrator.registerMigration("v3: treasury movements", migrate: createTreasuryTables)
         migrator.registerMigration("v4: reconciliation", migrate: createReconciliationTables)
         migrator.registerMigration("v5: incremental reconciliation", migrate: createIncrementalTables)
+        migrator.registerMigration("flow parts: FdR-3 headers and pages until a flow is whole", migrate: createFlowPartTables)
         return migrator
     }
 }

@@ -189,6 +189,8 @@ extension Store {
             try writer.begin(header)
             for row in rows { try writer.add(row) }
             return Self.outcome(of: try writer.finish(), for: document)
+        case let .flowPart(part):
+            try FlowPartWriter(db: db, documentId: documentId).store(part, into: &outcome)
         case let .taxonomy(entries, rejected):
             quarantined = rejected
             guard !entries.isEmpty else { throw summary(of: rejected, otherwise: "the taxonomy table has no rows") }

@@ -54,18 +54,21 @@ public struct StoreStatus: Sendable, Codable, Equatable {
     /// Current flows, newest settlement first; at most `Store.statusFlowLimit`.
     public var flows: [Flow]
     public var treasury: TreasuryStatus
+    /// FdR-3 flow revisions still missing their header or pages: not reconciled until whole.
+    public var incompleteFlows: [IncompleteFlow]
 }
 
 extension Store {
     static let dataTables = ["document", "quarantine", "receipt", "receipt_transfer", "debt_position", "payment_option",
                              "planned_transfer", "taxonomy_entry", "flow_version", "flow_row", "flow_finding",
-                             "flow_revision_change", "treasury_movement", "treasury_page", "key_verdict", "flow_verdict",
-                             "movement_verdict", "discrepancy", "reconciliation_run", "served_creditor"]
+                             "flow_revision_change", "flow_part", "treasury_movement", "treasury_page", "key_verdict",
+                             "flow_verdict", "movement_verdict", "discrepancy", "reconciliation_run", "served_creditor"]
     /// Status is for a person reading a terminal: the latest flows, not a year of them.
     static let statusFlowLimit = 500
 
     public func status() throws -> StoreStatus {
-        try pool.read { db in
+        let incomplete = try incompleteFlows()
+        return try pool.read { db in
             let documents = try Row.fetchAll(db, sql: """
                 SELECT kind, outcome, count(*) AS n FROM document GROUP BY kind, outcome ORDER BY kind, outcome
                 """).map { StoreStatus.DocumentCount(kind: $0["kind"], outcome: $0["outcome"], count: $0["n"]) }
@@ -102,7 +105,8 @@ extension Store {
                                  computedTotalCents: row["computed_total_cents"], findings: findings[row["id"]] ?? [])
             }
             return StoreStatus(documents: documents, tables: tables, rejected: rejected, quarantined: quarantined,
-                               flowsByPSP: byPSP, flows: flows, treasury: try TreasuryStatus.read(db))
+                               flowsByPSP: byPSP, flows: flows, treasury: try TreasuryStatus.read(db),
+                               incompleteFlows: incomplete)
         }
     }
 }

@@ -83,4 +83,39 @@ struct SampleFlow {
              "payments": [\(payments)]}
             """
     }
+
+    /// The flow's header as `GET /organizations/{org}/fdrs/{fdr}/revisions/{rev}/psps/{psp}` returns it: no payments.
+    func fdr3Header(revision: Int) -> String {
+        let total = Money.format(rows.compactMap { Money.cents(fromTwoDecimals: $0.amount) }.reduce(0, +))
+        return """
+            {"status": "PUBLISHED", "revision": \(revision), "created": "2026-11-17T18:00:00Z", "updated": "2026-11-17T18:02:11Z",
+             "fdr": "\(flowId)", "fdrDate": "2026-11-17T18:02:11Z", "regulation": "BONIFICO-0001",
+             "regulationDate": "\(settlementDate)T07:00:00Z", "bicCodePouringBank": "\(psp)",
+             "sender": {"type": "BIC_CODE", "id": "\(psp)", "pspId": "\(psp)", "pspName": "Banca Esempio", "pspBrokerId": "\(psp)",
+                        "channelId": "\(psp)_01", "password": "x"},
+             "receiver": {"id": "\(receiver)", "organizationId": "\(receiver)", "organizationName": "Comune di Esempio"},
+             "published": "2026-11-17T18:02:11Z", "computedTotPayments": \(rows.count), "computedSumPayments": \(total),
+             "totPayments": \(declaredCount ?? rows.count), "sumPayments": \(declaredTotal ?? total)}
+            """
+    }
+
+    /// Page `number` of `pages` of the flow's payments, `PaginatedPaymentsResponse`, holding `rows` (1-based positions).
+    func fdr3Page(_ number: Int, of pages: Int, rows range: ClosedRange<Int>) -> String {
+        let payments = range.map { position -> String in
+            let row = rows[position - 1]
+            return """
+                {"index": \(position), "iuv": "\(row.iuv)", "iur": "\(row.iur)", "idTransfer": \(row.index ?? 1), "pay": \(row.amount),
+                 "payStatus": "\(FlowOutcome(xmlCode: row.code).rawValue)", "payDate": "2026-11-16T10:00:00Z"}
+                """
+        }.joined(separator: ",\n")
+        return """
+            {"metadata": {"pageSize": 1000, "pageNumber": \(number), "totPage": \(pages)}, "count": \(range.count),
+             "data": [\(payments)]}
+            """
+    }
+
+    /// Where `quadra fetch flows` saves a part of this flow: the header, or page `page`.
+    func partPath(revision: Int, page: Int? = nil) -> String {
+        FlowPartPath(receiverFiscalCode: receiver, flowId: flowId, revision: revision, pspId: psp, page: page).relativePath
+    }
 }

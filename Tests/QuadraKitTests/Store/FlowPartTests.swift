@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QuadraKit
+
+/// FdR-3 flows as the organization API delivers them: a header and pages of payments, saved in the
+/// fetch layout, arriving in any order over several nights.
+@Suite struct FlowPartTests {
+    private let folder: URL
+    private let store: Store
+
+    init() throws {
+        folder = try TestSupport.scratchFolder()
+        store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+    }
+
+    /// Three payments, one per page.
+    private static let flow: SampleFlow = {
+        var flow = SampleFlow()
+        flow.rows.append(SampleFlow.Row(iuv: "01261010000041775", iur: "b8c1f3d2e4b5a6978812345678901235", amount: "0.20"))
+        return flow
+    }()
+
+    private func header(_ flow: SampleFlow = flow) -> (String, String) {
+        (flow.partPath(revision: 1), flow.fdr3Header(revision: 1))
+    }
+
+    private func page(_ number: Int, _ flow: SampleFlow = flow) -> (String, String) {
+        (flow.partPath(revision: 1, page: number), flow.fdr3Page(number, of: 3, rows: number...number))
+    }
+
+    /// One night: the documents written into a fresh inbox folder and ingested.
+    private func night(_ documents: [(String, String)]) throws -> [DocumentOutcome] {
+        let inbox = folder.appendingPathComponent("inbox-\(UUID().uuidString)")
+        for (path, text) in documents { _ = try TestSupport.write(text, to: inbox, as: path) }
+        return try Ingestor(store: store).ingest([inbox.path]).outcomes
+    }
+
+    private func versions() throws -> [Row] {
+        try store.pool.read { try Row.fetchAll($0, sql: "SELECT * FROM flow_version") }
+    }
+
+    @Test func pagesInAnyOrderOverSeveralNightsBecomeOneFlowVersion() throws {
+        let first = try night([page(3), page(1)])
+        #expect(first.map(\.status) == [.ingested, .ingested])
+        #expect(first.map(\.kind) == [.flowPage, .flowPage])
+        #expect(try versions().isEmpty)
+        var incomplete = try store.incompleteFlows()
+        #expect(incomplete.count == 1)
+        #expect(incomplete.first?.missingPages == [2])
+        #expect(incomplete.first?.hasHeader == false)
+        #expect(try store.status().incompleteFlows == incomplete)
+
+        _ = try night([header()])
+        incomplete = try store.incompleteFlows()
+        #expect(incomplete.first?.description == "page 2 of 3 missing")
+        #expect(incomplete.first?.settlementDate == "2026-11-17")
+        #expect(incomplete.first?.receiver == Self.flow.receiver)
+
+        let last = try night([page(2)])
+        #expect(last.first?.reason?.contains("completes flow \(Self.flow.flowId) revision 1 (3 pages)") == true)
+        #expect(try store.incompleteFlows().isEmpty)
+        let stored = try versions()
+        #expect(stored.count == 1)
+        #expect(stored.first?["computed_count"] == 3)
+        #expect(stored.first?["computed_total_cents"] == 22_641 as Int64)
+        #expect(stored.first?["declared_total_cents"] == 22_641 as Int64)
+        #expect(stored.first?["revision"] == 1)
+        #expect(stored.first?["channel"] == "fdr3")
+        let iuvs = try store.pool.read { try String.fetchAll($0, sql: "SELECT iuv FROM flow_row ORDER BY position") }
+        #expect(iuvs == Self.flow.rows.map(\.iuv))
+        let findings = try store.pool.read { try String.fetchAll($0, sql: "SELECT code FROM flow_finding") }
+        #expect(!findings.contains(FlowFinding.Code.countMismatch.rawValue))
+        #expect(!findings.contains(FlowFinding.Code.totalMismatch.rawValue))
+    }
+
+    @Test func aPageAgainIsADuplicateAndAnotherPageUnderTheSameNumberIsAConflict() throws {
+        _ = try night([header(), page(1)])
+        let (path, text) = page(1)
+        let again = try night([(path, text + "\n")])
+        #expect(again.map(\.status) == [.duplicate])
+        var other = Self.flow
+        other.rows[0].amount = "205.00"
+        let conflict = try night([page(1, other)])
+        #expect(conflict.map(\.status) == [.rejected])
+        #expect(conflict.first?.reason?.contains("page 1 of 3 of flow \(Self.flow.flowId)") == true)
+        #expect(try store.incompleteFlows().first?.missingPages == [2, 3])
+    }
+
+    @Test func aPageOutsideTheLayoutIsRefusedShowingTheExpectedPath() throws {
+        let outcomes = try night([("flows/page-1.json", Self.flow.fdr3Page(1, of: 3, rows: 1...1))])
+        #expect(outcomes.map(\.status) == [.rejected])
+        #expect(outcomes.first?.kind == .flowPage)
+        #expect(outcomes.first?.reason?.contains("fdrs/<fdr>/revisions/<revision>/psps/<psp>/payments/page-<N>.json") == true)
+        let misnumbered = try night([(Self.flow.partPath(revision: 1, page: 2), Self.flow.fdr3Page(1, of: 3, rows: 1...1))])
+        #expect(misnumbered.first?.reason?.contains("saved as page-2.json") == true)
+    }
+
+    @Test func theAssembledFlowAndTheInlineFormAreOneVersion() throws {
+        var whole = Self.flow
+        whole.rows = Array(whole.rows.prefix(1))
+        let inline = try night([("inline.json", whole.fdr3(revision: 1, fdrDate: "\"2026-11-17T18:02:11Z\""))])
+        #expect(inline.map(\.status) == [.ingested])
+        let parts = try night([header(whole), (whole.partPath(revision: 1, page: 1), whole.fdr3Page(1, of: 1, rows: 1...1))])
+        #expect(parts.map(\.status) == [.ingested, .ingested])
+        #expect(parts.last?.reason?.contains("the same version already stored from") == true)
+        #expect(try versions().count == 1)
+        #expect(try store.incompleteFlows().isEmpty)
+    }
+
+    @Test func aHeaderDeclaringNoPaymentIsTheWholeFlow() throws {
+        var empty = Self.flow
+        empty.rows = []
+        let outcomes = try night([header(empty)])
+        #expect(outcomes.first?.reason?.contains("completes flow") == true)
+        #expect(try versions().first?["computed_count"] == 0)
+        #expect(try store.incompleteFlows().isEmpty)
+    }
+
+    @Test func aHeaderSavedUnderAnotherFlowIsRefused() throws {
+        var other = Self.flow
+        other.flowId = "2026-11-17ESMPITMM-S0009999"
+        let outcomes = try night([(other.partPath(revision: 1), Self.flow.fdr3Header(revision: 1))])
+        #expect(outcomes.first?.status == .rejected)
+        #expect(outcomes.first?.reason?.contains("saved under 2026-11-17ESMPITMM-S0009999") == true)
+    }
+
+    @Test func theFetchLayoutIsReadBack() throws {
+        let place = FlowPartPath("inbox/80000000002/fdrs/F-1/revisions/2/psps/PSP1/payments/page-7.json.gz")
+        #expect(place == FlowPartPath(receiverFiscalCode: "80000000002", flowId: "F-1", revision: 2, pspId: "PSP1", page: 7))
+        #expect(FlowPartPath("x/fdrs/F-1/revisions/2/psps/PSP1/flow.json")?.page == nil)
+        #expect(FlowPartPath("x/fdrs/F-1/revisions/2/psps/PSP1.json")?.receiverFiscalCode == nil)
+        #expect(FlowPartPath("fdrs/F-1/revisions/two/psps/PSP1.json") == nil)
+        #expect(FlowPartPath("fdrs/../revisions/2/psps/PSP1.json") == nil)
+    }
+}
