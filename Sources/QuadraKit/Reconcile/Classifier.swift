@@ -199,7 +199,7 @@ private struct KeyRules {
         switch creditStatus(of: reported) {
         case .notCredited: anomalies.insert(.iufNoTes)
         case .partial where classifier.isCreditOverdue(settlementDate: reported.settlementDate): anomalies.insert(.iufTesDivImp)
-        case .pending, .partial, .credited, .overCredited: break
+        case .pending, .partial, .credited, .overCredited, .incomplete: break
         }
     }
 

@@ -15,6 +15,12 @@ public struct Deadlines: Sendable {
         calendar.adding(workingDays: flowWorkingDays, to: paymentDay)
     }
 
+    /// A flow settled on a day is published that day; its parts still missing the working day after
+    /// mean its payments' reporting (payment day + 2, settlement + 1) is late.
+    public func partsDue(settlementDate: CivilDate) -> CivilDate {
+        calendar.adding(workingDays: flowWorkingDays - 1, to: settlementDate)
+    }
+
     public func creditDue(settlementDate: CivilDate) -> CivilDate {
         calendar.adding(workingDays: creditWorkingDays, to: settlementDate)
     }

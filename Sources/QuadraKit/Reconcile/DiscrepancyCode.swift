@@ -34,6 +34,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
     case fdrUnknownOutcome = "FDR_UNKNOWN_OUTCOME"
     case fdrUnknownReceiver = "FDR_UNKNOWN_RECEIVER"
     case fdrBadRow = "FDR_BAD_ROW"
+    case fdrIncomplete = "FDR_INCOMPLETE"
 
     /// The severity a discrepancy of this code has unless its rule says otherwise
     /// (`REPORTED_WITHOUT_RECEIPT` for outcomes 8 and 9, `TES_UNKNOWN_REFERENCE` once reversed).
@@ -41,7 +42,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         switch self {
         case .fdrOverdue, .rtIufAmountMismatch, .iurMismatch, .doublePayment, .reportedWithoutReceipt, .positionAmountMismatch,
              .positionNotPayable, .overpayment, .tesOverdue, .tesAmountMismatch, .tesUnknownReference, .fdrCountMismatch,
-             .fdrTotalMismatch, .fdrDuplicateRow, .fdrUnknownReceiver, .fdrBadRow:
+             .fdrTotalMismatch, .fdrDuplicateRow, .fdrUnknownReceiver, .fdrBadRow, .fdrIncomplete:
             return .error
         case .revokedPayment, .positionPaidNoReceipt, .receiptWithoutPosition, .transferPlanMismatch, .ibanNotCreditorAccount,
              .taxonomyUnknown, .taxonomyNotValidOnDate, .taxonomyMismatch, .tesPartial, .causaleUnparseable,
@@ -87,6 +88,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         case .fdrUnknownOutcome: return "a row's outcome code is not 0, 3, 4, 8 or 9"
         case .fdrUnknownReceiver: return "a flow for a creditor that is not served"
         case .fdrBadRow: return "a row whose amount, index, IUV or IUR could not be read"
+        case .fdrIncomplete: return "an FdR-3 flow still missing its header or pages the working day after settlement"
         }
     }
 }

@@ -34,6 +34,17 @@ extension Classifier {
         creditStatus(totalCents: flow.totalCents, creditedCents: flow.creditedCents, settlementDate: flow.settlementDate)
     }
 
+    /// An FdR-3 flow whose header or pages are not all in: it raises nothing about its keys until it
+    /// is whole, and `FDR_INCOMPLETE` once the parts are overdue, naming what is missing. Its
+    /// settlement date is the header's, else the date its flow id opens with.
+    public func classify(incompleteFlow flowId: String, pspId: String, creditor: String, settlementDate: CivilDate?,
+                         missing: String) -> Discrepancy? {
+        guard let settled = settlementDate ?? CivilDate(iso: String(flowId.prefix(10))),
+              isOverdue(deadlines.partsDue(settlementDate: settled)) else { return nil }
+        return Discrepancy(.fdrIncomplete, flowId: flowId, pspId: pspId, creditor: creditor,
+                           message: "flow \(flowId) of PSP \(pspId) is not whole by \(deadlines.partsDue(settlementDate: settled)): \(missing)")
+    }
+
     /// A flow received for a creditor this intermediary does not serve: money reported to the wrong
     /// place, or a creditor missing from the configuration; either way someone must look.
     public func unknownReceiver(_ flow: FlowEvidence) -> Discrepancy {
@@ -75,7 +86,7 @@ extension Classifier {
             raise(.tesAmountMismatch, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) \(dueText)")
         case .partial:
             raise(.tesPartial, "flow \(flow.flowId) credited \(Money.format(flow.creditedCents)) of \(Money.format(flow.totalCents)) so far, due \(dueText)")
-        case .pending, .credited:
+        case .pending, .credited, .incomplete:
             break
         }
         if let late = creditDelay(of: flow), let due, let creditedOn = flow.creditedOn {

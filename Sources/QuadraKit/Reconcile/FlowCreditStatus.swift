@@ -11,6 +11,8 @@ public enum FlowCreditStatus: String, Sendable, CaseIterable {
     case partial = "PARTIAL"
     case credited = "CREDITED"
     case overCredited = "OVER_CREDITED"
+    /// An FdR-3 flow delivered in parts (header and pages) not all in yet: not reconciled until whole.
+    case incomplete = "INCOMPLETE"
 
     /// Fully credited is the only settled state; every other one keeps the flow open.
     public var isSettled: Bool { self == .credited }

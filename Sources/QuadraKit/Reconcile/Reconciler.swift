@@ -27,6 +27,8 @@ public struct Reconciler: Sendable {
         let classifier = Classifier(asOf: asOf, deadlines: deadlines)
         let revisedAfterClose = try store.keysRevisedAfterClose()
         let openRevisions = try store.openRevisionEvents()
+        let served = Set(creditors.map(\.fiscalCode))
+        let incomplete = try store.incompleteFlows().filter { $0.receiver.map(served.contains) == true }
         var summary = ReconciliationSummary(asOf: asOf.description)
         try store.reconcile(creditors, since: asOf.adding(days: -lookBackDays), everything: everything) { pass in
             summary.incremental = pass.incremental
@@ -53,6 +55,16 @@ public struct Reconciler: Sendable {
                 try verdicts.add(flow, status: status, daysLate: classifier.creditDelay(of: flow.evidence),
                                  open: !status.isSettled || !found.isEmpty)
                 discrepancies += found
+            }
+            // A flow still in parts is shown and watched, never reconciled: its keys wait for it whole.
+            for flow in incomplete {
+                guard let receiver = flow.receiver else { continue }
+                try verdicts.add(incomplete: flow, receiver: receiver)
+                if let found = classifier.classify(incompleteFlow: flow.flowId, pspId: flow.pspId, creditor: receiver,
+                                                   settlementDate: flow.settlementDate.flatMap(CivilDate.init(iso:)),
+                                                   missing: flow.description) {
+                    discrepancies.append(found)
+                }
             }
             for position in try pass.positions() {
                 try verdicts.add(position: position)

@@ -102,6 +102,28 @@ extension Store.ReconciliationPass {
             }
         }
 
+        /// Stores the verdict row of a flow still in parts: `INCOMPLETE`, open, what is missing as its findings.
+        func add(incomplete flow: IncompleteFlow, receiver: String) throws {
+            try note(Discrepancy.item(flow: flow.flowId, psp: flow.pspId, creditor: receiver))
+            let row: [DatabaseValue] = [0.databaseValue, flow.revision.databaseValue, flow.settlementDate.databaseValue, DatabaseValue.null,
+                                        flow.pagesPresent.count.databaseValue, DatabaseValue.null, 0.databaseValue, 0.databaseValue,
+                                        FlowCreditStatus.incomplete.rawValue.databaseValue, flow.description.databaseValue,
+                                        true.databaseValue, DatabaseValue.null, DatabaseValue.null]
+            let stored = try Row.fetchOne(db, sql: """
+                SELECT flow_version_id, revision, settlement_date, settlement_reference, rows, declared_total_cents,
+                    computed_total_cents, credited_cents, credit_status, findings, open, credited_on, days_late
+                FROM flow_verdict WHERE receiver_fiscal_code = ? AND psp_id = ? AND flow_id = ?
+                """, arguments: [receiver, flow.pspId, flow.flowId]).map { row in (0..<13).map { row[$0] as DatabaseValue } }
+            if stored == row { return }
+            try upsertFlow.run {
+                $0.add(receiver)
+                $0.add(flow.pspId)
+                $0.add(flow.flowId)
+                for value in row { $0.add(value) }
+                $0.add(day)
+            }
+        }
+
         /// Stores a movement's label if it differs from the stored one.
         func add(movement movementId: String, _ evidence: Classifier.MovementEvidence, label: MovementLabel, stored: String?) throws {
             try note(Discrepancy.item(movement: evidence.reference, creditor: evidence.creditor))

@@ -74,6 +74,33 @@ import Testing
         #expect(!findings.contains(FlowFinding.Code.totalMismatch.rawValue))
     }
 
+    /// Until whole, a flow in parts is INCOMPLETE in flows.csv and raises nothing about its keys; the
+    /// working day after its settlement it raises FDR_INCOMPLETE naming the missing page, resolved
+    /// once the page lands and the flow is reconciled.
+    @Test func anIncompleteFlowIsShownThenOverdueThenReconciledWhenWhole() throws {
+        let reconciler = Reconciler(store: store, creditors: [Creditor(fiscalCode: Self.flow.receiver, name: "Comune",
+                                                                       expectsPositions: false, expectsTreasury: false)])
+        _ = try night([header(), page(1), page(3)])
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-18")!)
+        #expect(try store.rows("SELECT credit_status || ' ' || findings FROM flow_verdict") == ["INCOMPLETE page 2 of 3 missing"])
+        #expect(try store.rows("SELECT code FROM discrepancy").isEmpty, "due by the 18th, and no key is judged on part of a flow")
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-19")!)
+        #expect(try store.rows("SELECT code || ' ' || status || ' ' || message FROM discrepancy")
+                == ["FDR_INCOMPLETE new flow \(Self.flow.flowId) of PSP ESMPITMM is not whole by 2026-11-18: page 2 of 3 missing"])
+        let out = folder.appendingPathComponent("reports")
+        _ = try ReportWriter(store: store, asOf: CivilDate(iso: "2026-11-19")!).write(to: out.path)
+        let flows = try ReportFiles.csvRows(out.appendingPathComponent("2026-11-19/flows.csv.gz"))
+        #expect(flows.dropFirst().map { $0[10] } == ["INCOMPLETE"])
+
+        _ = try night([page(2)])
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-20")!)
+        // (Ingested with no configuration, the flow also carries FDR_UNKNOWN_RECEIVER, which takes the place.)
+        let statuses = try store.rows("SELECT status FROM discrepancy WHERE code = 'FDR_INCOMPLETE'")
+        #expect(statuses == ["resolved"] || statuses == ["escalated"], "\(statuses)")
+        #expect(try store.rows("SELECT credit_status FROM flow_verdict") != ["INCOMPLETE"])
+        #expect(try store.count("SELECT count(*) FROM key_verdict") == 3, "its three payments are judged now")
+    }
+
     @Test func aPageAgainIsADuplicateAndAnotherPageUnderTheSameNumberIsAConflict() throws {
         _ = try night([header(), page(1)])
         let (path, text) = page(1)
