@@ -172,7 +172,10 @@ private struct Scene {
             counts[folder, default: [:]]["receipt_documents", default: 0] += 1
             counts[folder, default: [:]]["receipts", default: 0] += 1
             if payment.broadcast, let other = payment.secondaryServed {
-                try receiptFiles[folder]!.add("\(name).to-\(world.creditors[other].fiscalCode).xml", receipts.xml(payment, recipient: other))
+                // One secondary station in four is still on paSendRT: the same receipt as V1 beside V2.
+                let stationOnV1 = payment.serial % 4 == 0 && !payment.transfers.contains { $0.beneficiary == .stamp }
+                try receiptFiles[folder]!.add("\(name).to-\(world.creditors[other].fiscalCode).xml",
+                                              receipts.xml(payment, recipient: other, version1: payment.version1 || stationOnV1))
                 counts[folder, default: [:]]["receipt_documents", default: 0] += 1
             }
         }

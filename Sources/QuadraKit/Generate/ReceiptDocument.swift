@@ -7,8 +7,10 @@ struct ReceiptDocument {
     let identity: DatasetIdentity
     let firstDay: CivilDate
 
-    /// The XML for `payment`, delivered to the station of `recipient` (a served creditor's index).
-    func xml(_ payment: DatasetPlan.Payment, recipient: Int) -> String {
+    /// The XML for `payment`, delivered to the station of `recipient` (a served creditor's index), in
+    /// the payment's own version unless `version1` says which interface that station is on.
+    func xml(_ payment: DatasetPlan.Payment, recipient: Int, version1: Bool? = nil) -> String {
+        let version1 = version1 ?? payment.version1
         let creditor = world.creditors[payment.creditor]
         let station = world.creditors[recipient].fiscalCode
         let psp = world.psps[payment.psp]
@@ -16,10 +18,10 @@ struct ReceiptDocument {
         let payer = identity.person(payment.serial)
         let day = firstDay.adding(days: payment.day)
         let settlement = WorkingDayCalendar.italianBanking.adding(workingDays: 1, to: day)
-        let root = payment.version1 ? "paSendRTReq" : "paSendRTV2Request"
+        let root = version1 ? "paSendRTReq" : "paSendRTV2Request"
         var transfers = ""
         for (index, transfer) in payment.transfers.enumerated() {
-            transfers += self.transfer(transfer, index: index + 1, payment: payment)
+            transfers += self.transfer(transfer, index: index + 1, payment: payment, version1: version1)
         }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -63,7 +65,7 @@ struct ReceiptDocument {
             """
     }
 
-    private func transfer(_ transfer: DatasetPlan.Transfer, index: Int, payment: DatasetPlan.Payment) -> String {
+    private func transfer(_ transfer: DatasetPlan.Transfer, index: Int, payment: DatasetPlan.Payment, version1: Bool) -> String {
         let (fiscalCode, name, iban) = beneficiary(transfer, payment: payment)
         let account: String
         if transfer.beneficiary == .stamp {
@@ -71,7 +73,7 @@ struct ReceiptDocument {
         } else {
             account = "            <IBAN>\(iban)</IBAN>\n"
         }
-        let company = payment.version1 ? "" : "            <companyName>\(name.xmlEscaped)</companyName>\n"
+        let company = version1 ? "" : "            <companyName>\(name.xmlEscaped)</companyName>\n"
         return """
                         <transfer>
                             <idTransfer>\(index)</idTransfer>

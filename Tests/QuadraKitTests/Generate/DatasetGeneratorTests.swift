@@ -58,6 +58,15 @@ import Testing
             .run(inbox: out + "/inbox", out: folder.appendingPathComponent("reports").path)
         #expect(result.ingest.count(.rejected) == 0 && result.ingest.count(.partial) == 0)
         #expect(result.ingest.count(.ingested) + result.ingest.count(.duplicate) == result.ingest.outcomes.count)
+        if perArchive == 0 {
+            // Some secondary stations get paSendRT of a paSendRTV2 payment: one of the pair is a duplicate, never a conflict.
+            let status = Dictionary(result.ingest.outcomes.map { ($0.path, $0.status) }, uniquingKeysWith: { $1 })
+            let v1 = try result.ingest.outcomes.filter { $0.path.contains(".to-") }
+                .filter { try String(contentsOfFile: $0.path, encoding: .utf8).contains("paSendRTReq") }
+            let v2Originals = try v1.map { $0.path.replacingOccurrences(of: #"\.to-\d{11}\.xml$"#, with: ".xml", options: .regularExpression) }
+                .filter { try String(contentsOfFile: $0, encoding: .utf8).contains("paSendRTV2Request") }
+            #expect(!v2Originals.isEmpty && v2Originals.allSatisfy { status[$0] == .ingested || status[$0] == .duplicate })
+        }
 
         let expected = DiscrepancyKeys.planted(try DiscrepancyKeys.truth(at: out + "/truth.jsonl"))
         let found = try DiscrepancyKeys.found(in: store)
