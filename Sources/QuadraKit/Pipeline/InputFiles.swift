@@ -22,23 +22,30 @@ enum InputFiles {
     /// The documents to read, the entries passed over with the reason, for the log, and the ZIP
     /// archives the documents came from, which are archived whole.
     struct Listing {
+        var cutoff: Int?
         var files: [File] = []
         var passedOver: [String] = []
         var archives: [String] = []
+        /// Files modified too recently to be whole: left for the next run (`--settle`).
+        var waiting: [String] = []
     }
 
     /// Hidden entries (`.DS_Store`, editors' swap files) are not documents and are passed over, and
     /// so are symbolic links and special files inside folders, which could lead outside the inbox;
     /// each is named in `passedOver`, never dropped unseen.
-    static func list(_ paths: [String]) throws -> Listing {
-        var listing = Listing()
+    ///
+    /// A file (or ZIP archive) modified at or after `modifiedBefore` (seconds since the epoch) may
+    /// still be being copied in: it is listed as `waiting`, not read, since a half-copied document
+    /// would be rejected and, with `--archive`, moved out of the inbox.
+    static func list(_ paths: [String], modifiedBefore cutoff: Int? = nil) throws -> Listing {
+        var listing = Listing(cutoff: cutoff)
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 try walk(path, into: &listing)
             } else {
-                add(path, size: Int(info.st_size), into: &listing)
+                add(path, info, into: &listing)
             }
         }
         return listing
@@ -62,14 +69,19 @@ enum InputFiles {
             guard lstat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: try walk(path, into: &listing)
-            case S_IFREG: add(path, size: Int(info.st_size), into: &listing)
+            case S_IFREG: add(path, info, into: &listing)
             case S_IFLNK: listing.passedOver.append("\(path): symbolic link (name the target itself to read it)")
             default: listing.passedOver.append("\(path): not a regular file")
             }
         }
     }
 
-    private static func add(_ path: String, size: Int, into listing: inout Listing) {
+    private static func add(_ path: String, _ info: stat, into listing: inout Listing) {
+        if let cutoff = listing.cutoff, Int(info.st_mtim.tv_sec) >= cutoff {
+            listing.waiting.append(path)
+            return
+        }
+        let size = Int(info.st_size)
         guard path.lowercased().hasSuffix(".zip") else {
             listing.files.append(File(input: InputFile(path: path), size: size))
             return
