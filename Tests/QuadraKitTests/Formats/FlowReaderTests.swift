@@ -81,3 +81,53 @@ import Testing
         #expect(TestSupport.rejection(text)?.reason.contains("identificativoFlusso is missing") == true)
     }
 }
+
+/// Findings 6.6 and 6.7 on JSON documents: the real FdR-3 and GPD samples with one substitution.
+@Suite struct StrictJSONTests {
+    private static func fdr3() throws -> String {
+        String(decoding: try TestSupport.specSample("fdr3_published_flow_3payments.json"), as: UTF8.self)
+    }
+
+    private static func gpd() throws -> String {
+        String(decoding: try TestSupport.specSample("gpd_payment_positions_upload_1position.json"), as: UTF8.self)
+    }
+
+    @Test(arguments: [
+        ("\"pay\": 0.2,", "\"pay\": 1e300,", "payments[0].pay", "exponent past ±20"),
+        ("\"revision\": 1,", "\"revision\": 1, \"revision\": 2,", "revision", "appears twice"),
+        ("\"payments\": [", "\"payments\": [null, ", "payments[0]", "null is not an element"),
+    ])
+    func flowJSONBreakingTheRulesIsRefusedNamingThePlace(original: String, broken: String, element: String, reason: String) throws {
+        let text = try Self.fdr3()
+        #expect(text.contains(original))
+        let rejection = try #require(TestSupport.rejection(text.replacingOccurrences(of: original, with: broken)))
+        #expect(rejection.element == element && rejection.reason.contains(reason), "\(rejection)")
+    }
+
+    @Test func aPayGivenAsTextIsRefusedWithAReason() throws {
+        let text = try Self.fdr3().replacingOccurrences(of: "\"pay\": 0.2,", with: "\"pay\": \"10.00\",")
+        let rejection = try #require(TestSupport.rejection(text))
+        #expect(rejection.description.contains("payments[0].pay") && rejection.description.contains("number"), "\(rejection)")
+    }
+
+    @Test func gpdDuplicateKeysAndImpossibleDatesAreRefused() throws {
+        let text = try Self.gpd()
+        let owner = try #require(TestSupport.rejection(text.replacingOccurrences(of: "\"iupd\":", with: "\"iupd\": \"X\", \"iupd\":")))
+        #expect(owner.reason.contains("\"iupd\" appears twice"), "\(owner)")
+        let (_, content) = TestSupport.parse(text.replacingOccurrences(of: "2025-07-18T00:00:00.000", with: "2025-02-30T00:00:00.000"),
+                                             creditor: "77777777777")
+        guard case let .debtPositions(positions, quarantined) = try content.get() else { Issue.record("not positions"); return }
+        #expect(positions.isEmpty && quarantined.first?.reason.contains("'2025-02-30T00:00:00.000' is not an ISO date") == true,
+                "\(quarantined)")
+        let long = text.replacingOccurrences(of: "\"iupd\": \"IUPD_WEBINAR_001\"", with: "\"iupd\": \"\(String(repeating: "I", count: 36))\"")
+        #expect(long != text)
+        guard case let .debtPositions(_, tooLong) = try TestSupport.parse(long, creditor: "77777777777").content.get() else { return }
+        #expect(tooLong.first?.reason.contains("longer than 35") == true, "\(tooLong)")
+    }
+
+    @Test func aMillionNullsAreRefusedBeforeDecoding() throws {
+        let nulls = "{\"paymentPositions\": [" + Array(repeating: "null", count: 1_000_000).joined(separator: ",") + "]}"
+        let rejection = try #require(TestSupport.rejection(nulls))
+        #expect(rejection.element == "paymentPositions[0]" && rejection.reason.contains("null"), "\(rejection)")
+    }
+}
