@@ -124,8 +124,8 @@ private struct GPDPosition: Codable {
 
     func model(path: String, defaultCreditor: String?) throws -> DebtPosition {
         guard let iupd, !iupd.isEmpty else { throw DocumentRejection(element: "\(path).iupd", reason: "iupd is missing") }
-        try GPDField.check(path, [("iupd", iupd, 35), ("fiscalCode", fiscalCode, 35), ("fullName", fullName, 70),
-                                  ("companyName", companyName, 140), ("officeName", officeName, 140), ("status", status, 35)],
+        try GPDField.check(path, [("iupd", iupd, 140), ("fiscalCode", fiscalCode, 140), ("fullName", fullName, 140),
+                                  ("companyName", companyName, 140), ("officeName", officeName, 140), ("status", status, 140)],
                            dates: [("validityDate", validityDate), ("paymentDate", paymentDate)])
         let owner = organizationFiscalCode ?? paymentOption?.lazy.compactMap(\.organizationFiscalCode).first ?? defaultCreditor
         guard let owner else {
@@ -179,8 +179,8 @@ private struct GPDOption: Codable {
 
     func model(path: String, owner: String) throws -> PaymentOption {
         guard let iuv, !iuv.isEmpty else { throw DocumentRejection(element: "\(path).iuv", reason: "iuv is missing") }
-        try GPDField.check(path, [("iuv", iuv, 35), ("nav", nav, 35), ("description", description, 140), ("status", status, 35),
-                                  ("idReceipt", idReceipt, 35), ("idFlowReporting", idFlowReporting, 35)],
+        try GPDField.check(path, [("iuv", iuv, 140), ("nav", nav, 140), ("description", description, 140), ("status", status, 140),
+                                  ("idReceipt", idReceipt, 140), ("idFlowReporting", idFlowReporting, 140)],
                            dates: [("dueDate", dueDate), ("retentionDate", retentionDate), ("paymentDate", paymentDate)])
         guard let amount, amount >= 1, Money.isPlausible(amount) else {
             throw DocumentRejection(element: "\(path).amount",
@@ -236,7 +236,7 @@ private struct GPDTransfer: Codable {
     func model(path: String, owner: String) throws -> PlannedTransfer {
         try GPDField.check(path, [("remittanceInformation", remittanceInformation, 140), ("category", category, 140),
                                   ("iban", iban, 35), ("postalIban", postalIban, 35), ("companyName", companyName, 140),
-                                  ("status", status, 35)], dates: [])
+                                  ("status", status, 140)], dates: [])
         guard let id = idTransfer?.integer, (1...5).contains(id) else {
             throw DocumentRejection(element: "\(path).idTransfer", reason: "idTransfer must be \"1\" to \"5\"")
         }
@@ -264,8 +264,9 @@ private struct GPDTransfer: Codable {
     }
 }
 
-/// The bounds GPD's API puts on text fields, and its dates: a position breaking one is quarantined
-/// naming the field, never stored with a 200 MB description or a due date of 30 February.
+/// The bounds GPD's API puts on text fields (`maxLength` in its OpenAPI: 140 for texts, 35 for
+/// IBANs; 140 too for identifiers it leaves unbounded), and its dates: a position breaking one is
+/// quarantined naming the field, never stored with a 200 MB description or a due date of 30 February.
 private enum GPDField {
     static func check(_ path: String, _ texts: [(name: String, value: String?, limit: Int)], dates: [(name: String, value: String?)]) throws {
         for (name, value, limit) in texts {

@@ -109,8 +109,9 @@ public struct Ingestor: Sendable {
         let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count) { index in
             do {
                 let input = batch[index].input
-                if batch[index].size > threshold { return .success((nil, try input.sha256())) }
-                let bytes = try input.readAll()
+                guard batch[index].size <= threshold, let bytes = try input.readAll(limit: threshold) else {
+                    return .success((nil, try input.sha256()))
+                }
                 return .success((bytes, SHA256.hash(data: bytes).hexString))
             } catch let error as InputError {
                 return .failure(error)

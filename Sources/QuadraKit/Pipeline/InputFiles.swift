@@ -5,8 +5,9 @@ import Darwin
 #endif
 
 /// The files named on a command line: files as given, folders walked recursively, in a stable
-/// sorted order so two runs over the same inbox read documents in the same order. A `.zip` file is
-/// not a document: each regular entry of it is one, listed in the archive's own order.
+/// sorted order so two runs over the same inbox read documents in the same order. A ZIP archive
+/// (told by its first bytes, whatever its name) is not a document: each regular entry of it is one,
+/// listed in the archive's own order.
 ///
 /// Folders are walked with `readdir` and `lstat`: an inbox of a million receipts is listed in
 /// about a second, where FileManager's enumerator takes many. An archive's central directory is
@@ -82,7 +83,7 @@ enum InputFiles {
             return
         }
         let size = Int(info.st_size)
-        guard path.lowercased().hasSuffix(".zip") else {
+        guard isZip(path) else {
             listing.files.append(File(input: InputFile(path: path), size: size))
             return
         }
@@ -101,6 +102,18 @@ enum InputFiles {
                 listing.files.append(File(input: InputFile(entry: entry, in: path), size: Int(clamping: entry.uncompressedSize)))
             }
         }
+    }
+
+    /// Whether the file begins with a ZIP signature: a local file header (`PK\u{3}\u{4}`) or, for an
+    /// empty archive, the end of central directory (`PK\u{5}\u{6}`). A file that cannot be opened is
+    /// listed as a document, whose reading then reports why.
+    private static func isZip(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var magic = [UInt8](repeating: 0, count: 4)
+        guard read(fd, &magic, 4) == 4 else { return false }
+        return magic[0] == 0x50 && magic[1] == 0x4B && ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6))
     }
 
     /// Why an entry of an archive is not a document, or nil when it is one. An encrypted entry is

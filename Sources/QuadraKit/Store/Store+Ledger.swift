@@ -131,7 +131,10 @@ extension Store {
     private static func stream(_ document: inout PreparedDocument, from file: InputFile, context: DocumentParser.Context,
                                documentId: Int64, in db: Database) throws -> DocumentOutcome {
         guard try file.startsWithXML() else {
-            let (kind, content) = DocumentParser.parse(try file.readAll(), context: context)
+            guard let bytes = try file.readAll(limit: InputFile.maximumWhole) else {
+                throw DocumentRejection(reason: "a document that is not XML is read whole, and this one holds more than \(InputFile.maximumWhole) bytes")
+            }
+            let (kind, content) = DocumentParser.parse(bytes, context: context)
             document.kind = kind
             return try write(content.get(), of: document, documentId: documentId, in: db)
         }

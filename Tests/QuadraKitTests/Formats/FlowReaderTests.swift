@@ -119,10 +119,10 @@ import Testing
         guard case let .debtPositions(positions, quarantined) = try content.get() else { Issue.record("not positions"); return }
         #expect(positions.isEmpty && quarantined.first?.reason.contains("'2025-02-30T00:00:00.000' is not an ISO date") == true,
                 "\(quarantined)")
-        let long = text.replacingOccurrences(of: "\"iupd\": \"IUPD_WEBINAR_001\"", with: "\"iupd\": \"\(String(repeating: "I", count: 36))\"")
+        let long = text.replacingOccurrences(of: "\"iupd\": \"IUPD_WEBINAR_001\"", with: "\"iupd\": \"\(String(repeating: "I", count: 141))\"")
         #expect(long != text)
         guard case let .debtPositions(_, tooLong) = try TestSupport.parse(long, creditor: "77777777777").content.get() else { return }
-        #expect(tooLong.first?.reason.contains("longer than 35") == true, "\(tooLong)")
+        #expect(tooLong.first?.reason.contains("longer than 140") == true, "\(tooLong)")
     }
 
     @Test func aMillionNullsAreRefusedBeforeDecoding() throws {
