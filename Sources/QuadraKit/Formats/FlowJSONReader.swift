@@ -102,6 +102,13 @@ private struct FdR3Flow: Decodable {
         header.bic = bicCodePouringBank
         header.declaredCount = totPayments
         header.declaredTotalCents = sumPayments.flatMap(Self.cents)
+        if let count = totPayments, count < 0 {
+            header.declaredCount = nil
+            header.unreadableDeclarations.append("totPayments \(count) is not a count")
+        }
+        if let sum = sumPayments, header.declaredTotalCents == nil {
+            header.unreadableDeclarations.append("sumPayments \(sum) is not a whole number of cents from 0 to \(Money.format(Money.maximumCents))")
+        }
         let rows = (payments ?? []).enumerated().map { position, payment in row(payment, position: position + 1) }
         return .flow(header, rows: rows, streamed: false)
     }

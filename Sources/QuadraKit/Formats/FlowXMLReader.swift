@@ -80,8 +80,16 @@ final class FlowXMLReader: XMLContentReader {
         flow.settlementReference = header["identificativoUnivocoRegolamento"]
         flow.settlementDate = header["dataRegolamento"]
         flow.bic = header["codiceBicBancaDiRiversamento"]
-        flow.declaredCount = header["numeroTotalePagamenti"].flatMap { Int($0) }
-        flow.declaredTotalCents = header["importoTotalePagamenti"].flatMap { Money.cents(fromTwoDecimals: $0) }
+        if let text = header["numeroTotalePagamenti"] {
+            flow.declaredCount = Int(text).flatMap { $0 >= 0 ? $0 : nil }
+            if flow.declaredCount == nil { flow.unreadableDeclarations.append("numeroTotalePagamenti '\(text)' is not a count") }
+        }
+        if let text = header["importoTotalePagamenti"] {
+            flow.declaredTotalCents = Money.cents(fromTwoDecimals: text).flatMap { $0 >= 0 && Money.isPlausible($0) ? $0 : nil }
+            if flow.declaredTotalCents == nil {
+                flow.unreadableDeclarations.append("importoTotalePagamenti '\(text)' is not an amount from 0.00 to \(Money.format(Money.maximumCents))")
+            }
+        }
         begun = flow
         try sink.begin(flow)
     }

@@ -35,6 +35,8 @@ public struct FlowHeader: Sendable, Equatable {
     public var bic: String?
     public var declaredCount: Int?
     public var declaredTotalCents: Int64?
+    /// Declared values present but unreadable, each `name 'text' …` (for `FDR_BAD_HEADER`).
+    public var unreadableDeclarations: [String] = []
     /// Whether the receiver is a creditor of the configuration; nil when there is none.
     public var receiverServed: Bool?
 

@@ -110,7 +110,7 @@ extension Classifier {
     /// Totals and counts that do not add up make a flow untrustworthy; the rest is for the record.
     static func severity(of code: FlowFinding.Code) -> Discrepancy.Severity {
         switch code {
-        case .countMismatch, .totalMismatch, .duplicateRow, .badRow: return .error
+        case .countMismatch, .totalMismatch, .duplicateRow, .badRow, .badHeader: return .error
         case .badId, .unknownOutcome, .unknownReceiver: return .warning
         }
     }

@@ -127,4 +127,17 @@ import Testing
         #expect(streamed.outcomes.map(\.status) == inMemory.outcomes.map(\.status))
         #expect(try store.snapshotDigests() == memoryStore.snapshotDigests())
     }
+
+    /// Finding 6.5: unreadable declared values no longer vanish; the flow says its checks could not be made.
+    @Test(arguments: [("<numeroTotalePagamenti>5<", "<numeroTotalePagamenti>abc<", "numeroTotalePagamenti 'abc' is not a count"),
+                      ("<importoTotalePagamenti>500.00<", "<importoTotalePagamenti>12345678901234567890.00<", "importoTotalePagamenti '12345678901234567890.00'"),
+                      ("<importoTotalePagamenti>500.00<", "<importoTotalePagamenti>-500.00<", "importoTotalePagamenti '-500.00'")])
+    func anUnreadableDeclaredValueIsABadHeaderFinding(original: String, broken: String, detail: String) throws {
+        let sample = String(decoding: try TestSupport.specSample("FlussoRiversamento_5payments_decoded.xml"), as: UTF8.self)
+        #expect(sample.contains(original))
+        let outcomes = try ingest([("flow.xml", sample.replacingOccurrences(of: original, with: broken))])
+        #expect(outcomes.map(\.status) == [.ingested])
+        let details = try store.pool.read { try String.fetchAll($0, sql: "SELECT detail FROM flow_finding WHERE code = 'FDR_BAD_HEADER'") }
+        #expect(details.count == 1 && details[0].contains(detail) && details[0].contains("could not be checked"), "\(details)")
+    }
 }
