@@ -7,6 +7,6 @@ struct Quadra: ParsableCommand {
         abstract: "Balances the books of pagoPA collections: ingests receipts, positions, flows and treasury, and reconciles them.",
         version: QuadraVersion.current,
         subcommands: [IngestCommand.self, StatusCommand.self, ReconcileCommand.self, ExplainCommand.self,
-                      ReportCommand.self, RunCommand.self, GenerateCommand.self]
+                      ReportCommand.self, RunCommand.self, BackupCommand.self, GenerateCommand.self]
     )
 }
