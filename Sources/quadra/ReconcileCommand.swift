@@ -18,6 +18,7 @@ struct ReconcileCommand: ParsableCommand {
         try global.withLockedStore { store, configuration, logger in
             var reconciler = Reconciler(store: store, creditors: configuration.creditors)
             reconciler.lookBackDays = reconciling.lookBack
+            reconciler.silentDays = configuration.silentDays
             let summary = try reconciler.run(asOf: day)
             logger.info("\(summary.line)")
             return .success

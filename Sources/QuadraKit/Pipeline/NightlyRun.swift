@@ -81,6 +81,7 @@ public struct NightlyRun: Sendable {
         progress(.reconciling(asOf: asOf))
         var reconciler = Reconciler(store: store, creditors: configuration.creditors)
         reconciler.lookBackDays = lookBackDays
+        reconciler.silentDays = configuration.silentDays
         let reconciliation = try reconciler.run(asOf: asOf)
         progress(.keys(reconciliation))
         progress(.reports(folder: (out as NSString).appendingPathComponent(asOf.description)))

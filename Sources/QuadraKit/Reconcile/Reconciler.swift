@@ -13,6 +13,8 @@ public struct Reconciler: Sendable {
     public var deadlines = Deadlines()
     /// Keys whose payment (or flow settlement) is older than this are left as they were.
     public var lookBackDays = 400
+    /// `[monitoring] silent_days`: raise `SOURCE_SILENT` past this many quiet working days (nil: never).
+    public var silentDays: Int?
 
     public init(store: Store, creditors: [Creditor]) {
         self.store = store
@@ -23,8 +25,9 @@ public struct Reconciler: Sendable {
         let classifier = Classifier(asOf: asOf, deadlines: deadlines)
         let revisedAfterClose = Set(try store.keysRevisedAfterClose())
         var summary = ReconciliationSummary(asOf: asOf.description)
+        let silences = try silentDays.map { try SourceSilence(silentDays: $0).discrepancies(for: creditors, in: store, asOf: asOf) } ?? []
         try store.reconcile(creditors, since: asOf.adding(days: -lookBackDays)) { pass in
-            var discrepancies: [Discrepancy] = []
+            var discrepancies = silences
             let verdicts = try pass.verdictWriter(asOf: asOf)
             try pass.forEachKey { key in
                 let verdict = classifier.classify(key)
