@@ -235,6 +235,7 @@ enum Migrations {
         }
         migrator.registerMigration("v3: treasury movements", migrate: createTreasuryTables)
         migrator.registerMigration("v4: reconciliation", migrate: createReconciliationTables)
+        migrator.registerMigration("v5: document paths", migrate: createDocumentPaths)
         return migrator
     }
 }

@@ -238,6 +238,7 @@ extension Store {
     private struct Ledger {
         private let lookup: RawStatement
         private let insertion: RawStatement
+        private let pathInsertion: RawStatement
         private let timestamp: String
 
         init(_ db: Database, timestamp: String) throws {
@@ -246,6 +247,7 @@ extension Store {
                 INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome, reason, records, quarantined)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            pathInsertion = try RawStatement(db, "INSERT OR IGNORE INTO document_path (document_id, path) VALUES (?, ?)")
             self.timestamp = timestamp
         }
 
@@ -266,6 +268,10 @@ extension Store {
                 $0.add(outcome.reason)
                 $0.add(outcome.records)
                 $0.add(outcome.quarantined.count)
+            }
+            try pathInsertion.run {
+                $0.add(id)
+                $0.add(outcome.path)
             }
         }
     }

@@ -81,6 +81,19 @@ import Testing
         #expect(summary.outcomes.first?.reason?.contains("inflates past 1073741824 bytes") == true, "\(summary.outcomes)")
     }
 
+    /// Finding 6.7: identical rejected copies are one ledger row, and every path they were read from is kept.
+    @Test func everyPathOfIdenticalRejectedCopiesIsRecorded() throws {
+        let folder = try TestSupport.scratchFolder()
+        let bad = try SampleReceipt.replacing("<outcome>OK</outcome>", with: "<outcome>KO</outcome>")
+        let first = try TestSupport.write(bad, to: folder, as: "inbox/a/rt.xml")
+        let second = try TestSupport.write(bad, to: folder, as: "inbox/b/rt-copy.xml")
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let summary = try Ingestor(store: store).ingest([folder.appendingPathComponent("inbox").path])
+        #expect(summary.outcomes.map(\.status) == [.rejected, .rejected])
+        #expect(try store.status().rejected.map(\.path) == [first.path, second.path])
+        #expect(try store.count("SELECT count(*) FROM document") == 1)
+    }
+
     @Test func aResentPositionBecomesTheCurrentVersionAndKeepsHistory() throws {
         let folder = try TestSupport.scratchFolder()
         let store = try newStore(in: folder)
