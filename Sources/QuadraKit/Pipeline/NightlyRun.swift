@@ -84,13 +84,15 @@ public struct NightlyRun: Sendable {
         reconciler.silentDays = configuration.silentDays
         let reconciliation = try reconciler.run(asOf: asOf)
         progress(.keys(reconciliation))
-        progress(.reports(folder: (out as NSString).appendingPathComponent(asOf.description)))
         let filed = try store.ledgerFiling(ingest.outcomes.map(\.sha256))
-        let documents = ingest.outcomes.map { outcome in
+        let read = ingest.outcomes.map { outcome in
             let ledger = filed[outcome.sha256]
             return ReportManifest.Document(path: outcome.path, kind: ledger?.kind ?? outcome.kind.rawValue, sha256: outcome.sha256,
                                            outcome: ledger?.outcome ?? outcome.status.rawValue)
         }
+        let folder = (out as NSString).appendingPathComponent(asOf.description)
+        progress(.reports(folder: folder))
+        let documents = ReportManifest.documents(read, after: folder)
         let manifest = try ReportWriter(store: store, asOf: asOf, options: reportOptions)
             .write(to: out, documents: documents, configurationDigest: configurationDigest)
         if let archive {
