@@ -46,20 +46,11 @@ public struct LogLine: LogHandler {
         return "\(stamp) quadra \(level.rawValue): \(oneLine(message))"
     }
 
-    /// `text` with control characters escaped (`\n`, `\r`, `\t`, else `\u{…}`) and backslashes doubled.
+    /// `text` with control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`) and backslashes doubled.
     public static func oneLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" || $0.value == 0x7F }) else { return text }
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" }) else { return text }
         var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case "\\": escaped += "\\\\"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: escaped += "\\u{\(String(scalar.value, radix: 16))}"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
+        EscapedText.append(text, escapingQuotes: false, to: &escaped)
         return escaped
     }
 }

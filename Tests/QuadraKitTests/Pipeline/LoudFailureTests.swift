@@ -113,7 +113,7 @@ import Testing
 
     @Test func aLogLineIsOneLineWithOneStamp() {
         let line = LogLine.format(level: .warning, message: "rejected in\nbox/a\rb.xml: bad\\thing\u{1}", epochSeconds: 1_795_000_000)
-        #expect(line == #"2026-11-18T11:06:40Z quadra warning: rejected in\nbox/a\rb.xml: bad\\thing\u{1}"#)
+        #expect(line == #"2026-11-18T11:06:40Z quadra warning: rejected in\nbox/a\rb.xml: bad\\thing\u0001"#)
     }
 }
 
