@@ -89,6 +89,9 @@ private struct FdR3Flow: Decodable {
     private static let senderTypes = ["LEGAL_PERSON": "G", "ABI_CODE": "A", "BIC_CODE": "B"]
 
     func content() throws -> ParsedContent {
+        guard fdr.count <= FlowRow.maximumIdentifier else {
+            throw DocumentRejection(element: "fdr", reason: "fdr is longer than \(FlowRow.maximumIdentifier) characters")
+        }
         guard let instant = fdrDate.utc else { throw DocumentRejection(element: "fdrDate", reason: "'\(fdrDate.sent)' is not an instant") }
         var header = FlowHeader(channel: .fdr3, flowId: fdr, flowDateTime: fdrDate.sent, flowInstant: instant,
                                 pspId: sender.pspId, receiverFiscalCode: receiver.organizationId)
@@ -121,8 +124,12 @@ private struct FdR3Flow: Decodable {
         if !(1...5).contains(index) { problems.append("idTransfer \(index) is not 1 to 5") }
         if (payment.iuv ?? "").isEmpty { problems.append("iuv is missing") }
         if (payment.iur ?? "").isEmpty { problems.append("iur is missing") }
+        let iuv = (payment.iuv ?? "").count > FlowRow.maximumIdentifier ? nil : payment.iuv
+        let iur = (payment.iur ?? "").count > FlowRow.maximumIdentifier ? nil : payment.iur
+        if iuv == nil, payment.iuv != nil { problems.append("iuv is longer than \(FlowRow.maximumIdentifier) characters") }
+        if iur == nil, payment.iur != nil { problems.append("iur is longer than \(FlowRow.maximumIdentifier) characters") }
         let status = payment.payStatus ?? ""
-        var flowRow = FlowRow(iuv: payment.iuv ?? "", iur: payment.iur ?? "", transferIndex: (1...5).contains(index) ? index : 1,
+        var flowRow = FlowRow(iuv: iuv ?? "", iur: iur ?? "", transferIndex: (1...5).contains(index) ? index : 1,
                               amountCents: amount, outcome: FlowOutcome(fdr3Status: status), outcomeCode: status,
                               outcomeDate: payment.payDate.flatMap(\.utc).flatMap(RomeTime.localDate(ofUTC:)).map(\.description))
         if !problems.isEmpty { flowRow.problem = "payments[\(payment.index ?? position)]: " + problems.joined(separator: "; ") }

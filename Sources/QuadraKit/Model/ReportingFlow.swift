@@ -53,6 +53,9 @@ public struct FlowHeader: Sendable, Equatable {
 
 /// One reported transfer (`datiSingoliPagamenti` / FdR-3 `Payment`).
 public struct FlowRow: Sendable, Equatable {
+    /// IUV, IUR and flow ids are `stText35` in the FdR schema: a longer one is not read.
+    public static let maximumIdentifier = 35
+
     public var iuv: String
     /// The IUR: the receipt's `receiptId` in the current model.
     public var iur: String
