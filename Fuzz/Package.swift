@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // libFuzzer targets for Quadra's readers, built only by Scripts/fuzz.sh (never by the main package's
 // `swift build`): one executable, the target chosen by QUADRA_FUZZ_TARGET, instrumented with
-// `--sanitize=fuzzer --sanitize=address`.
+// `swiftc -sanitize=fuzzer,address`.
 import PackageDescription
 
 let package = Package(

@@ -6,7 +6,7 @@
 #   Scripts/check-installed.sh [BINARY]     (default /opt/quadra/bin/quadra)
 set -eu
 cd "$(dirname "$0")/.."
-binary=${1:-/opt/quadra/bin/quadra}
+binary=$(readlink -f "${1:-/opt/quadra/bin/quadra}")
 [ -x "$binary" ] || { echo "check-installed: $binary is not an executable" >&2; exit 1; }
 
 if ldd "$binary" | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime' ; then
