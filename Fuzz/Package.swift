@@ -8,9 +8,10 @@ let package = Package(
     name: "QuadraFuzz",
     dependencies: [.package(name: "Quadra", path: "..")],
     targets: [
+        .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "QuadraFuzz",
-            dependencies: [.product(name: "QuadraKit", package: "Quadra")],
+            dependencies: ["CFuzzDriver", .product(name: "QuadraKit", package: "Quadra")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ],

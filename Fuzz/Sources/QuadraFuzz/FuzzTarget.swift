@@ -1,3 +1,4 @@
+import CFuzzDriver
 import Foundation
 @testable import QuadraKit
 
@@ -52,4 +53,13 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     FuzzTarget.selected.run(bytes)
     return 0
+}
+
+/// The program's entry: SwiftPM links an executable through `QuadraFuzz_main`, so libFuzzer's own
+/// `main` is not used and its driver is started here with the command line.
+@_cdecl("QuadraFuzz_main")
+public func quadraFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
 }
