@@ -53,5 +53,5 @@ case $target in
 esac
 
 echo "fuzz: $target for $seconds s, corpus $corpus ($(ls "$corpus" | wc -l) seeds)" >&2
-QUADRA_FUZZ_TARGET=$target nice -n 19 "$binary" "$corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+SWIFT_BACKTRACE=enable=no QUADRA_FUZZ_TARGET=$target nice -n 19 "$binary" "$corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
     -timeout=10 -artifact_prefix="$artifacts/" -print_final_stats=1

@@ -73,6 +73,10 @@ private struct FdR3Flow: Decodable {
             case let .epoch(seconds):
                 var value = seconds, whole = Decimal()
                 NSDecimalRound(&whole, &value, 0, .down)
+                // Checked before converting: a document's 17950188006000000000 once trapped the night (fuzzing).
+                guard whole >= Decimal(RomeTime.epochSecondsRange.lowerBound), whole <= Decimal(RomeTime.epochSecondsRange.upperBound) else {
+                    return nil
+                }
                 return RomeTime.utc(fromEpochSeconds: NSDecimalNumber(decimal: whole).int64Value)
             }
         }

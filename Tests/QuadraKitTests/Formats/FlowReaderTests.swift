@@ -130,4 +130,19 @@ import Testing
         let rejection = try #require(TestSupport.rejection(nulls))
         #expect(rejection.element == "paymentPositions[0]" && rejection.reason.contains("null"), "\(rejection)")
     }
+
+    /// Found by `Scripts/fuzz.sh fdr3`: an epoch past year 9999 trapped in date arithmetic (signal 4),
+    /// taking the night down. The fuzzer's input is kept as it was found; the real sample with the
+    /// same substitution too.
+    @Test func anEpochPastTheCalendarIsRefusedNotATrap() throws {
+        let found = try Data(contentsOf: TestSupport.fixtures.appendingPathComponent("fuzz/fdr3-epoch-past-year-9999.json"))
+        let rejection = try #require(TestSupport.rejection(String(decoding: found, as: UTF8.self)))
+        #expect(rejection.element == "fdrDate", "\(rejection)")
+        let sample = try Self.fdr3()
+        #expect(sample.contains("\"fdrDate\": 1742463778.000000000"))
+        for epoch in ["17950188006000000000", "-99999999999999", "253402300800"] {
+            let text = sample.replacingOccurrences(of: "\"fdrDate\": 1742463778.000000000", with: "\"fdrDate\": \(epoch)")
+            #expect(TestSupport.rejection(text)?.element == "fdrDate", "\(epoch)")
+        }
+    }
 }
