@@ -29,7 +29,7 @@ phase ingest "$quadra" ingest "${config[@]}" "$data/inbox"
 phase reconcile "$quadra" reconcile "${config[@]}" --as-of "$as_of"
 phase report "$quadra" report "${config[@]}" --as-of "$as_of" --out "$work/reports"
 phase together "$quadra" run --db "$work/run.sqlite" --config "$data/quadra.toml" --log-level warning \
-    --inbox "$data/inbox" --as-of "$as_of" --out "$work/run-reports"
+    --inbox "$data/inbox" --as-of "$as_of" --out "$work/run-reports" --settle 0
 
 store_mb=$(du -sm "$work/run.sqlite" | cut -f1)
 reports_kb=$(du -sk "$work/run-reports" | cut -f1)

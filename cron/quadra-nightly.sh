@@ -1,7 +1,8 @@
 #!/bin/sh
-# Quadra's nightly job under cron: one run at a time, logged with timestamps, its exit code kept.
+# Quadra's nightly job under cron: one run at a time, bounded in time, the store backed up first, a
+# one-line summary on stderr whenever it fails (cron mails stderr to MAILTO), its exit code kept.
 #
-#   quadra-nightly.sh [ENV_FILE]     (default /etc/quadra/quadra.env)
+#   quadra-nightly.sh [ENV_FILE]     (default /etc/quadra/quadra.env; must be readable: else exit 78)
 #
 # ENV_FILE sets, in shell syntax:
 #   QUADRA_BIN        the quadra binary                  (default /opt/quadra/bin/quadra)
@@ -12,8 +13,11 @@
 #   QUADRA_OUT        reports root, OUT/<as-of>/         (default $QUADRA_HOME/Reports)
 #   QUADRA_ARCHIVE    archive folder; empty: leave the inbox as it is (default empty)
 #   QUADRA_LOG        log file, rotated by logrotate     (default /var/log/quadra/nightly.log)
-#   QUADRA_RETAIN_DAYS  report folders older than this are removed (default 400)
-#   QUADRA_MAIL_TO    address mailed the log tail on a non-zero exit; empty: no mail
+#   QUADRA_RETAIN_DAYS  report folders and archived/rejected files older than this are removed (default 400)
+#   QUADRA_BACKUP_DIR folder of store backups taken before each run (default $QUADRA_HOME/backup)
+#   QUADRA_BACKUPS    backups kept, newest first         (default 7)
+#   QUADRA_TIMEOUT    the run is stopped after this long (timeout(1) syntax, default 4h)
+#   QUADRA_MAIL_TO    address mailed the log tail on a non-zero exit; empty: no mail (cron's MAILTO gets stderr anyway)
 #   QUADRA_EXTRA      more options for quadra run, e.g. --group-readable
 #   QUADRA_FETCH      fetches run before the night, in order, e.g. "flows receipts"; empty: none
 #                     (needs [pagopa] in quadra.toml; a failed fetch is logged and the run goes on)
@@ -21,10 +25,12 @@
 #                     later fetches ask only for flows published after the last one fetched
 set -u
 ENV_FILE=${1:-/etc/quadra/quadra.env}
-if [ -r "$ENV_FILE" ]; then
-    # shellcheck disable=SC1090
-    . "$ENV_FILE"
+if [ ! -r "$ENV_FILE" ]; then
+    echo "quadra-nightly: cannot read $ENV_FILE as $(id -un): install it 0640 root:quadra (see README); nothing was run" >&2
+    exit 78
 fi
+# shellcheck disable=SC1090
+. "$ENV_FILE"
 QUADRA_BIN=${QUADRA_BIN:-/opt/quadra/bin/quadra}
 QUADRA_HOME=${QUADRA_HOME:-/var/lib/quadra}
 QUADRA_CONFIG=${QUADRA_CONFIG:-$QUADRA_HOME/quadra.toml}
@@ -34,23 +40,42 @@ QUADRA_OUT=${QUADRA_OUT:-$QUADRA_HOME/Reports}
 QUADRA_ARCHIVE=${QUADRA_ARCHIVE:-}
 QUADRA_LOG=${QUADRA_LOG:-/var/log/quadra/nightly.log}
 QUADRA_RETAIN_DAYS=${QUADRA_RETAIN_DAYS:-400}
+QUADRA_BACKUP_DIR=${QUADRA_BACKUP_DIR:-$QUADRA_HOME/backup}
+QUADRA_BACKUPS=${QUADRA_BACKUPS:-7}
+QUADRA_TIMEOUT=${QUADRA_TIMEOUT:-4h}
 QUADRA_MAIL_TO=${QUADRA_MAIL_TO:-}
 QUADRA_EXTRA=${QUADRA_EXTRA:-}
 QUADRA_FETCH=${QUADRA_FETCH:-}
 QUADRA_FETCH_SINCE=${QUADRA_FETCH_SINCE:-$(date -u -d '30 days ago' +%Y-%m-%d)}
 
-mkdir -p "$(dirname "$QUADRA_LOG")" "$QUADRA_OUT" || exit 74
-cd "$QUADRA_HOME" || exit 74
 umask 077
+# The wrapper's own lines carry one stamp and its name, like quadra's (which stamp themselves).
+log() { printf '%s quadra-nightly: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$QUADRA_LOG"; }
+# One line on stderr for cron to mail, then the exit.
+fail() {
+    status=$1
+    shift
+    echo "quadra-nightly on $(hostname): exit $status: $*" >&2
+    log "end: exit $status: $*"
+    exit "$status"
+}
 
-stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$line"; done; }
-log() { printf '%s\n' "$*" | stamp >>"$QUADRA_LOG"; }
+mkdir -p "$(dirname "$QUADRA_LOG")" || { echo "quadra-nightly: cannot create the folder of $QUADRA_LOG" >&2; exit 74; }
+cd "$QUADRA_HOME" || fail 74 "cannot enter $QUADRA_HOME"
 
 # flock -n: a run still going when the next is due makes the newcomer exit 75 at once, not queue up.
 exec 9>"$QUADRA_DB.nightly.lock"
-if ! flock -n 9; then
-    log "another nightly run is still going; this one exits"
-    exit 75
+flock -n 9 || fail 75 "a previous nightly run still holds $QUADRA_DB.nightly.lock; this one did nothing"
+
+if [ -e "$QUADRA_DB" ]; then
+    mkdir -p "$QUADRA_BACKUP_DIR" || fail 74 "cannot create $QUADRA_BACKUP_DIR"
+    backup="$QUADRA_BACKUP_DIR/quadra-$(date -u +%Y%m%dT%H%M%SZ)-$$.sqlite"
+    "$QUADRA_BIN" backup --db "$QUADRA_DB" --to "$backup" 2>>"$QUADRA_LOG" \
+        || fail 74 "the backup of $QUADRA_DB to $backup failed (see $QUADRA_LOG); the run was not started"
+    # Keep the newest QUADRA_BACKUPS.
+    ls -1t "$QUADRA_BACKUP_DIR"/quadra-*.sqlite 2>/dev/null | tail -n +"$((QUADRA_BACKUPS + 1))" | while IFS= read -r old; do
+        rm -f "$old"
+    done
 fi
 
 # Fetch first, so that tonight's run reads what pagoPA published today. A fetch that fails leaves the
@@ -61,29 +86,44 @@ for what in $QUADRA_FETCH; do
     set -- fetch "$what" --inbox "$QUADRA_INBOX" --config "$QUADRA_CONFIG" --db "$QUADRA_DB"
     [ "$what" = flows ] && set -- "$@" --since "$QUADRA_FETCH_SINCE"
     log "fetch: $QUADRA_BIN $*"
-    status_file=$(mktemp) || exit 74
-    { "$QUADRA_BIN" "$@" 2>&1; echo $? >"$status_file"; } | stamp >>"$QUADRA_LOG"
-    code=$(cat "$status_file")
-    rm -f "$status_file"
+    "$QUADRA_BIN" "$@" >>"$QUADRA_LOG" 2>&1
+    code=$?
     [ "$code" -ne 0 ] && { log "fetch $what: exit $code"; fetch_status=$code; }
 done
 
 log "start: $QUADRA_BIN run --inbox $QUADRA_INBOX"
 set -- run --inbox "$QUADRA_INBOX" --config "$QUADRA_CONFIG" --db "$QUADRA_DB" --out "$QUADRA_OUT"
 [ -n "$QUADRA_ARCHIVE" ] && set -- "$@" --archive "$QUADRA_ARCHIVE"
-status_file=$(mktemp) || exit 74
 # shellcheck disable=SC2086
-{ "$QUADRA_BIN" "$@" $QUADRA_EXTRA 2>&1; echo $? >"$status_file"; } | stamp >>"$QUADRA_LOG"
-status=$(cat "$status_file")
-rm -f "$status_file"
-log "end: exit $status"
+timeout --kill-after=60 "$QUADRA_TIMEOUT" "$QUADRA_BIN" "$@" $QUADRA_EXTRA >>"$QUADRA_LOG" 2>&1
+status=$?
 [ "$status" -eq 0 ] && status=$fetch_status
 
-# Run folders are named by their as-of date (YYYY-MM-DD); remove those older than the retention period.
-find "$QUADRA_OUT" -mindepth 1 -maxdepth 1 -type d -name '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' \
-    -mtime +"$QUADRA_RETAIN_DAYS" -exec rm -rf {} + 2>&1 | stamp >>"$QUADRA_LOG"
-
-if [ "$status" -ne 0 ] && [ -n "$QUADRA_MAIL_TO" ] && command -v mail >/dev/null 2>&1; then
-    tail -n 50 "$QUADRA_LOG" | mail -s "Quadra nightly run: exit $status on $(hostname)" "$QUADRA_MAIL_TO"
+# Run folders are named by their as-of date (YYYY-MM-DD); archived and rejected originals by the day
+# they arrived (their modification time): remove both past the retention period.
+if [ -d "$QUADRA_OUT" ]; then
+    find "$QUADRA_OUT" -mindepth 1 -maxdepth 1 -type d -name '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' \
+        -mtime +"$QUADRA_RETAIN_DAYS" -exec rm -rf {} + >>"$QUADRA_LOG" 2>&1
 fi
-exit "$status"
+if [ -n "$QUADRA_ARCHIVE" ] && [ -d "$QUADRA_ARCHIVE" ]; then
+    find "$QUADRA_ARCHIVE" -type f -mtime +"$QUADRA_RETAIN_DAYS" -delete >>"$QUADRA_LOG" 2>&1
+    find "$QUADRA_ARCHIVE" -mindepth 1 -type d -empty -delete >>"$QUADRA_LOG" 2>&1
+fi
+
+if [ "$status" -ne 0 ]; then
+    if [ -n "$QUADRA_MAIL_TO" ] && command -v mail >/dev/null 2>&1; then
+        tail -n 50 "$QUADRA_LOG" | mail -s "Quadra nightly run: exit $status on $(hostname)" "$QUADRA_MAIL_TO"
+    fi
+    case $status in
+        124|137) reason="stopped after $QUADRA_TIMEOUT (QUADRA_TIMEOUT)" ;;
+        65) reason="some documents were rejected or quarantined" ;;
+        74) reason="a file, the inbox or the store could not be read or written" ;;
+        75) reason="another process holds the store lock" ;;
+        78) reason="the configuration is missing or wrong" ;;
+        *) reason="quadra run failed" ;;
+    esac
+    last=$(grep -E '^[^ ]+ quadra (error|critical|warning): ' "$QUADRA_LOG" | tail -n 1 | cut -d' ' -f2- | cut -c1-300)
+    fail "$status" "$reason${last:+; last: $last}"
+fi
+log "end: exit 0"
+exit 0

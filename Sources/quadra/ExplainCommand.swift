@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import QuadraKit
 
 struct ExplainCommand: ParsableCommand {
@@ -17,8 +18,15 @@ struct ExplainCommand: ParsableCommand {
     var term: String
 
     func run() throws {
-        global.bootstrapLogging()
-        let trail = try Store(path: global.db).explain(term)
+        let trail: ExplainTrail
+        do {
+            trail = try global.readableStore().explain(term)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Logger(label: "quadra").error("cannot read the store \(global.db): \(error)")
+            throw ExitStatus.ioError.exitCode
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -27,7 +35,7 @@ struct ExplainCommand: ParsableCommand {
         }
         guard !trail.iuvs.isEmpty else {
             print("Nothing in the store matches \(term).")
-            throw ExitCode(1)
+            throw ExitStatus.dataError.exitCode
         }
         print("\(term): IUV \(trail.iuvs.joined(separator: ", "))")
         for section in trail.sections {

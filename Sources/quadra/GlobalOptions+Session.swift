@@ -4,10 +4,25 @@ import QuadraKit
 extension GlobalOptions {
     /// What a command that writes the store starts and ends with: logging, the configuration (exit 78
     /// when wrong), the store under its lock, and the resulting exit status thrown for ArgumentParser.
-    func withLockedStore(_ body: (Store, QuadraConfiguration, Logger) throws -> ExitStatus) throws {
+    func withLockedStore(opening: Store.Opening = .create(groupReadable: false), configurationRequired: Bool = false,
+                         _ body: (Store, QuadraConfiguration, Logger) throws -> ExitStatus) throws {
         bootstrapLogging()
         let logger = Logger(label: "quadra")
-        let configuration = try loadConfiguration(logger: logger)
-        throw StoreSession.run(db: db, logger: logger) { try body($0, configuration, logger) }.exitCode
+        let configuration = try loadConfiguration(logger: logger, required: configurationRequired)
+        throw StoreSession.run(db: db, opening: opening, logger: logger) { try body($0, configuration, logger) }.exitCode
+    }
+
+    /// The store for a command that only reads it: exit 74 when it is missing (nothing is created) or
+    /// cannot be read, so a typo in `--db` never reports an empty night.
+    func readableStore() throws -> Store {
+        bootstrapLogging()
+        do {
+            let store = try Store(path: db, opening: .existing)
+            try store.checkIntegrity()
+            return store
+        } catch {
+            Logger(label: "quadra").error("\(error)")
+            throw ExitStatus.ioError.exitCode
+        }
     }
 }

@@ -15,9 +15,9 @@ struct GlobalOptions: ParsableArguments {
     var config: String?
 
     /// The configuration, or exit 78 with the key at fault on stderr.
-    func loadConfiguration(logger: Logger) throws -> QuadraConfiguration {
+    func loadConfiguration(logger: Logger, required: Bool = false) throws -> QuadraConfiguration {
         do {
-            return try QuadraConfiguration.load(path: config)
+            return try QuadraConfiguration.load(path: config, required: required)
         } catch let failure as QuadraConfiguration.Failure {
             logger.error("configuration: \(failure.description)")
             throw ExitStatus.configuration.exitCode
@@ -27,11 +27,7 @@ struct GlobalOptions: ParsableArguments {
     /// Logging goes to stderr so stdout stays clean for `--json` output.
     func bootstrapLogging() {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { _ in LogLine(level: level) }
     }
 }
 

@@ -7,7 +7,7 @@ struct Quadra: AsyncParsableCommand {
         abstract: "Balances the books of pagoPA collections: ingests receipts, positions, flows and treasury, and reconciles them.",
         version: QuadraVersion.current,
         subcommands: [IngestCommand.self, StatusCommand.self, ReconcileCommand.self, ExplainCommand.self,
-                      ReportCommand.self, RunCommand.self, GenerateCommand.self, StationCommand.self,
+                      ReportCommand.self, RunCommand.self, BackupCommand.self, GenerateCommand.self, StationCommand.self,
                       FetchCommand.self]
     )
 }

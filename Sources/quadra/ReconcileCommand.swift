@@ -22,6 +22,7 @@ struct ReconcileCommand: ParsableCommand {
             var reconciler = Reconciler(store: store, creditors: configuration.creditors)
             reconciler.lookBackDays = reconciling.lookBack
             reconciler.everything = full
+            reconciler.silentDays = configuration.silentDays
             let summary = try reconciler.run(asOf: day)
             logger.info("\(summary.line)")
             return .success

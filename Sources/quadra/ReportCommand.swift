@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
             options.period = first...last
         }
         let requested = try asOf.map { try AsOfDate.parse($0) }
-        try global.withLockedStore { store, _, logger in
+        try global.withLockedStore(opening: .existing) { store, _, logger in
             guard let last = try store.lastReconciliationDay() else {
                 logger.error("no reconciliation in the store yet: run quadra reconcile first")
                 return .dataError

@@ -20,15 +20,35 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Move read documents to ARCHIVE/YYYY/MM/DD/ (refused ones to ARCHIVE/rejected/YYYY/MM/DD/ with a .reason).")
     var archive: String?
 
+    @Option(help: "Leave files modified less than this many seconds ago for the next run (they may still be being copied).")
+    var settle = 60
+
+    func validate() throws {
+        guard settle >= 0 else { throw ValidationError("--settle must be 0 or more seconds") }
+    }
+
     func run() throws {
         let day = try reconciling.day()
-        try global.withLockedStore { store, configuration, logger in
+        try global.withLockedStore(opening: .create(groupReadable: reports.groupReadable), configurationRequired: true) { store, configuration, logger in
             var nightly = NightlyRun(store: store, configuration: configuration, asOf: day, logger: logger)
             nightly.configurationDigest = NightlyRun.configurationDigest(path: global.config)
             nightly.reportOptions = reports.writerOptions
             nightly.lookBackDays = reconciling.lookBack
             nightly.archive = archive
-            let result = try nightly.run(inbox: inbox, out: reports.out)
+            nightly.settleSeconds = settle
+            let meter = ProgressMeter()
+            defer { meter.finish() }
+            let result: NightlyRun.Result
+            do {
+                result = try nightly.run(inbox: inbox, out: reports.out, progress: meter.show)
+            } catch let problem as InboxCheck.Problem {
+                logger.error("\(problem)")
+                return .ioError
+            } catch let empty as NightlyRun.EmptyInbox {
+                logger.error("\(empty)")
+                return .ioError
+            }
+            meter.finish()
             logger.notice("\(result.line)")
             return result.exitStatus
         }

@@ -15,8 +15,14 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        global.bootstrapLogging()
-        let status = try Store(path: global.db).status()
+        let store = try global.readableStore()
+        let status: StoreStatus
+        do {
+            status = try store.status()
+        } catch {
+            Logger(label: "quadra").error("cannot read the store \(global.db): \(error)")
+            throw ExitStatus.ioError.exitCode
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

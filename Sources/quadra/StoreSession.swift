@@ -4,11 +4,12 @@ import QuadraKit
 
 /// Opens the store under its lock for a writing command and maps failures to exit codes.
 enum StoreSession {
-    static func run(db: String, logger: Logger, _ body: (Store) throws -> ExitStatus) -> ExitStatus {
+    static func run(db: String, opening: Store.Opening = .create(groupReadable: false), logger: Logger,
+                    _ body: (Store) throws -> ExitStatus) -> ExitStatus {
         do {
-            let lock = try StoreLock(databasePath: db)
+            let (store, lock) = try Store.openLocked(path: db, opening: opening)
             defer { withExtendedLifetime(lock) {} }
-            return try body(try Store(path: db))
+            return try body(store)
         } catch let failure as StoreLock.Failure {
             logger.error("\(failure.description)")
             if case .held = failure { return .locked }

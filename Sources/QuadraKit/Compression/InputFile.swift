@@ -16,6 +16,10 @@ struct InputFile: Sendable {
     }
 
     static let chunkSize = 256 * 1024
+    /// The most any document may inflate to, gzip or ZIP entry alike: no pagoPA document comes near.
+    static let maximumInflated = Int(ZipEntryReader.maximumSize)
+    /// The most a document that is not XML (JSON, CSV) may hold: those are decoded whole in memory.
+    static let maximumWhole = 128 << 20
     let source: Source
 
     init(path: String) {
@@ -40,32 +44,55 @@ struct InputFile: Sendable {
         }
     }
 
-    /// Calls `body` with each chunk of the document's decompressed bytes, in order.
+    /// Calls `body` with each chunk of the document's decompressed bytes, in order. A gzip stream
+    /// that inflates past `maximumInflated` is refused as it crosses it (a gzip bomb never lands),
+    /// as a ZIP entry is.
     func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         var inflater: GzipInflater?
         var first = true
+        var inflated = 0
         try forEachRawChunk { chunk in
             if first {
                 first = false
                 if Self.isGzip(chunk) { inflater = try GzipInflater() }
             }
-            if let inflater { try inflater.inflate(chunk, body) } else { try body(chunk) }
+            guard let inflater else { return try body(chunk) }
+            try inflater.inflate(chunk) { piece in
+                inflated += piece.count
+                guard inflated <= Self.maximumInflated else {
+                    throw InputError.gzip("the gzip stream inflates past \(Self.maximumInflated) bytes, the limit of any document")
+                }
+                try body(piece)
+            }
         }
         try inflater?.finish()
     }
 
-    /// The whole decompressed content, for documents small enough to hold: a plain file is read
-    /// straight into an array of its size, with no intermediate buffer.
-    func readAll() throws -> [UInt8] {
+    /// The whole decompressed content when it holds no more than `limit` bytes, else nil (the
+    /// caller streams it instead): the inflated size decides, never the compressed one, so a small
+    /// `.gz` that inflates to a gigabyte is not inflated into memory. A plain file is read straight
+    /// into an array of its size, with no intermediate buffer.
+    func readAll(limit: Int) throws -> [UInt8]? {
         let bytes = try readRaw()
-        guard bytes.withUnsafeBytes(Self.isGzip) else { return bytes }
+        guard bytes.withUnsafeBytes(Self.isGzip) else { return bytes.count <= limit ? bytes : nil }
         let inflater = try GzipInflater()
         var inflated: [UInt8] = []
-        inflated.reserveCapacity(bytes.count * 4)
-        try bytes.withUnsafeBytes { try inflater.inflate($0) { inflated.append(contentsOf: $0) } }
+        inflated.reserveCapacity(min(bytes.count * 4, limit))
+        do {
+            try bytes.withUnsafeBytes { chunk in
+                try inflater.inflate(chunk) { piece in
+                    guard inflated.count + piece.count <= limit else { throw PastLimit() }
+                    inflated.append(contentsOf: piece)
+                }
+            }
+        } catch is PastLimit {
+            return nil
+        }
         try inflater.finish()
         return inflated
     }
+
+    private struct PastLimit: Error {}
 
     /// Whether the decompressed content begins (after white space and a byte-order mark) with `<`.
     func startsWithXML() throws -> Bool {

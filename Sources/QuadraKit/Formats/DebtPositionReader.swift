@@ -76,9 +76,18 @@ enum JSONErrors {
         func path(_ context: DecodingError.Context) -> String {
             context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         }
+        /// What a JSON value of `type` looks like, for a reader of the message.
+        func expected(_ type: Any.Type) -> String {
+            switch type {
+            case is Decimal.Type, is Int.Type, is Int64.Type, is Double.Type: return "a JSON number (not text)"
+            case is String.Type: return "a string"
+            case is Bool.Type: return "true or false"
+            default: return "\(type)"
+            }
+        }
         switch error {
-        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
-            return "\(path(context)): \(context.debugDescription)"
+        case let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context):
+            return "\(path(context)): should be \(expected(type))"
         case let DecodingError.keyNotFound(key, context):
             return "\(path(context)).\(key.stringValue) is missing"
         case let DecodingError.dataCorrupted(context):
@@ -115,6 +124,9 @@ private struct GPDPosition: Codable {
 
     func model(path: String, defaultCreditor: String?) throws -> DebtPosition {
         guard let iupd, !iupd.isEmpty else { throw DocumentRejection(element: "\(path).iupd", reason: "iupd is missing") }
+        try GPDField.check(path, [("iupd", iupd, 140), ("fiscalCode", fiscalCode, 140), ("fullName", fullName, 140),
+                                  ("companyName", companyName, 140), ("officeName", officeName, 140), ("status", status, 140)],
+                           dates: [("validityDate", validityDate), ("paymentDate", paymentDate)])
         let owner = organizationFiscalCode ?? paymentOption?.lazy.compactMap(\.organizationFiscalCode).first ?? defaultCreditor
         guard let owner else {
             throw DocumentRejection(element: "\(path).organizationFiscalCode", reason: "\(Self.noOwnerReason): the position names no organizationFiscalCode, no --creditor was given and the folder is not named by a fiscal code")
@@ -167,6 +179,9 @@ private struct GPDOption: Codable {
 
     func model(path: String, owner: String) throws -> PaymentOption {
         guard let iuv, !iuv.isEmpty else { throw DocumentRejection(element: "\(path).iuv", reason: "iuv is missing") }
+        try GPDField.check(path, [("iuv", iuv, 140), ("nav", nav, 140), ("description", description, 140), ("status", status, 140),
+                                  ("idReceipt", idReceipt, 140), ("idFlowReporting", idFlowReporting, 140)],
+                           dates: [("dueDate", dueDate), ("retentionDate", retentionDate), ("paymentDate", paymentDate)])
         guard let amount, amount >= 1, Money.isPlausible(amount) else {
             throw DocumentRejection(element: "\(path).amount",
                                     reason: "amount must be whole cents from 1 to \(Money.maximumCents)")
@@ -219,6 +234,9 @@ private struct GPDTransfer: Codable {
     var transferMetadata: [MetadataEntry]?
 
     func model(path: String, owner: String) throws -> PlannedTransfer {
+        try GPDField.check(path, [("remittanceInformation", remittanceInformation, 140), ("category", category, 140),
+                                  ("iban", iban, 35), ("postalIban", postalIban, 35), ("companyName", companyName, 140),
+                                  ("status", status, 140)], dates: [])
         guard let id = idTransfer?.integer, (1...5).contains(id) else {
             throw DocumentRejection(element: "\(path).idTransfer", reason: "idTransfer must be \"1\" to \"5\"")
         }
@@ -243,6 +261,24 @@ private struct GPDTransfer: Codable {
         planned.status = status
         planned.metadata = transferMetadata ?? []
         return planned
+    }
+}
+
+/// The bounds GPD's API puts on text fields (`maxLength` in its OpenAPI: 140 for texts, 35 for
+/// IBANs; 140 too for identifiers it leaves unbounded), and its dates: a position breaking one is
+/// quarantined naming the field, never stored with a 200 MB description or a due date of 30 February.
+private enum GPDField {
+    static func check(_ path: String, _ texts: [(name: String, value: String?, limit: Int)], dates: [(name: String, value: String?)]) throws {
+        for (name, value, limit) in texts {
+            if let value, value.utf8.count > limit, value.count > limit {
+                throw DocumentRejection(element: "\(path).\(name)", reason: "\(name) is longer than \(limit) characters")
+            }
+        }
+        for (name, value) in dates {
+            if let value, !ISODate.matches(value, .date) && !ISODate.matches(value, .dateTime) {
+                throw DocumentRejection(element: "\(path).\(name)", reason: "'\(value)' is not an ISO date or date-time")
+            }
+        }
     }
 }
 

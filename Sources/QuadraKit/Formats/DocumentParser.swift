@@ -72,21 +72,21 @@ public enum DocumentParser {
         guard let shape = JSONShape.topLevelKeys(bytes) else {
             return (.unknown, .failure(DocumentRejection(reason: "malformed JSON")))
         }
+        let reading: (kind: DocumentKind, read: () throws -> ParsedContent)
         if TaxonomyReader.recognizesJSON(shape) {
-            return (.taxonomyJSON, attempt { try TaxonomyReader.readJSON(bytes) })
+            reading = (.taxonomyJSON, { try TaxonomyReader.readJSON(bytes) })
+        } else if FlowJSONReader.recognizes(shape) {
+            reading = (FlowJSONReader.isHeaderAlone(shape) ? .flowHeader : .flowJSON, { try FlowJSONReader.read(bytes, path: context.path) })
+        } else if FlowJSONReader.recognizesPage(shape) {
+            reading = (.flowPage, { try FlowJSONReader.readPage(bytes, path: context.path) })
+        } else if DebtPositionReader.recognizes(shape) {
+            reading = (.debtPositions, { try DebtPositionReader.read(bytes, defaultCreditor: context.defaultCreditor) })
+        } else {
+            let keys = shape.keys.sorted().prefix(6).joined(separator: ", ")
+            return (.unknown, .failure(DocumentRejection(reason: "unknown JSON document (top-level keys: \(keys.isEmpty ? "none" : keys))")))
         }
-        if FlowJSONReader.recognizes(shape) {
-            return (FlowJSONReader.isHeaderAlone(shape) ? .flowHeader : .flowJSON,
-                    attempt { try FlowJSONReader.read(bytes, path: context.path) })
-        }
-        if FlowJSONReader.recognizesPage(shape) {
-            return (.flowPage, attempt { try FlowJSONReader.readPage(bytes, path: context.path) })
-        }
-        if DebtPositionReader.recognizes(shape) {
-            return (.debtPositions, attempt { try DebtPositionReader.read(bytes, defaultCreditor: context.defaultCreditor) })
-        }
-        let keys = shape.keys.sorted().prefix(6).joined(separator: ", ")
-        return (.unknown, .failure(DocumentRejection(reason: "unknown JSON document (top-level keys: \(keys.isEmpty ? "none" : keys))")))
+        if let problem = JSONValidator.problem(in: bytes) { return (reading.kind, .failure(problem)) }
+        return (reading.kind, attempt(reading.read))
     }
 
     private static func attempt(_ read: () throws -> ParsedContent) -> Result<ParsedContent, DocumentRejection> {

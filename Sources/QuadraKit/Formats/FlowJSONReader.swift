@@ -113,15 +113,24 @@ private struct FdR3Flow: Decodable {
 
         func row(position: Int) -> FlowRow {
             var problems: [String] = []
-            let amount = pay.flatMap(FdR3Flow.cents)
+            let status = payStatus ?? ""
+            let outcome = FlowOutcome(fdr3Status: status)
+            var amount = pay.flatMap(FdR3Flow.cents)
             if amount == nil { problems.append("pay \(pay.map { "\($0)" } ?? "missing") is not a whole number of cents") }
+            if let cents = amount, !outcome.allows(amountCents: cents) {
+                problems.append("pay \(Money.format(cents)) is negative but payStatus is '\(status)': only a revocation (REVOKED) is")
+                amount = nil
+            }
             let transfer = idTransfer ?? 1
             if !(1...5).contains(transfer) { problems.append("idTransfer \(transfer) is not 1 to 5") }
             if (iuv ?? "").isEmpty { problems.append("iuv is missing") }
             if (iur ?? "").isEmpty { problems.append("iur is missing") }
-            let status = payStatus ?? ""
-            var flowRow = FlowRow(iuv: iuv ?? "", iur: iur ?? "", transferIndex: (1...5).contains(transfer) ? transfer : 1,
-                                  amountCents: amount, outcome: FlowOutcome(fdr3Status: status), outcomeCode: status,
+            let boundedIUV = (iuv ?? "").count > FlowRow.maximumIdentifier ? nil : iuv
+            let boundedIUR = (iur ?? "").count > FlowRow.maximumIdentifier ? nil : iur
+            if boundedIUV == nil, iuv != nil { problems.append("iuv is longer than \(FlowRow.maximumIdentifier) characters") }
+            if boundedIUR == nil, iur != nil { problems.append("iur is longer than \(FlowRow.maximumIdentifier) characters") }
+            var flowRow = FlowRow(iuv: boundedIUV ?? "", iur: boundedIUR ?? "", transferIndex: (1...5).contains(transfer) ? transfer : 1,
+                                  amountCents: amount, outcome: outcome, outcomeCode: status,
                                   outcomeDate: payDate.flatMap(\.utc).flatMap(RomeTime.localDate(ofUTC:)).map(\.description))
             if !problems.isEmpty { flowRow.problem = "payments[\(index ?? position)]: " + problems.joined(separator: "; ") }
             return flowRow
@@ -144,6 +153,10 @@ private struct FdR3Flow: Decodable {
             case let .epoch(seconds):
                 var value = seconds, whole = Decimal()
                 NSDecimalRound(&whole, &value, 0, .down)
+                // Checked before converting: a document's 17950188006000000000 once trapped the night (fuzzing).
+                guard whole >= Decimal(RomeTime.epochSecondsRange.lowerBound), whole <= Decimal(RomeTime.epochSecondsRange.upperBound) else {
+                    return nil
+                }
                 return RomeTime.utc(fromEpochSeconds: NSDecimalNumber(decimal: whole).int64Value)
             }
         }
@@ -160,6 +173,9 @@ private struct FdR3Flow: Decodable {
     private static let senderTypes = ["LEGAL_PERSON": "G", "ABI_CODE": "A", "BIC_CODE": "B"]
 
     func content() throws -> ParsedContent {
+        guard fdr.count <= FlowRow.maximumIdentifier else {
+            throw DocumentRejection(element: "fdr", reason: "fdr is longer than \(FlowRow.maximumIdentifier) characters")
+        }
         guard let instant = fdrDate.utc else { throw DocumentRejection(element: "fdrDate", reason: "'\(fdrDate.sent)' is not an instant") }
         var header = FlowHeader(channel: .fdr3, flowId: fdr, flowDateTime: fdrDate.sent, flowInstant: instant,
                                 pspId: sender.pspId, receiverFiscalCode: receiver.organizationId)
@@ -173,29 +189,15 @@ private struct FdR3Flow: Decodable {
         header.bic = bicCodePouringBank
         header.declaredCount = totPayments
         header.declaredTotalCents = sumPayments.flatMap(Self.cents)
+        if let count = totPayments, count < 0 {
+            header.declaredCount = nil
+            header.unreadableDeclarations.append("totPayments \(count) is not a count")
+        }
+        if let sum = sumPayments, header.declaredTotalCents == nil {
+            header.unreadableDeclarations.append("sumPayments \(sum) is not a whole number of cents from 0 to \(Money.format(Money.maximumCents))")
+        }
         let rows = (payments ?? []).enumerated().map { position, payment in payment.row(position: position + 1) }
         return .flow(header, rows: rows, streamed: false)
-    }
-
-    private func row(_ payment: Payment, position: Int) -> FlowRow {
-        var problems: [String] = []
-        let status = payment.payStatus ?? ""
-        let outcome = FlowOutcome(fdr3Status: status)
-        var amount = payment.pay.flatMap(Self.cents)
-        if amount == nil { problems.append("pay \(payment.pay.map { "\($0)" } ?? "missing") is not a whole number of cents") }
-        if let cents = amount, !outcome.allows(amountCents: cents) {
-            problems.append("pay \(Money.format(cents)) is negative but payStatus is '\(status)': only a revocation (REVOKED) is")
-            amount = nil
-        }
-        let index = payment.idTransfer ?? 1
-        if !(1...5).contains(index) { problems.append("idTransfer \(index) is not 1 to 5") }
-        if (payment.iuv ?? "").isEmpty { problems.append("iuv is missing") }
-        if (payment.iur ?? "").isEmpty { problems.append("iur is missing") }
-        var flowRow = FlowRow(iuv: payment.iuv ?? "", iur: payment.iur ?? "", transferIndex: (1...5).contains(index) ? index : 1,
-                              amountCents: amount, outcome: outcome, outcomeCode: status,
-                              outcomeDate: payment.payDate.flatMap(\.utc).flatMap(RomeTime.localDate(ofUTC:)).map(\.description))
-        if !problems.isEmpty { flowRow.problem = "payments[\(payment.index ?? position)]: " + problems.joined(separator: "; ") }
-        return flowRow
     }
 
     /// The header alone, as `GET …/revisions/{rev}/psps/{psp}` returns it. Saved in the fetch layout, its

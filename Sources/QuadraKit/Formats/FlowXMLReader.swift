@@ -65,6 +65,10 @@ final class FlowXMLReader: XMLContentReader {
             return value
         }
         let flowId = try required("identificativoFlusso")
+        guard flowId.count <= FlowRow.maximumIdentifier else {
+            throw DocumentRejection(element: "FlussoRiversamento/identificativoFlusso",
+                                    reason: "identificativoFlusso is longer than \(FlowRow.maximumIdentifier) characters")
+        }
         let dateTime = try required("dataOraFlusso")
         guard let instant = RomeTime.utc(fromLocal: dateTime) ?? RomeTime.utc(fromInstant: dateTime) else {
             throw DocumentRejection(element: "FlussoRiversamento/dataOraFlusso", reason: "'\(dateTime)' is not a date-time")
@@ -80,8 +84,16 @@ final class FlowXMLReader: XMLContentReader {
         flow.settlementReference = header["identificativoUnivocoRegolamento"]
         flow.settlementDate = header["dataRegolamento"]
         flow.bic = header["codiceBicBancaDiRiversamento"]
-        flow.declaredCount = header["numeroTotalePagamenti"].flatMap { Int($0) }
-        flow.declaredTotalCents = header["importoTotalePagamenti"].flatMap(Self.signedCents)
+        if let text = header["numeroTotalePagamenti"] {
+            flow.declaredCount = Int(text).flatMap { $0 >= 0 ? $0 : nil }
+            if flow.declaredCount == nil { flow.unreadableDeclarations.append("numeroTotalePagamenti '\(text)' is not a count") }
+        }
+        if let text = header["importoTotalePagamenti"] {
+            flow.declaredTotalCents = Self.signedCents(text).flatMap { Money.isPlausible($0) ? $0 : nil }
+            if flow.declaredTotalCents == nil {
+                flow.unreadableDeclarations.append("importoTotalePagamenti '\(text)' is not an amount of at most \(Money.format(Money.maximumCents))")
+            }
+        }
         begun = flow
         try sink.begin(flow)
     }
@@ -106,10 +118,17 @@ final class FlowXMLReader: XMLContentReader {
         if let text = row["indiceDatiSingoloPagamento"] {
             if let value = Int(text), (1...5).contains(value) { index = value } else { problems.append("indiceDatiSingoloPagamento '\(text)' is not 1 to 5") }
         }
-        for field in ["identificativoUnivocoVersamento", "identificativoUnivocoRiscossione"] where (row[field] ?? "").isEmpty {
-            problems.append("\(field) is missing")
+        var identifiers: [String: String] = [:]
+        for field in ["identificativoUnivocoVersamento", "identificativoUnivocoRiscossione"] {
+            let value = row[field] ?? ""
+            if value.isEmpty { problems.append("\(field) is missing") }
+            if value.count > FlowRow.maximumIdentifier {
+                problems.append("\(field) is longer than \(FlowRow.maximumIdentifier) characters")
+            } else {
+                identifiers[field] = value
+            }
         }
-        var flowRow = FlowRow(iuv: row["identificativoUnivocoVersamento"] ?? "", iur: row["identificativoUnivocoRiscossione"] ?? "",
+        var flowRow = FlowRow(iuv: identifiers["identificativoUnivocoVersamento"] ?? "", iur: identifiers["identificativoUnivocoRiscossione"] ?? "",
                               transferIndex: index, amountCents: amount, outcome: outcome,
                               outcomeCode: code, outcomeDate: row["dataEsitoSingoloPagamento"])
         if !problems.isEmpty { flowRow.problem = "datiSingoliPagamenti[\(rowNumber)]: " + problems.joined(separator: "; ") }

@@ -56,7 +56,7 @@ final class OPIJournalReader: XMLContentReader {
             throw DocumentRejection(element: "flusso_giornale_di_cassa/data_riferimento_GdC",
                                     reason: "'\(top["data_riferimento_GdC"] ?? "")' is not an ISO date (YYYY-MM-DD)")
         }
-        guard let page = Int(top["pagina"] ?? ""), let pages = Int(top["pagine_totali"] ?? ""), (1...pages).contains(page) else {
+        guard let page = Int(top["pagina"] ?? ""), let pages = Int(top["pagine_totali"] ?? ""), page >= 1, page <= pages else {
             throw DocumentRejection(element: "flusso_giornale_di_cassa/pagina",
                                     reason: "page '\(top["pagina"] ?? "")' of '\(top["pagine_totali"] ?? "")' is not a page of the journal")
         }

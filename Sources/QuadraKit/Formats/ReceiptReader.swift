@@ -24,6 +24,27 @@ final class ReceiptReader {
 
         var name: String { String(describing: self) }
 
+        /// The longest text the schema allows (paForNode.xsd: `stText35`, `stText70`, `stText140`,
+        /// `stText210`, `stIBANIdentifier`); `receiptId` is bounded at 35 as in `CtReceipt`. An
+        /// element without a bound of its own (MBDAttachment, a base64 stamp) is held to the parser's.
+        var maximumLength: Int {
+            switch self {
+            case .receiptId, .creditorReferenceId, .idPSP, .idChannel, .channelDescription, .paymentMethod, .IBAN,
+                 .entityUniqueIdentifierValue, .idTransfer, .noticeNumber, .fiscalCode, .fiscalCodePA, .outcome,
+                 .paymentAmount, .transferAmount, .fee, .primaryCiIncurredFee, .paymentDateTime, .applicationDate,
+                 .transferDate, .standIn, .entityUniqueIdentifierType:
+                return 35
+            case .pspFiscalCode, .PSPCompanyName, .idBundle, .idCiBundle, .fullName:
+                return 70
+            case .paymentNote:
+                return 210
+            case .MBDAttachment, .other, .receipt, .transferList, .transfer, .debtor, .payer, .uniqueIdentifier, .mapEntry:
+                return XMLStreamParser.maximumText
+            case .description, .companyName, .officeName, .remittanceInformation, .transferCategory, .key, .value:
+                return 140
+            }
+        }
+
         /// The known names grouped by length, so that a name is compared with a few candidates only.
         private static let byLength: [[(name: [UInt8], element: Element)]] = {
             var table = [[(name: [UInt8], element: Element)]](repeating: [], count: 32)
@@ -73,6 +94,9 @@ final class ReceiptReader {
         var pendingKey: String?
         var transfers: [TransferFields] = []
         var sawReceipt = false
+        /// The first rule broken while reading (a field given twice, a text longer than the schema
+        /// allows), thrown by `receipt()`: the last of two `fiscalCode`s must never silently win.
+        var problem: DocumentRejection?
 
         init() {
             path.reserveCapacity(16)
@@ -101,8 +125,13 @@ final class ReceiptReader {
             let element = path[path.count - 1]
             guard element != .other else { return }
             let parent = path[path.count - 2]
+            if problem == nil, text.count > element.maximumLength,
+               String(decoding: text, as: UTF8.self).count > element.maximumLength {
+                problem = DocumentRejection(element: place(), reason: "\(element.name) is longer than the \(element.maximumLength) characters the schema allows")
+            }
             switch parent {
             case .receipt:
+                if problem == nil, fields[element] != nil { problem = DocumentRejection(element: place(), reason: "\(element.name) appears twice") }
                 fields[element] = String(decoding: text, as: UTF8.self)
             case .debtor, .payer:
                 if element == .fullName { update(parent) { $0.fullName = String(decoding: text, as: UTF8.self) } }
@@ -111,6 +140,9 @@ final class ReceiptReader {
                 if element == .entityUniqueIdentifierType { update(owner) { $0.kind = String(decoding: text, as: UTF8.self) } }
                 if element == .entityUniqueIdentifierValue { update(owner) { $0.identifier = String(decoding: text, as: UTF8.self) } }
             case .transfer where path.count == 5 && path[2] == .transferList:
+                if problem == nil, transfers[transfers.count - 1].values[element] != nil {
+                    problem = DocumentRejection(element: place(), reason: "\(element.name) appears twice")
+                }
                 transfers[transfers.count - 1].values[element] = String(decoding: text, as: UTF8.self)
                 if element == .MBDAttachment { transfers[transfers.count - 1].stamp = true }
             case .mapEntry:
@@ -127,6 +159,11 @@ final class ReceiptReader {
             default:
                 break
             }
+        }
+
+        /// The open element's path below the message, `receipt/transferList/transfer[2]/IBAN`.
+        private func place() -> String {
+            path.dropFirst().map { $0 == .transfer ? "transfer[\(transferOrdinal)]" : $0.name }.joined(separator: "/")
         }
 
         private mutating func update(_ owner: Element, _ change: (inout PartyFields) -> Void) {
@@ -164,6 +201,7 @@ final class ReceiptReader {
     /// The receipt read so far, validated; call once the document has been parsed to its end.
     func receipt() throws -> Receipt {
         guard read.sawReceipt else { throw DocumentRejection(element: "receipt", reason: "the message has no receipt") }
+        if let problem = read.problem { throw problem }
         let receiptId = try required(.receiptId)
         let outcome = try required(.outcome)
         guard outcome == "OK" else {
@@ -237,6 +275,9 @@ final class ReceiptReader {
             }
             let beneficiary = try fiscalCodeField(fields.values[.fiscalCodePA], element: "\(element)/fiscalCodePA")
             let iban = fields.values[.IBAN].flatMap { $0.isEmpty ? nil : $0 }
+            if let iban, !IBAN.hasSchemaShape(iban) {
+                throw DocumentRejection(element: "\(element)/IBAN", reason: "'\(iban)' is not an IBAN (two letters, two digits, 1 to 30 letters or digits)")
+            }
             guard (iban != nil) != fields.stamp else {
                 throw DocumentRejection(element: element, reason: "a transfer carries either an IBAN or an MBDAttachment")
             }

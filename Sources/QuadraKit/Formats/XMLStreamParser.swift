@@ -39,6 +39,9 @@ final class XMLStreamParser {
     private var text = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
     private var textCount = 0
     private var failure: Error?
+    /// No element of the formats read has a text near this long (base64-wrapped flows go to
+    /// `textSink`): a longer one is refused as it arrives instead of being gathered whole in memory.
+    static let maximumText = 1 << 20
     /// When set, character data goes here as it arrives instead of being gathered for `didEnd`:
     /// for an element whose text is a whole document (base64-wrapped flows).
     var textSink: ((UnsafeRawBufferPointer) throws -> Void)?
@@ -150,6 +153,10 @@ final class XMLStreamParser {
             return
         }
         let needed = textCount + Int(count)
+        guard needed <= Self.maximumText else {
+            fail(DocumentRejection(line: line, reason: "an element's text is longer than \(Self.maximumText) bytes: no field of this format is"))
+            return
+        }
         if needed > text.count {
             let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, text.count * 2), alignment: 1)
             grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: text[0..<textCount]))

@@ -16,6 +16,9 @@ public struct FlowFinding: Sendable, Equatable, Codable {
         case unknownReceiver = "FDR_UNKNOWN_RECEIVER"
         /// A row whose amount or index could not be read (kept without them).
         case badRow = "FDR_BAD_ROW"
+        /// The declared count or total is there but cannot be read (`abc`, negative, 20 digits): the
+        /// check against the rows could not be made, which must not pass for a flow that adds up.
+        case badHeader = "FDR_BAD_HEADER"
     }
 
     public var code: Code

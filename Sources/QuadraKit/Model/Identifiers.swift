@@ -35,6 +35,19 @@ public enum IBAN {
         return String(String.UnicodeScalarView(s.unicodeScalars.filter { !$0.properties.isWhitespace })).uppercased()
     }
 
+    /// The shape pagoPA's schemas give an IBAN (`stIBANIdentifier`: two letters, two digits, 1 to
+    /// 30 letters or digits), without the check digits: a receipt carries the IBAN as the creditor
+    /// declared it, and reconciliation, not ingestion, judges whose account it is.
+    public static func hasSchemaShape(_ s: String) -> Bool {
+        let chars = Array(s.utf8)
+        return (5...34).contains(chars.count) && isLetter(chars[0]) && isLetter(chars[1]) && isDigit(chars[2]) && isDigit(chars[3])
+            && chars[4...].allSatisfy { isDigit($0) || isLetter($0) }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        isUpperLetter(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+    }
+
     /// Checks the normalised IBAN: country code with its registered length, two check digits,
     /// alphanumeric BBAN and the ISO 7064 mod-97 remainder of 1. Countries outside the table
     /// (the SEPA area, where pagoPA credits can land) are rejected rather than guessed.

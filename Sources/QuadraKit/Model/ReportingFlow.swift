@@ -35,6 +35,8 @@ public struct FlowHeader: Sendable, Equatable, Codable {
     public var bic: String?
     public var declaredCount: Int?
     public var declaredTotalCents: Int64?
+    /// Declared values present but unreadable, each `name 'text' …` (for `FDR_BAD_HEADER`).
+    public var unreadableDeclarations: [String] = []
     /// Whether the receiver is a creditor of the configuration; nil when there is none.
     public var receiverServed: Bool?
 
@@ -51,6 +53,9 @@ public struct FlowHeader: Sendable, Equatable, Codable {
 
 /// One reported transfer (`datiSingoliPagamenti` / FdR-3 `Payment`).
 public struct FlowRow: Sendable, Equatable, Codable {
+    /// IUV, IUR and flow ids are `stText35` in the FdR schema: a longer one is not read.
+    public static let maximumIdentifier = 35
+
     public var iuv: String
     /// The IUR: the receipt's `receiptId` in the current model.
     public var iur: String

@@ -24,7 +24,10 @@ public enum RomeTime {
         return format(days: date, seconds: seconds - sign * (hours * 3600 + minutes * 60))
     }
 
-    /// Whole epoch seconds → `YYYY-MM-DDThh:mm:ssZ`.
+    /// The epoch seconds a `CivilDate` can hold: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+    public static let epochSecondsRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// Whole epoch seconds within `epochSecondsRange` → `YYYY-MM-DDThh:mm:ssZ`.
     public static func utc(fromEpochSeconds value: Int64) -> String {
         let days = Int(value.quotientAndRemainder(dividingBy: 86_400).quotient) - (value < 0 && value % 86_400 != 0 ? 1 : 0)
         let epoch = CivilDate(year: 1970, month: 1, day: 1)!

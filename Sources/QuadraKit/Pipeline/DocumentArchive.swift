@@ -40,10 +40,10 @@ public struct DocumentArchive: Sendable {
                 outcome.path == file ? outcome.reason ?? "rejected" : "\(outcome.path.dropFirst(file.count + 1)): \(outcome.reason ?? "rejected")"
             }
             let folder = (root as NSString).appendingPathComponent(reasons.isEmpty ? dated : "rejected/" + dated)
-            let target = (folder as NSString).appendingPathComponent(Self.relative(file, to: inbox))
+            let wanted = (folder as NSString).appendingPathComponent(Self.relative(file, to: inbox))
+            let target = Self.unused(wanted)
             do {
                 try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                if manager.fileExists(atPath: target) { try manager.removeItem(atPath: target) }
                 try manager.moveItem(atPath: file, toPath: target)
                 if !reasons.isEmpty {
                     try Data(reasons.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: target + ".reason"))
@@ -51,6 +51,20 @@ public struct DocumentArchive: Sendable {
             } catch {
                 throw ReportError.io(path: target, reason: "cannot archive \(file): \(error.localizedDescription)")
             }
+        }
+    }
+
+    /// `path`, or when something is there already (an earlier run of the same as-of date filed a file
+    /// of the same name) the first free `NAME~2.EXT`, `NAME~3.EXT`…: an original is never overwritten.
+    static func unused(_ path: String) -> String {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: path) || manager.fileExists(atPath: path + ".reason") else { return path }
+        let base = (path as NSString).deletingPathExtension, suffix = (path as NSString).pathExtension
+        var copy = 2
+        while true {
+            let candidate = base + "~\(copy)" + (suffix.isEmpty ? "" : "." + suffix)
+            if !manager.fileExists(atPath: candidate) && !manager.fileExists(atPath: candidate + ".reason") { return candidate }
+            copy += 1
         }
     }
 

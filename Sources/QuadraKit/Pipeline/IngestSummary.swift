@@ -7,6 +7,8 @@ public struct IngestSummary: Sendable {
     public var passedOver: [String] = []
     /// The ZIP archives the documents were read from: `DocumentArchive` moves each whole, once.
     public var archives: [String] = []
+    /// Files modified less than the settle time ago, left for the next run.
+    public var waiting: [String] = []
     public var bytes = 0
     public var seconds = 0.0
 
@@ -27,7 +29,8 @@ public struct IngestSummary: Sendable {
         let megabytes = Double(bytes) / 1_048_576
         let rate = seconds > 0 ? Double(outcomes.count) / seconds : 0
         return "\(outcomes.count) documents (\(counts)\(unreadable.isEmpty ? "" : ", unreadable \(unreadable.count)")"
-            + "\(passedOver.isEmpty ? "" : ", passed over \(passedOver.count)")), "
+            + "\(passedOver.isEmpty ? "" : ", passed over \(passedOver.count)")"
+            + "\(waiting.isEmpty ? "" : ", waiting \(waiting.count)")), "
             + "\(String(format: "%.1f", megabytes)) MB in \(String(format: "%.2f", seconds)) s, \(Int(rate)) documents/s"
     }
 }

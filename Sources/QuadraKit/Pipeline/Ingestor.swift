@@ -25,6 +25,8 @@ public struct Ingestor: Sendable {
         public var batchBytes = 64 << 20
         /// Files larger than this are never held whole: the writer parses them as they stream from disk.
         public var streamingThreshold = 8 << 20
+        /// Files modified less than this many seconds ago are left for the next run (`--settle`).
+        public var settleSeconds = 0
 
         public init(creditor: String? = nil, configuration: QuadraConfiguration = QuadraConfiguration()) {
             self.creditor = creditor
@@ -50,14 +52,21 @@ public struct Ingestor: Sendable {
         self.logger = logger
     }
 
-    public func ingest(_ paths: [String], progress: ((Progress) -> Void)? = nil) throws -> IngestSummary {
+    /// `requireDocuments` is called (and may throw) when the paths list nothing to read or wait for,
+    /// before the store is touched.
+    public func ingest(_ paths: [String], progress: ((Progress) -> Void)? = nil,
+                       requireDocuments: () throws -> Void = {}) throws -> IngestSummary {
         let started = ContinuousClock.now
-        let listing = try InputFiles.list(paths)
+        let now = Int(time(nil))
+        let listing = try InputFiles.list(paths, modifiedBefore: options.settleSeconds > 0 ? now - options.settleSeconds : nil)
         let files = listing.files
+        if files.isEmpty && listing.waiting.isEmpty { try requireDocuments() }
         var summary = IngestSummary()
         summary.passedOver = listing.passedOver
         summary.archives = listing.archives
+        summary.waiting = listing.waiting
         for entry in listing.passedOver { logger.notice("passed over \(entry)") }
+        for path in listing.waiting { logger.notice("waiting \(path): modified less than \(options.settleSeconds) s ago, left for the next run") }
         var done = 0
         let writing = BatchWriter(store: store)
         for batch in batches(of: files) {
@@ -100,8 +109,9 @@ public struct Ingestor: Sendable {
         let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count) { index in
             do {
                 let input = batch[index].input
-                if batch[index].size > threshold { return .success((nil, try input.sha256())) }
-                let bytes = try input.readAll()
+                guard batch[index].size <= threshold, let bytes = try input.readAll(limit: threshold) else {
+                    return .success((nil, try input.sha256()))
+                }
                 return .success((bytes, SHA256.hash(data: bytes).hexString))
             } catch let error as InputError {
                 return .failure(error)

@@ -5,8 +5,9 @@ import Darwin
 #endif
 
 /// The files named on a command line: files as given, folders walked recursively, in a stable
-/// sorted order so two runs over the same inbox read documents in the same order. A `.zip` file is
-/// not a document: each regular entry of it is one, listed in the archive's own order.
+/// sorted order so two runs over the same inbox read documents in the same order. A ZIP archive
+/// (told by its first bytes, whatever its name) is not a document: each regular entry of it is one,
+/// listed in the archive's own order.
 ///
 /// Folders are walked with `readdir` and `lstat`: an inbox of a million receipts is listed in
 /// about a second, where FileManager's enumerator takes many. An archive's central directory is
@@ -22,23 +23,30 @@ enum InputFiles {
     /// The documents to read, the entries passed over with the reason, for the log, and the ZIP
     /// archives the documents came from, which are archived whole.
     struct Listing {
+        var cutoff: Int?
         var files: [File] = []
         var passedOver: [String] = []
         var archives: [String] = []
+        /// Files modified too recently to be whole: left for the next run (`--settle`).
+        var waiting: [String] = []
     }
 
     /// Hidden entries (`.DS_Store`, editors' swap files) are not documents and are passed over, and
     /// so are symbolic links and special files inside folders, which could lead outside the inbox;
     /// each is named in `passedOver`, never dropped unseen.
-    static func list(_ paths: [String]) throws -> Listing {
-        var listing = Listing()
+    ///
+    /// A file (or ZIP archive) modified at or after `modifiedBefore` (seconds since the epoch) may
+    /// still be being copied in: it is listed as `waiting`, not read, since a half-copied document
+    /// would be rejected and, with `--archive`, moved out of the inbox.
+    static func list(_ paths: [String], modifiedBefore cutoff: Int? = nil) throws -> Listing {
+        var listing = Listing(cutoff: cutoff)
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 try walk(path, into: &listing)
             } else {
-                add(path, size: Int(info.st_size), into: &listing)
+                add(path, info, into: &listing)
             }
         }
         return listing
@@ -62,15 +70,20 @@ enum InputFiles {
             guard lstat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: try walk(path, into: &listing)
-            case S_IFREG: add(path, size: Int(info.st_size), into: &listing)
+            case S_IFREG: add(path, info, into: &listing)
             case S_IFLNK: listing.passedOver.append("\(path): symbolic link (name the target itself to read it)")
             default: listing.passedOver.append("\(path): not a regular file")
             }
         }
     }
 
-    private static func add(_ path: String, size: Int, into listing: inout Listing) {
-        guard path.lowercased().hasSuffix(".zip") else {
+    private static func add(_ path: String, _ info: stat, into listing: inout Listing) {
+        if let cutoff = listing.cutoff, Int(info.st_mtim.tv_sec) >= cutoff {
+            listing.waiting.append(path)
+            return
+        }
+        let size = Int(info.st_size)
+        guard isZip(path) else {
             listing.files.append(File(input: InputFile(path: path), size: size))
             return
         }
@@ -89,6 +102,18 @@ enum InputFiles {
                 listing.files.append(File(input: InputFile(entry: entry, in: path), size: Int(clamping: entry.uncompressedSize)))
             }
         }
+    }
+
+    /// Whether the file begins with a ZIP signature: a local file header (`PK\u{3}\u{4}`) or, for an
+    /// empty archive, the end of central directory (`PK\u{5}\u{6}`). A file that cannot be opened is
+    /// listed as a document, whose reading then reports why.
+    private static func isZip(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var magic = [UInt8](repeating: 0, count: 4)
+        guard read(fd, &magic, 4) == 4 else { return false }
+        return magic[0] == 0x50 && magic[1] == 0x4B && ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6))
     }
 
     /// Why an entry of an archive is not a document, or nil when it is one. An encrypted entry is

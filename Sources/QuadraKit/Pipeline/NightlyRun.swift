@@ -27,7 +27,8 @@ public struct NightlyRun: Sendable {
         /// One line for stderr: documents, keys by state, discrepancies, seconds.
         public var line: String {
             let documents = DocumentOutcome.Status.allCases.map { "\($0.rawValue) \(ingest.count($0))" }.joined(separator: ", ")
-            return "run \(reconciliation.asOf): \(ingest.outcomes.count) documents (\(documents)); "
+            let waiting = ingest.waiting.isEmpty ? "" : ", waiting \(ingest.waiting.count)"
+            return "run \(reconciliation.asOf): \(ingest.outcomes.count) documents (\(documents)\(waiting)); "
                 + "\(reconciliation.line.drop(while: { $0 != ":" }).dropFirst().trimmingCharacters(in: .whitespaces)); "
                 + "\(manifest.files.count) report files; \(String(format: "%.2f", seconds)) s"
         }
@@ -42,7 +43,24 @@ public struct NightlyRun: Sendable {
     public var lookBackDays = 400
     /// Where read documents go (`YYYY/MM/DD/`, refused ones under `rejected/` with a `.reason`); nil leaves the inbox alone.
     public var archive: String?
+    /// Files modified less than this many seconds ago wait for the next run (`--settle`).
+    public var settleSeconds = 0
     private let logger: Logger
+
+    /// Where a run is, for a progress line on a terminal.
+    public enum Progress: Sendable {
+        case documents(Ingestor.Progress)
+        case reconciling(asOf: CivilDate)
+        case keys(ReconciliationSummary)
+        case reports(folder: String)
+    }
+
+    /// An inbox with nothing in it to read, not even a file still arriving (exit 74): pagoPA sends
+    /// receipts every day, so an empty inbox means a feed or a mount has stopped.
+    public struct EmptyInbox: Error, CustomStringConvertible {
+        public let inbox: String
+        public var description: String { "inbox \(inbox) holds no document: is the feed or the mount working?" }
+    }
 
     public init(store: Store, configuration: QuadraConfiguration, asOf: CivilDate, logger: Logger = Logger(label: "quadra.run")) {
         self.store = store
@@ -51,18 +69,30 @@ public struct NightlyRun: Sendable {
         self.logger = logger
     }
 
-    public func run(inbox: String, out: String) throws -> Result {
+    /// Refuses an inbox that is missing, not the mounted share it should be (`[inbox]`), or empty,
+    /// before anything is written.
+    public func run(inbox: String, out: String, progress: @escaping (Progress) -> Void = { _ in }) throws -> Result {
         let started = ContinuousClock.now
-        let ingest = try Ingestor(store: store, options: .init(configuration: configuration), logger: logger).ingest([inbox])
+        try configuration.inbox.verify(inbox)
+        var options = Ingestor.Options(configuration: configuration)
+        options.settleSeconds = settleSeconds
+        let ingest = try Ingestor(store: store, options: options, logger: logger)
+            .ingest([inbox], progress: { progress(.documents($0)) }, requireDocuments: { throw EmptyInbox(inbox: inbox) })
+        progress(.reconciling(asOf: asOf))
         var reconciler = Reconciler(store: store, creditors: configuration.creditors)
         reconciler.lookBackDays = lookBackDays
+        reconciler.silentDays = configuration.silentDays
         let reconciliation = try reconciler.run(asOf: asOf)
+        progress(.keys(reconciliation))
         let filed = try store.ledgerFiling(ingest.outcomes.map(\.sha256))
-        let documents = ingest.outcomes.map { outcome in
+        let read = ingest.outcomes.map { outcome in
             let ledger = filed[outcome.sha256]
             return ReportManifest.Document(path: outcome.path, kind: ledger?.kind ?? outcome.kind.rawValue, sha256: outcome.sha256,
                                            outcome: ledger?.outcome ?? outcome.status.rawValue)
         }
+        let folder = (out as NSString).appendingPathComponent(asOf.description)
+        progress(.reports(folder: folder))
+        let documents = ReportManifest.documents(read, after: folder)
         let manifest = try ReportWriter(store: store, asOf: asOf, options: reportOptions)
             .write(to: out, documents: documents, configurationDigest: configurationDigest)
         if let archive {

@@ -28,6 +28,10 @@ public struct QuadraConfiguration: Sendable, Equatable {
     public var bankCSVLayouts: [BankCSVLayout] = []
     /// `[pagopa]`: the APIs `quadra fetch` reads; nil when the section is absent.
     public var pagopa: PagoPAConfiguration?
+    /// `[inbox]`: what proves the inbox is the real one and not an empty folder left by a failed mount.
+    public var inbox = InboxCheck()
+    /// `[monitoring] silent_days`: working days without a source before `SOURCE_SILENT`; nil never.
+    public var silentDays: Int?
 
     public init(creditors: [Creditor] = [], bankCSVLayouts: [BankCSVLayout] = []) {
         self.creditors = creditors
@@ -44,10 +48,15 @@ public struct QuadraConfiguration: Sendable, Equatable {
         public var description: String { key.isEmpty ? reason : "\(key): \(reason)" }
     }
 
-    /// Reads `path`; with no explicit path, `quadra.toml` if present, else an empty configuration.
-    public static func load(path: String?) throws -> QuadraConfiguration {
+    /// Reads `path`; with no explicit path, `quadra.toml` if present, else an empty configuration —
+    /// unless `required` (the nightly run): a night reconciled for no creditor would exit 0 with
+    /// empty reports, so it is refused naming what is missing.
+    public static func load(path: String?, required: Bool = false) throws -> QuadraConfiguration {
         let chosen = path ?? defaultPath
         guard FileManager.default.fileExists(atPath: chosen) else {
+            if path == nil && required {
+                throw Failure(key: "", reason: "no configuration: give --config FILE or put \(defaultPath) in the working folder, naming the creditors served")
+            }
             if path == nil { return QuadraConfiguration() }
             throw Failure(key: "", reason: "the configuration file \(chosen) does not exist")
         }
@@ -78,6 +87,23 @@ public struct QuadraConfiguration: Sendable, Equatable {
             configuration.bankCSVLayouts.append(try readLayout(layout, key: "bank_csv[\(index)]"))
         }
         configuration.pagopa = try readPagoPA(&reader)
+        if let inbox = try reader.table("inbox") {
+            var section = TOMLTableReader(inbox, key: "inbox")
+            configuration.inbox.requireMount = try section.bool("require_mount") ?? false
+            configuration.inbox.sentinel = try section.optionalString("sentinel")
+            if let sentinel = configuration.inbox.sentinel, sentinel.isEmpty || sentinel.contains("/") || sentinel == "." || sentinel == ".." {
+                throw Failure(key: "inbox.sentinel", reason: "'\(sentinel)' is not a plain file name")
+            }
+            try section.finish()
+        }
+        if let monitoring = try reader.table("monitoring") {
+            var section = TOMLTableReader(monitoring, key: "monitoring")
+            configuration.silentDays = try section.int("silent_days")
+            if let days = configuration.silentDays, !(1...366).contains(days) {
+                throw Failure(key: "monitoring.silent_days", reason: "\(days) is not a number of working days from 1 to 366")
+            }
+            try section.finish()
+        }
         try reader.finish()
         try checkDistinct(configuration)
         return configuration

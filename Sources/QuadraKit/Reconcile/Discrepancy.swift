@@ -47,8 +47,11 @@ public struct Discrepancy: Sendable, Equatable, Hashable, Codable {
         if let key { return Self.item(option: key.iuv, creditor: creditor ?? key.creditor) }
         if let treasuryReference { return Self.item(movement: treasuryReference, creditor: creditor) }
         if let flowId { return Self.item(flow: flowId, psp: pspId ?? "", creditor: creditor) }
-        return "creditor:\(creditor ?? "")"
+        return Self.item(creditor: creditor ?? "")
     }
+
+    /// A creditor-wide discrepancy (`SOURCE_SILENT`) is the creditor's own item.
+    public static func item(creditor: String) -> String { "creditor:\(creditor)" }
 
     public static func item(key: TransferKey) -> String { "key:\(key)" }
     /// A position's discrepancy names one of its options: the position's paid options are its items.

@@ -35,6 +35,8 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
     case fdrUnknownReceiver = "FDR_UNKNOWN_RECEIVER"
     case fdrBadRow = "FDR_BAD_ROW"
     case fdrIncomplete = "FDR_INCOMPLETE"
+    case fdrBadHeader = "FDR_BAD_HEADER"
+    case sourceSilent = "SOURCE_SILENT"
 
     /// The severity a discrepancy of this code has unless its rule says otherwise
     /// (`REPORTED_WITHOUT_RECEIPT` for outcomes 8 and 9, `TES_UNKNOWN_REFERENCE` once reversed).
@@ -42,11 +44,11 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         switch self {
         case .fdrOverdue, .rtIufAmountMismatch, .iurMismatch, .doublePayment, .reportedWithoutReceipt, .positionAmountMismatch,
              .positionNotPayable, .overpayment, .tesOverdue, .tesAmountMismatch, .tesUnknownReference, .fdrCountMismatch,
-             .fdrTotalMismatch, .fdrDuplicateRow, .fdrUnknownReceiver, .fdrBadRow, .fdrIncomplete:
+             .fdrTotalMismatch, .fdrDuplicateRow, .fdrUnknownReceiver, .fdrBadRow, .fdrIncomplete, .fdrBadHeader:
             return .error
         case .revokedPayment, .positionPaidNoReceipt, .receiptWithoutPosition, .transferPlanMismatch, .ibanNotCreditorAccount,
              .taxonomyUnknown, .taxonomyNotValidOnDate, .taxonomyMismatch, .tesPartial, .causaleUnparseable,
-             .fdrRevisedAfterClose, .fdrBadId, .fdrUnknownOutcome:
+             .fdrRevisedAfterClose, .fdrBadId, .fdrUnknownOutcome, .sourceSilent:
             return .warning
         case .standInPayment, .paidAfterDueDate, .tesLate:
             return .info
@@ -88,6 +90,8 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         case .fdrUnknownOutcome: return "a row's outcome code is not 0, 3, 4, 8 or 9"
         case .fdrUnknownReceiver: return "a flow for a creditor that is not served"
         case .fdrBadRow: return "a row whose amount, index, IUV or IUR could not be read"
+        case .fdrBadHeader: return "the flow's declared count or total cannot be read, so that check could not be made"
+        case .sourceSilent: return "a served creditor got no receipts, flows or treasury it expects for [monitoring] silent_days working days"
         case .fdrIncomplete: return "an FdR-3 flow still missing its header or pages the working day after settlement"
         }
     }

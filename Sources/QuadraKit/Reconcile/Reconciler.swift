@@ -17,6 +17,8 @@ public struct Reconciler: Sendable {
     public var lookBackDays = 400
     /// Classify every key of the look-back, not only what changed (`quadra reconcile --full`).
     public var everything = false
+    /// `[monitoring] silent_days`: raise `SOURCE_SILENT` past this many quiet working days (nil: never).
+    public var silentDays: Int?
 
     public init(store: Store, creditors: [Creditor]) {
         self.store = store
@@ -30,10 +32,12 @@ public struct Reconciler: Sendable {
         let served = Set(creditors.map(\.fiscalCode))
         let incomplete = try store.incompleteFlows().filter { $0.receiver.map(served.contains) == true }
         var summary = ReconciliationSummary(asOf: asOf.description)
+        let silences = try silentDays.map { try SourceSilence(silentDays: $0).discrepancies(for: creditors, in: store, asOf: asOf) } ?? []
         try store.reconcile(creditors, since: asOf.adding(days: -lookBackDays), everything: everything) { pass in
             summary.incremental = pass.incremental
-            var discrepancies: [Discrepancy] = []
+            var discrepancies = silences
             let verdicts = try pass.verdictWriter(asOf: asOf)
+            if silentDays != nil { for creditor in creditors { try verdicts.add(creditor: creditor.fiscalCode) } }
             try pass.forEachKey { key, stored in
                 let verdict = classifier.classify(key)
                 var found = verdict.discrepancies

@@ -2,6 +2,7 @@ import Foundation
 
 /// RFC 4180 CSV rows into a gzip stream: header row first, CRLF line ends, a field quoted only when
 /// it holds a comma, a quote or a line break (quotes doubled), an absent value as an empty field.
+/// Text that a spreadsheet would run as a formula is neutralised (see `neutralized(_:)`).
 ///
 /// ```swift
 /// let csv = try CSVWriter(into: gzip, header: ["iuv", "amount_cents"])
@@ -22,14 +23,28 @@ public struct CSVWriter {
         try sink.write { bytes in
             for (index, field) in fields.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                if let field { bytes.append(contentsOf: Self.quoted(field).utf8) }
+                if let field { bytes.append(contentsOf: Self.quoted(Self.neutralized(field)).utf8) }
             }
             bytes.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
         }
     }
 
     static func line(_ fields: [String?]) -> String {
-        fields.map { quoted($0 ?? "") }.joined(separator: ",") + "\r\n"
+        fields.map { quoted(neutralized($0 ?? "")) }.joined(separator: ",") + "\r\n"
+    }
+
+    /// A text field beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`,
+    /// so a debtor's name or a causale like `=HYPERLINK(…)` is shown, not run, when the accounting
+    /// office opens the file in a spreadsheet (OWASP's CSV injection advice). An integer (a negative
+    /// amount in cents) stays a number.
+    static func neutralized(_ field: String) -> String {
+        guard let first = field.utf8.first,
+              first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
+                || first == 0x09 || first == 0x0D else { return field }
+        if first == UInt8(ascii: "-"), field.utf8.count > 1, field.utf8.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }) {
+            return field
+        }
+        return "'" + field
     }
 
     /// Quoted when a character (a whole grapheme, so a CRLF pair is neither CR nor LF) is a comma,

@@ -25,6 +25,19 @@ public struct ReportFolder: Sendable {
         } catch {
             throw ReportError.io(path: path, reason: "\(error.localizedDescription)")
         }
+        removeOrphans()
+    }
+
+    /// Removes `NAME.tmp-<pid>` files left by a run killed while writing (never renamed into place),
+    /// unless that process still lives: the caller holds the store lock, so nothing else writes here.
+    private func removeOrphans() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for name in names {
+            guard let marker = name.range(of: ".tmp-", options: .backwards),
+                  let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
+            if pid == getpid() || kill(pid, 0) == 0 || errno == EPERM { continue }
+            try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(name))
+        }
     }
 
     /// A new file under its temporary name, renamed into `name` on commit.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `manifest.json`: what a night's reports hold and how to check them, deterministic for the same
 /// store and as-of date (no clock, no timings; keys sorted by the encoder).
 public struct ReportManifest: Sendable, Codable, Equatable {
@@ -34,5 +36,17 @@ public struct ReportManifest: Sendable, Codable, Equatable {
         self.asOf = asOf
         self.quadraVersion = quadraVersion
         self.configurationDigest = configurationDigest
+    }
+
+    /// The documents listed by the manifest already in `folder` (an earlier run of the same as-of
+    /// date), followed by `documents` not already listed: a same-day rerun adds to the night's list
+    /// instead of dropping what the first run read. None when there is no readable manifest.
+    public static func documents(_ documents: [Document], after folder: String) -> [Document] {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("manifest.json")),
+              let earlier = try? decoder.decode(ReportManifest.self, from: data).documents else { return documents }
+        let listed = Set(earlier.map { [$0.path, $0.sha256] })
+        return earlier + documents.filter { !listed.contains([$0.path, $0.sha256]) }
     }
 }

@@ -184,6 +184,10 @@ final class FlowWriter: FlowSink {
         if !unknownOutcomes.isEmpty {
             findings.append(FlowFinding(.unknownOutcome, unknownOutcomes.joined(separator: "; ")))
         }
+        if !header.unreadableDeclarations.isEmpty {
+            findings.append(FlowFinding(.badHeader, header.unreadableDeclarations.joined(separator: "; ")
+                                        + ": the declared count or total could not be checked against the rows"))
+        }
         if !badRows.isEmpty {
             findings.append(FlowFinding(.badRow, badRows.joined(separator: "; ")))
         }

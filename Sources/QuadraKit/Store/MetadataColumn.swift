@@ -19,19 +19,7 @@ enum MetadataColumn {
     /// A JSON string literal (quotes, backslash and control characters escaped); reports use it too.
     static func append(_ text: String, to json: inout String) {
         json += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: json.unicodeScalars.append(scalar)
-            }
-        }
+        EscapedText.append(text, escapingQuotes: true, to: &json)
         json += "\""
     }
 }

@@ -131,7 +131,10 @@ extension Store {
     private static func stream(_ document: inout PreparedDocument, from file: InputFile, context: DocumentParser.Context,
                                documentId: Int64, in db: Database) throws -> DocumentOutcome {
         guard try file.startsWithXML() else {
-            let (kind, content) = DocumentParser.parse(try file.readAll(), context: context)
+            guard let bytes = try file.readAll(limit: InputFile.maximumWhole) else {
+                throw DocumentRejection(reason: "a document that is not XML is read whole, and this one holds more than \(InputFile.maximumWhole) bytes")
+            }
+            let (kind, content) = DocumentParser.parse(bytes, context: context)
             document.kind = kind
             return try write(content.get(), of: document, documentId: documentId, in: db)
         }
@@ -237,6 +240,7 @@ extension Store {
     private struct Ledger {
         private let lookup: RawStatement
         private let insertion: RawStatement
+        private let pathInsertion: RawStatement
         private let timestamp: String
 
         init(_ db: Database, timestamp: String) throws {
@@ -245,6 +249,7 @@ extension Store {
                 INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome, reason, records, quarantined)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            pathInsertion = try RawStatement(db, "INSERT OR IGNORE INTO document_path (document_id, path) VALUES (?, ?)")
             self.timestamp = timestamp
         }
 
@@ -265,6 +270,10 @@ extension Store {
                 $0.add(outcome.reason)
                 $0.add(outcome.records)
                 $0.add(outcome.quarantined.count)
+            }
+            try pathInsertion.run {
+                $0.add(id)
+                $0.add(outcome.path)
             }
         }
     }

@@ -76,7 +76,8 @@ extension Store {
                 StoreStatus.TableCount(table: $0, rows: try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? 0)
             }
             let rejected = try Row.fetchAll(db, sql: """
-                SELECT path, kind, reason FROM document WHERE outcome = 'rejected' ORDER BY path
+                SELECT p.path, d.kind, d.reason FROM document d JOIN document_path p ON p.document_id = d.id
+                WHERE d.outcome = 'rejected' ORDER BY p.path
                 """).map { StoreStatus.Refusal(path: $0["path"], kind: $0["kind"], element: nil, reason: $0["reason"] ?? "") }
             let quarantined = try Row.fetchAll(db, sql: """
                 SELECT d.path, d.kind, q.element, q.reason FROM quarantine q JOIN document d ON d.id = q.document_id

@@ -135,6 +135,11 @@ extension Store.ReconciliationPass {
             }
         }
 
+        /// A creditor's own items (its sources' silence) were judged.
+        func add(creditor fiscalCode: String) throws {
+            try note(Discrepancy.item(creditor: fiscalCode))
+        }
+
         /// A position was classified: each of its paid options is an item its discrepancy may name.
         func add(position: Classifier.PositionPayments) throws {
             for option in position.paidOptions { try note(Discrepancy.item(option: option.iuv, creditor: position.creditor)) }

@@ -24,10 +24,33 @@ public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
 
-    public init(path: String) throws {
+    /// How a command opens the store: a writing command creates it when absent; a reading one
+    /// (`status`, `explain`, `report`) must find it, since an empty store made by a typo in `--db`
+    /// would report zeros as if the night had been quiet.
+    public enum Opening: Sendable {
+        case create(groupReadable: Bool)
+        case existing
+    }
+
+    /// Why the store cannot be opened as asked (exit 74).
+    public struct Unopenable: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "the store \(path) \(reason)" }
+    }
+
+    /// Opens (or creates) the store. A new store's folder is created 0700 (0750 when group-readable,
+    /// so the accounting group can reach the reports beside it) and the database file 0600 before
+    /// SQLite opens it: SQLite gives its `-wal` and `-shm` files the database file's mode, and they
+    /// hold debtors' fiscal codes and names.
+    public init(path: String, opening: Opening = .create(groupReadable: false)) throws {
         self.path = path
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        switch opening {
+        case .existing:
+            guard FileManager.default.fileExists(atPath: path) else { throw Unopenable(path: path, reason: "does not exist (check --db; nothing was created)") }
+        case let .create(groupReadable):
+            try Self.createPrivately(path, groupReadable: groupReadable)
+        }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
@@ -36,5 +59,31 @@ public final class Store: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
+    }
+
+    /// The store's folder and an empty database file with private modes; nothing when they exist.
+    public static func createPrivately(_ path: String, groupReadable: Bool) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: groupReadable ? 0o750 : 0o700])
+        }
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw Unopenable(path: path, reason: "cannot be created")
+        }
+    }
+
+    /// The real path of `path` (symbolic links resolved, also in its folder), so the lock and the
+    /// store are the same files whichever link names them.
+    public static func resolvedPath(_ path: String) -> String {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        guard let real = realpath(folder.isEmpty ? "." : folder, nil) else { return path }
+        defer { free(real) }
+        return (String(cString: real) as NSString).appendingPathComponent((path as NSString).lastPathComponent)
     }
 }

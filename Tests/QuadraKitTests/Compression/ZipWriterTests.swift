@@ -26,7 +26,7 @@ import Testing
         #expect(entries.allSatisfy { $0.method == 8 && $0.kind == .file })
         #expect(entries[0].compressedSize < entries[0].uncompressedSize)
         for (entry, expected) in zip(entries, Self.entries) {
-            #expect(try InputFile(entry: entry, in: archive.path).readAll() == expected.bytes)
+            #expect(try InputFile(entry: entry, in: archive.path).readAll(limit: .max) == expected.bytes)
         }
     }
 

@@ -81,3 +81,68 @@ import Testing
         #expect(TestSupport.rejection(text)?.reason.contains("identificativoFlusso is missing") == true)
     }
 }
+
+/// Findings 6.6 and 6.7 on JSON documents: the real FdR-3 and GPD samples with one substitution.
+@Suite struct StrictJSONTests {
+    private static func fdr3() throws -> String {
+        String(decoding: try TestSupport.specSample("fdr3_published_flow_3payments.json"), as: UTF8.self)
+    }
+
+    private static func gpd() throws -> String {
+        String(decoding: try TestSupport.specSample("gpd_payment_positions_upload_1position.json"), as: UTF8.self)
+    }
+
+    @Test(arguments: [
+        ("\"pay\": 0.2,", "\"pay\": 1e300,", "payments[0].pay", "exponent past ±20"),
+        ("\"revision\": 1,", "\"revision\": 1, \"revision\": 2,", "revision", "appears twice"),
+        ("\"payments\": [", "\"payments\": [null, ", "payments[0]", "null is not an element"),
+    ])
+    func flowJSONBreakingTheRulesIsRefusedNamingThePlace(original: String, broken: String, element: String, reason: String) throws {
+        let text = try Self.fdr3()
+        #expect(text.contains(original))
+        let rejection = try #require(TestSupport.rejection(text.replacingOccurrences(of: original, with: broken)))
+        #expect(rejection.element == element && rejection.reason.contains(reason), "\(rejection)")
+    }
+
+    @Test func aPayGivenAsTextIsRefusedWithAReason() throws {
+        let text = try Self.fdr3().replacingOccurrences(of: "\"pay\": 0.2,", with: "\"pay\": \"10.00\",")
+        let rejection = try #require(TestSupport.rejection(text))
+        #expect(rejection.description.contains("payments[0].pay") && rejection.description.contains("number"), "\(rejection)")
+    }
+
+    @Test func gpdDuplicateKeysAndImpossibleDatesAreRefused() throws {
+        let text = try Self.gpd()
+        let owner = try #require(TestSupport.rejection(text.replacingOccurrences(of: "\"iupd\":", with: "\"iupd\": \"X\", \"iupd\":")))
+        #expect(owner.reason.contains("\"iupd\" appears twice"), "\(owner)")
+        let (_, content) = TestSupport.parse(text.replacingOccurrences(of: "2025-07-18T00:00:00.000", with: "2025-02-30T00:00:00.000"),
+                                             creditor: "77777777777")
+        guard case let .debtPositions(positions, quarantined) = try content.get() else { Issue.record("not positions"); return }
+        #expect(positions.isEmpty && quarantined.first?.reason.contains("'2025-02-30T00:00:00.000' is not an ISO date") == true,
+                "\(quarantined)")
+        let long = text.replacingOccurrences(of: "\"iupd\": \"IUPD_WEBINAR_001\"", with: "\"iupd\": \"\(String(repeating: "I", count: 141))\"")
+        #expect(long != text)
+        guard case let .debtPositions(_, tooLong) = try TestSupport.parse(long, creditor: "77777777777").content.get() else { return }
+        #expect(tooLong.first?.reason.contains("longer than 140") == true, "\(tooLong)")
+    }
+
+    @Test func aMillionNullsAreRefusedBeforeDecoding() throws {
+        let nulls = "{\"paymentPositions\": [" + Array(repeating: "null", count: 1_000_000).joined(separator: ",") + "]}"
+        let rejection = try #require(TestSupport.rejection(nulls))
+        #expect(rejection.element == "paymentPositions[0]" && rejection.reason.contains("null"), "\(rejection)")
+    }
+
+    /// Found by `Scripts/fuzz.sh fdr3`: an epoch past year 9999 trapped in date arithmetic (signal 4),
+    /// taking the night down. The fuzzer's input is kept as it was found; the real sample with the
+    /// same substitution too.
+    @Test func anEpochPastTheCalendarIsRefusedNotATrap() throws {
+        let found = try Data(contentsOf: TestSupport.fixtures.appendingPathComponent("fuzz/fdr3-epoch-past-year-9999.json"))
+        let rejection = try #require(TestSupport.rejection(String(decoding: found, as: UTF8.self)))
+        #expect(rejection.element == "fdrDate", "\(rejection)")
+        let sample = try Self.fdr3()
+        #expect(sample.contains("\"fdrDate\": 1742463778.000000000"))
+        for epoch in ["17950188006000000000", "-99999999999999", "253402300800"] {
+            let text = sample.replacingOccurrences(of: "\"fdrDate\": 1742463778.000000000", with: "\"fdrDate\": \(epoch)")
+            #expect(TestSupport.rejection(text)?.element == "fdrDate", "\(epoch)")
+        }
+    }
+}

@@ -69,4 +69,16 @@ import Testing
         #expect(directory.creditor(forOPIAccount: "0000009", journalFiscalCode: "06144260707") == nil)
         #expect(directory.creditor(forOPIAccount: "0000009", journalFiscalCode: nil) == "80000000002")
     }
+
+    /// Found by `Scripts/fuzz.sh opi`: `pagine_totali` 0 built the range 1...0 and trapped (signal 4).
+    @Test(arguments: ["0", "-3"])
+    func aJournalOfNoPagesIsRefusedNotATrap(pages: String) throws {
+        let found = try Data(contentsOf: TestSupport.fixtures.appendingPathComponent("fuzz/opi-zero-pages.xml"))
+        #expect(TestSupport.rejection(String(decoding: found, as: UTF8.self))?.element == "flusso_giornale_di_cassa/pagina")
+        let sample = String(decoding: try TestSupport.specSample("opi_giornale_di_cassa_v1_8.xml"), as: UTF8.self)
+        #expect(sample.contains("<pagine_totali>2</pagine_totali>"))
+        let text = sample.replacingOccurrences(of: "<pagine_totali>2</pagine_totali>", with: "<pagine_totali>\(pages)</pagine_totali>")
+        let rejection = try #require(TestSupport.rejection(text))
+        #expect(rejection.element == "flusso_giornale_di_cassa/pagina" && rejection.reason.contains("is not a page"), "\(rejection)")
+    }
 }

@@ -115,4 +115,42 @@ import Testing
         let kind = TestSupport.parse("<paSendRTV2Request xmlns=\"urn:other\"><receipt/></paSendRTV2Request>").kind
         #expect(kind == .unknown)
     }
+
+    /// Finding 6.6: lenient parsing that filed money under the wrong owner. Each bad receipt is the
+    /// real sample with one substitution, refused naming the element.
+    @Test(arguments: [
+        ("<fiscalCode>77777777777</fiscalCode>", "<fiscalCode>77777777777</fiscalCode><fiscalCode>77777777778</fiscalCode>",
+         "receipt/fiscalCode", "appears twice"),
+        ("<IBAN>IT0000000000000000000000001</IBAN>", "<IBAN>IT0000000000000000000000001</IBAN><IBAN>IT0000000000000000000000000</IBAN>",
+         "receipt/transferList/transfer[2]/IBAN", "appears twice"),
+        ("<paymentDateTime>2021-10-01T17:48:22</paymentDateTime>", "<paymentDateTime>2026-11-16T25:61:61</paymentDateTime>",
+         "receipt/paymentDateTime", "not an ISO date-time"),
+        ("<paymentDateTime>2021-10-01T17:48:22</paymentDateTime>", "<paymentDateTime>2021-10-01T17:48:22+99:00</paymentDateTime>",
+         "receipt/paymentDateTime", "not an ISO date-time"),
+        ("<IBAN>IT0000000000000000000000001</IBAN>", "<IBAN>hello</IBAN>", "receipt/transferList/transfer[2]/IBAN", "not an IBAN"),
+        ("<receiptId>c110729d258c4ab1b765fe902aae41d6</receiptId>", "<receiptId>\(String(repeating: "7", count: 10_000))</receiptId>",
+         "receipt/receiptId", "longer than the 35 characters"),
+        ("<remittanceInformation>remittanceInformation1</remittanceInformation>",
+         "<remittanceInformation>\(String(repeating: "è", count: 141))</remittanceInformation>",
+         "receipt/transferList/transfer[1]/remittanceInformation", "longer than the 140 characters"),
+    ])
+    func lenientFieldsAreRefusedNamingTheElement(original: String, broken: String, element: String, reason: String) throws {
+        let rejection = try #require(TestSupport.rejection(try SampleReceipt.replacing(original, with: broken)))
+        #expect(rejection.element == element && rejection.reason.contains(reason), "\(rejection)")
+    }
+
+    @Test func fieldsAtTheirSchemaLengthAndOffsetsAreAccepted() throws {
+        let receipt = try TestSupport.receipt(try SampleReceipt.replacing("<description>test</description>",
+                                                                          with: "<description>\(String(repeating: "è", count: 140))</description>")
+            .replacingOccurrences(of: "2021-10-01T17:48:22<", with: "2021-10-01T23:59:59.123+01:00<"))
+        #expect(receipt.description?.count == 140 && receipt.paymentDateTime == "2021-10-01T23:59:59.123+01:00")
+    }
+
+    /// Finding 6.3: a 200 MB text node was gathered whole; now the parser stops at 1 MiB.
+    @Test func aHugeTextNodeIsRefusedAsItArrives() throws {
+        let huge = try SampleReceipt.replacing("<description>test</description>",
+                                               with: "<description>\(String(repeating: "x", count: (1 << 20) + 1))</description>")
+        let rejection = try #require(TestSupport.rejection(huge))
+        #expect(rejection.reason.contains("longer than 1048576 bytes"), "\(rejection)")
+    }
 }

@@ -66,6 +66,34 @@ import Testing
         #expect(summary.outcomes[1].reason?.contains("truncated") == true)
     }
 
+    /// Finding 6.3: the inflated size decides. A small `.gz` past the streaming threshold is streamed,
+    /// not inflated into memory; one that inflates past the 1 GiB limit of any document is refused.
+    @Test func aGzipIsJudgedByItsInflatedSize() throws {
+        let folder = try TestSupport.scratchFolder()
+        let big = folder.appendingPathComponent("big.gz"), bomb = folder.appendingPathComponent("bomb.gz")
+        try Self.run("/bin/sh", ["-c", "head -c 9437184 /dev/zero | gzip -1 > '\(big.path)'"])
+        try Self.run("/bin/sh", ["-c", "head -c \(InputFile.maximumInflated + 1) /dev/zero | gzip -1 > '\(bomb.path)'"])
+        #expect(try InputFile(path: big.path).readAll(limit: 8 << 20) == nil)
+        #expect(try InputFile(path: big.path).readAll(limit: 9 << 20)?.count == 9 << 20)
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let summary = try Ingestor(store: store).ingest([bomb.path])
+        #expect(summary.outcomes.map(\.status) == [.rejected])
+        #expect(summary.outcomes.first?.reason?.contains("inflates past 1073741824 bytes") == true, "\(summary.outcomes)")
+    }
+
+    /// Finding 6.7: identical rejected copies are one ledger row, and every path they were read from is kept.
+    @Test func everyPathOfIdenticalRejectedCopiesIsRecorded() throws {
+        let folder = try TestSupport.scratchFolder()
+        let bad = try SampleReceipt.replacing("<outcome>OK</outcome>", with: "<outcome>KO</outcome>")
+        let first = try TestSupport.write(bad, to: folder, as: "inbox/a/rt.xml")
+        let second = try TestSupport.write(bad, to: folder, as: "inbox/b/rt-copy.xml")
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let summary = try Ingestor(store: store).ingest([folder.appendingPathComponent("inbox").path])
+        #expect(summary.outcomes.map(\.status) == [.rejected, .rejected])
+        #expect(try store.status().rejected.map(\.path) == [first.path, second.path])
+        #expect(try store.count("SELECT count(*) FROM document") == 1)
+    }
+
     @Test func aResentPositionBecomesTheCurrentVersionAndKeepsHistory() throws {
         let folder = try TestSupport.scratchFolder()
         let store = try newStore(in: folder)

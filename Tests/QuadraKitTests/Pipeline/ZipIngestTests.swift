@@ -103,4 +103,17 @@ import Testing
             "\(archive.path)/sub/.swap/rt.xml: hidden",
         ])
     }
+
+    /// Issue 16 item 5: an archive is told by its first bytes, not its name.
+    @Test func aZipIsToldByItsContentNotItsName() throws {
+        let folder = try TestSupport.scratchFolder()
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try ZipFixtures.write([("rt.xml", Array(try SampleReceipt.text.utf8))], to: inbox.appendingPathComponent("delivery.dat"))
+        _ = try TestSupport.write(try SampleReceipt.replacing("<receiptId>c110729d", with: "<receiptId>d110729d"), to: inbox, as: "named.zip")
+        let summary = try ingest([inbox], into: try newStore(in: folder))
+        #expect(summary.archives == [inbox.appendingPathComponent("delivery.dat").path])
+        #expect(summary.outcomes.map(\.path) == [inbox.appendingPathComponent("delivery.dat/rt.xml").path, inbox.appendingPathComponent("named.zip").path])
+        #expect(summary.outcomes.allSatisfy { $0.status == .ingested }, "\(summary.outcomes)")
+    }
 }

@@ -13,7 +13,7 @@ struct CommandLineReportTests {
         let folder = try TestSupport.scratchFolder()
         let db = folder.appendingPathComponent("quadra.sqlite").path
         let config = TestSupport.samples.appendingPathComponent("quadra.toml").path
-        let nightly = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--config", config, "--db", db,
+        let nightly = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--config", config, "--db", db, "--settle", "0",
                                   "--out", folder.appendingPathComponent("night").path, "--as-of", "2026-11-20"])
         #expect(nightly.status == 0, "\(nightly.stderr)")
         #expect(nightly.stderr.contains("run 2026-11-20: 26 documents") && nightly.stderr.contains("10 keys classified (all), 10 changed (cashed 10"))
@@ -37,11 +37,15 @@ struct CommandLineReportTests {
         #expect(!rows.isEmpty && rows.allSatisfy { $0[4] == "2026-11-01/2026-11-30" })
     }
 
-    @Test func badReportUsageExits64AndAnEmptyStoreHasNothingToReport() throws {
+    @Test func badReportUsageExits64AMissingStore74AndAnEmptyStoreHasNothingToReport() throws {
         let folder = try TestSupport.scratchFolder()
         let db = folder.appendingPathComponent("quadra.sqlite").path
         #expect(try quadra(["report", "--db", db, "--from", "2026-11-01"]).status == 64)
         #expect(try quadra(["report", "--db", db, "--as-of", "20-11-2026"]).status == 64)
+        let missing = try quadra(["report", "--db", db, "--out", folder.path])
+        #expect(missing.status == 74 && missing.stderr.contains("does not exist"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db) && !FileManager.default.fileExists(atPath: db + ".lock"))
+        _ = try Store(path: db)
         let empty = try quadra(["report", "--db", db, "--out", folder.path])
         #expect(empty.status == 65 && empty.stderr.contains("no reconciliation"))
     }

@@ -116,6 +116,19 @@ import Testing
         #expect(fresh.manifest.files == first.manifest.files, "only the inbox's own path differs in the manifest")
     }
 
+    /// Finding 6.7: a same-day rerun after archiving (a late file in an otherwise emptied inbox) keeps
+    /// the first run's documents in the manifest and adds the new one.
+    @Test func aSameDayRerunKeepsTheEarlierRunsDocuments() throws {
+        let setup = try setUp()
+        let archive = setup.folder.appendingPathComponent("archive").path
+        let first = try run(setup, archive: archive)
+        let late = try TestSupport.write(try SampleReceipt.text, to: setup.inbox, as: "late/rt.xml")
+        let second = try run(setup, archive: archive)
+        #expect(second.manifest.documents.count == first.manifest.documents.count + 1)
+        #expect(Array(second.manifest.documents.prefix(first.manifest.documents.count)) == first.manifest.documents)
+        #expect(second.manifest.documents.last?.path == late.path)
+    }
+
     @Test func debtorIdsAreMaskedUnlessAskedAndGroupReadableWidensTheMode() throws {
         let setup = try setUp()
         _ = try run(setup)

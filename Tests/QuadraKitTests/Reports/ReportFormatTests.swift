@@ -4,6 +4,9 @@ import Testing
 @Suite struct ReportFormatTests {
     @Test func fieldsAreQuotedOnlyWhenRFC4180AsksForIt() {
         #expect(CSVWriter.line(["plain", nil, "a,b", "say \"hi\"", "two\nlines"]) == "plain,,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n")
+        // Finding 6.7: formulas are shown, not run; amounts stay numbers.
+        #expect(CSVWriter.line(["=HYPERLINK(\"http://x\")", "+39 333", "-1200", "-", "@SUM(A1)", "\tx", "1200", "a=b"])
+                == "\"'=HYPERLINK(\"\"http://x\"\")\",'+39 333,-1200,'-,'@SUM(A1),'\tx,1200,a=b\r\n")
     }
 
     @Test func debtorIdsKeepSixCharactersAndTheirLength() {

@@ -130,4 +130,35 @@ import Testing
         #expect(streamed.outcomes.map(\.status) == inMemory.outcomes.map(\.status))
         #expect(try store.snapshotDigests() == memoryStore.snapshotDigests())
     }
+
+    /// Finding 6.5: unreadable declared values no longer vanish; the flow says its checks could not be made.
+    @Test(arguments: [("<numeroTotalePagamenti>5<", "<numeroTotalePagamenti>abc<", "numeroTotalePagamenti 'abc' is not a count"),
+                      ("<importoTotalePagamenti>500.00<", "<importoTotalePagamenti>12345678901234567890.00<", "importoTotalePagamenti '12345678901234567890.00'"),
+                      ("<importoTotalePagamenti>500.00<", "<importoTotalePagamenti>5OO.00<", "importoTotalePagamenti '5OO.00'")])
+    func anUnreadableDeclaredValueIsABadHeaderFinding(original: String, broken: String, detail: String) throws {
+        let sample = String(decoding: try TestSupport.specSample("FlussoRiversamento_5payments_decoded.xml"), as: UTF8.self)
+        #expect(sample.contains(original))
+        let outcomes = try ingest([("flow.xml", sample.replacingOccurrences(of: original, with: broken))])
+        #expect(outcomes.map(\.status) == [.ingested])
+        let details = try store.pool.read { try String.fetchAll($0, sql: "SELECT detail FROM flow_finding WHERE code = 'FDR_BAD_HEADER'") }
+        #expect(details.count == 1 && details[0].contains(detail) && details[0].contains("could not be checked"), "\(details)")
+    }
+
+    /// Finding 6.3: flow identifiers are held to the schema's 35 characters; a row keeps its place
+    /// without the unreadable value, a flow id too long refuses the flow.
+    @Test func overlongFlowIdentifiersAreNotStored() throws {
+        let sample = String(decoding: try TestSupport.specSample("FlussoRiversamento_5payments_decoded.xml"), as: UTF8.self)
+        let iuv = try #require(sample.firstRange(of: #/<identificativoUnivocoVersamento>([^<]*)</#)?.lowerBound)
+        let start = sample[iuv...].firstIndex(of: ">")!
+        let long = sample.replacingCharacters(in: sample.index(after: start)..<sample.index(after: start), with: String(repeating: "9", count: 40))
+        #expect(try ingest([("flow.xml", long)]).map(\.status) == [.ingested])
+        let bad = try store.pool.read { try String.fetchAll($0, sql: "SELECT detail FROM flow_finding WHERE code = 'FDR_BAD_ROW'") }
+        #expect(bad.count == 1 && bad[0].contains("identificativoUnivocoVersamento is longer than 35"), "\(bad)")
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT max(length(iuv)) FROM flow_row") } ?? 0 <= 35)
+
+        let flowId = try #require(sample.firstRange(of: #/<identificativoFlusso>/#)?.upperBound)
+        let longId = sample.replacingCharacters(in: flowId..<flowId, with: String(repeating: "X", count: 30))
+        let refused = try ingest([("flow-long-id.xml", longId)])
+        #expect(refused.first?.status == .rejected && refused.first?.reason?.contains("identificativoFlusso is longer than 35") == true)
+    }
 }

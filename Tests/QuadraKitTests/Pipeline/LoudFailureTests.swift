@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QuadraKit
+
+/// Failures that used to pass as a quiet night (issue 16, item 2) and a store that keeps its
+/// contents private (item 4): real stores, the sample day's real documents.
+@Suite struct LoudFailureTests {
+    static let configurationPath = TestSupport.samples.appendingPathComponent("quadra.toml").path
+
+    @Test func aStoreThatMustExistIsNeverCreated() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("sub/quadra.sqlite").path
+        #expect(throws: Store.Unopenable.self) { try Store(path: db, opening: .existing) }
+        #expect(throws: Store.Unopenable.self) { try Store.openLocked(path: db, opening: .existing) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func theStoreItsJournalAndItsFolderArePrivate() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("private/quadra.sqlite")
+        let store = try Store(path: db.path)
+        _ = try Ingestor(store: store).ingest([SampleDayTests.inbox.path])
+        #expect(try ReportFiles.mode(db.deletingLastPathComponent()) == 0o700)
+        for suffix in ["", "-wal", "-shm"] {
+            #expect(try ReportFiles.mode(URL(fileURLWithPath: db.path + suffix)) == 0o600, "quadra.sqlite\(suffix)")
+        }
+        let shared = folder.appendingPathComponent("shared/quadra.sqlite").path
+        _ = try Store.openLocked(path: shared, opening: .create(groupReadable: true))
+        #expect(try ReportFiles.mode(URL(fileURLWithPath: shared).deletingLastPathComponent()) == 0o750)
+        #expect(try ReportFiles.mode(URL(fileURLWithPath: shared)) == 0o600)
+    }
+
+    @Test func aSymbolicLinkToTheStoreTakesTheSameLock() throws {
+        let folder = try TestSupport.scratchFolder()
+        let real = folder.appendingPathComponent("quadra.sqlite").path
+        let link = folder.appendingPathComponent("link.sqlite").path
+        let (_, lock) = try Store.openLocked(path: real, opening: .create(groupReadable: false))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        #expect {
+            _ = try Store.openLocked(path: link, opening: .existing)
+        } throws: { error in
+            guard case .held = error as? StoreLock.Failure else { return false }
+            return true
+        }
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func aDamagedStoreIsRefusedBeforeAnythingIsWritten() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("quadra.sqlite").path
+        do {
+            let store = try Store(path: db)
+            _ = try Ingestor(store: store).ingest([SampleDayTests.inbox.path])
+            try store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        let handle = try #require(FileHandle(forUpdatingAtPath: db))
+        try handle.seek(toOffset: 4096 * 3)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 4096 * 4))
+        try handle.close()
+        #expect(throws: Store.Unopenable.self) { try Store.openLocked(path: db, opening: .existing) }
+    }
+
+    @Test func anInboxThatIsNotTheShareIsRefused() throws {
+        let folder = try TestSupport.scratchFolder()
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.copyItem(at: SampleDayTests.inbox, to: inbox)
+        #expect(throws: InboxCheck.Problem.self) { try InboxCheck(sentinel: ".quadra-inbox").verify(inbox.path) }
+        #expect(throws: InboxCheck.Problem.self) { try InboxCheck(requireMount: true).verify(inbox.path) }
+        #expect(throws: InboxCheck.Problem.self) { try InboxCheck().verify(folder.appendingPathComponent("missing").path) }
+        _ = try TestSupport.write("", to: inbox, as: ".quadra-inbox")
+        try InboxCheck(sentinel: ".quadra-inbox").verify(inbox.path)
+        try InboxCheck(requireMount: true).verify("/proc")
+
+        let configuration = try QuadraConfiguration.parse("""
+            [inbox]
+            require_mount = true
+            sentinel = ".quadra-inbox"
+            [monitoring]
+            silent_days = 3
+            """)
+        #expect(configuration.inbox == InboxCheck(requireMount: true, sentinel: ".quadra-inbox") && configuration.silentDays == 3)
+        #expect(throws: QuadraConfiguration.Failure(key: "inbox.sentinel", reason: "'../x' is not a plain file name")) {
+            try QuadraConfiguration.parse("[inbox]\nsentinel = \"../x\"")
+        }
+    }
+
+    @Test func anEmptyInboxFailsTheNightAndLeavesTheStoreAlone() throws {
+        let folder = try TestSupport.scratchFolder()
+        let inbox = folder.appendingPathComponent("inbox")
+        _ = try TestSupport.write("", to: inbox, as: ".quadra-inbox")
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let nightly = NightlyRun(store: store, configuration: try TreasurySamples.configuration, asOf: NightlyRunTests.day)
+        #expect(throws: NightlyRun.EmptyInbox.self) { try nightly.run(inbox: inbox.path, out: folder.appendingPathComponent("out").path) }
+        #expect(try store.lastReconciliationDay() == nil)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
+    @Test func filesStillArrivingWaitForTheNextRun() throws {
+        let folder = try TestSupport.scratchFolder()
+        let inbox = folder.appendingPathComponent("inbox")
+        let receipt = try TestSupport.write(try SampleReceipt.text, to: inbox, as: "rt-new.xml")
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        var options = Ingestor.Options()
+        options.settleSeconds = 60
+        let early = try Ingestor(store: store, options: options).ingest([inbox.path])
+        #expect(early.outcomes.isEmpty && early.waiting == [receipt.path] && early.exitCode == .success)
+        #expect(early.line.contains("waiting 1"))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: receipt.path)
+        let settled = try Ingestor(store: store, options: options).ingest([inbox.path])
+        #expect(settled.waiting.isEmpty && settled.count(.ingested) == 1)
+    }
+
+    @Test func aLogLineIsOneLineWithOneStamp() {
+        let line = LogLine.format(level: .warning, message: "rejected in\nbox/a\rb.xml: bad\\thing\u{1}", epochSeconds: 1_795_000_000)
+        #expect(line == #"2026-11-18T11:06:40Z quadra warning: rejected in\nbox/a\rb.xml: bad\\thing\u0001"#)
+    }
+}
+
+/// The same failures as cron sees them: the built binary, exit codes, nothing created.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.quadra.path)))
+struct LoudCommandLineTests {
+    /// Runs the binary in `folder`, where no `quadra.toml` and no `Reports/` exist.
+    private func quadra(_ arguments: [String], in folder: URL) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = CrashRecoveryTests.quadra
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stderr)
+    }
+
+    @Test func readingCommandsOnAMissingStoreExit74AndCreateNothing() throws {
+        let folder = try TestSupport.scratchFolder()
+        for command in [["status"], ["explain", "01234567890123456"], ["report"], ["status", "--db", "elsewhere/q.sqlite"]] {
+            let result = try quadra(command, in: folder)
+            #expect(result.status == 74 && result.stderr.contains("does not exist"), "\(command): \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func aRunWithoutConfigurationExits78AndTheDefaultStoreFolderIsMade() throws {
+        let folder = try TestSupport.scratchFolder()
+        let bare = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--as-of", "2026-11-20"], in: folder)
+        #expect(bare.status == 78 && bare.stderr.contains("no configuration") && bare.stderr.contains("quadra.toml"), "\(bare.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+
+        let night = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--config", LoudFailureTests.configurationPath,
+                                "--as-of", "2026-11-20", "--settle", "0"], in: folder)
+        #expect(night.status == 0, "\(night.stderr)")
+        let lines = night.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.split(separator: " ")[1] == "quadra" && !$0.contains("[quadra]") })
+        #expect(try quadra(["explain", "no-such-thing"], in: folder).status == 65)
+        #expect(try quadra(["status"], in: folder).status == 0)
+    }
+
+    @Test func statusOnADamagedStoreExits74() throws {
+        let folder = try TestSupport.scratchFolder()
+        try Data(repeating: 0x41, count: 8192).write(to: folder.appendingPathComponent("bad.sqlite"))
+        let result = try quadra(["status", "--db", "bad.sqlite"], in: folder)
+        #expect(result.status == 74, "\(result.stderr)")
+    }
+}
