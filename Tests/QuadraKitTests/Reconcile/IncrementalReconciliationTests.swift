@@ -61,12 +61,8 @@ import Testing
     /// A nightly report holds what the night changed and what is still open; the full listing holds
     /// every key. A key cashed on an earlier night is in the second only.
     @Test func aNightlyReportCarriesTheNightAndTheFullOneEveryKey() throws {
-        let folder = try TestSupport.scratchFolder()
-        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
-        let configuration = try TreasurySamples.configuration
-        let inbox = SampleDayTests.inbox.path
-        let out = folder.appendingPathComponent("reports").path
-        _ = try NightlyRun(store: store, configuration: configuration, asOf: CivilDate(iso: "2026-11-20")!).run(inbox: inbox, out: out)
+        let (folder, store, configuration) = try Self.sampleDayRun()
+        let inbox = SampleDayTests.inbox.path, out = folder.appendingPathComponent("reports").path
         let first = try ReportFiles.csvRows(folder.appendingPathComponent("reports/2026-11-20/classification.csv.gz"))
         #expect(first.count == 11 && first.dropFirst().allSatisfy { $0[24] == "new" && $0[25].isEmpty })
 
@@ -89,12 +85,8 @@ import Testing
 
     /// A creditor whose configuration changes has its keys classified again that night, by itself.
     @Test func aConfigurationChangeReclassifiesThatCreditor() throws {
-        let folder = try TestSupport.scratchFolder()
-        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
-        var configuration = try TreasurySamples.configuration
-        let inbox = SampleDayTests.inbox.path
-        let out = folder.appendingPathComponent("reports").path
-        _ = try NightlyRun(store: store, configuration: configuration, asOf: CivilDate(iso: "2026-11-20")!).run(inbox: inbox, out: out)
+        var (folder, store, configuration) = try Self.sampleDayRun()
+        let inbox = SampleDayTests.inbox.path, out = folder.appendingPathComponent("reports").path
         let index = try #require(configuration.creditors.firstIndex { $0.fiscalCode == "80000000002" })
         configuration.creditors[index].ibans = ["IT60X0542811101000000999999"]
         let next = try NightlyRun(store: store, configuration: configuration, asOf: CivilDate(iso: "2026-11-21")!).run(inbox: inbox, out: out)
@@ -103,6 +95,16 @@ import Testing
         #expect(keys > 0 && next.reconciliation.keys >= keys && next.reconciliation.keys < all, "\(next.reconciliation.keys) of \(all)")
         let codes = try store.rows("SELECT code FROM discrepancy WHERE status = 'new' AND creditor_fiscal_code = '80000000002'")
         #expect(codes.contains("IBAN_NOT_CREDITOR_ACCOUNT"), "its receipts now credit an account it no longer declares")
+    }
+
+    /// A new store after the sample day's nightly run as of 2026-11-20, reports under `folder/reports`.
+    static func sampleDayRun() throws -> (URL, Store, QuadraConfiguration) {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let configuration = try TreasurySamples.configuration
+        _ = try NightlyRun(store: store, configuration: configuration, asOf: CivilDate(iso: "2026-11-20")!)
+            .run(inbox: SampleDayTests.inbox.path, out: folder.appendingPathComponent("reports").path)
+        return (folder, store, configuration)
     }
 
     static func files(under root: URL) throws -> [String] {
