@@ -160,7 +160,11 @@ private struct Scene {
         let treasury = TreasuryDocument(world: world, firstDay: options.firstDay)
         var counts: [String: [String: Int]] = [:]
 
-        if let folder = inbox(0) { try files.write(folder + "/taxonomy/taxonomy.csv", setup.taxonomyCSV()) }
+        if let folder = inbox(0) {
+            // Two editions, the newest read first: the older one keeps the expired code valid.
+            try files.write(folder + "/taxonomy/taxonomy.csv", setup.taxonomyCSV())
+            try files.write(folder + "/taxonomy/taxonomy.v32.csv", setup.taxonomyCSV(edition: 32))
+        }
 
         var receiptFiles: [String: ReceiptOutput] = [:]
         for payment in plan.payments {

@@ -25,15 +25,18 @@ struct SetupDocuments {
     }
 
     /// The taxonomy as pagoPA publishes it: `;`-separated, dates month/day/year.
-    func taxonomyCSV() -> String {
+    /// The taxonomy table of `edition` 33, or of an earlier edition in which the codes 33 ends were
+    /// still valid to 2080: the newest edition must decide, whichever arrives first.
+    func taxonomyCSV(edition: Int = 33) -> String {
+        let open = CivilDate(year: 2080, month: 1, day: 1)!
         var text = "CODICE TIPO ENTE CREDITORE;TIPO ENTE CREDITORE;# Progressivo Macro Area per Ente Creditore;NOME MACRO AREA;"
             + "DESCRIZIONE MACRO AREA;CODICE TIPOLOGIA SERVIZIO;TIPO SERVIZIO;Motivo Giuridico della riscossione;"
             + "DESCRIZIONE TIPO SERVIZIO;# VERSIONE TASSONOMIA;DATI SPECIFICI DI INCASSO;DATA INIZIO VALIDITA (mm/gg/aaaa);"
             + "DATA FINE VALIDITA (mm/gg/aaaa);combinazione topic&subtopic;Flag_Nuova_Combinazione\n"
         for entry in world.taxonomy {
             let fields = [entry.creditorType, entry.creditorTypeName, entry.area, entry.areaName, entry.areaName, entry.serviceCode,
-                          entry.service, entry.reason, entry.service, "33", entry.code, Self.usDate(entry.validFrom),
-                          Self.usDate(entry.validTo), "", ""]
+                          entry.service, entry.reason, entry.service, "\(edition)", entry.code, Self.usDate(entry.validFrom),
+                          Self.usDate(edition < 33 ? max(entry.validTo, open) : entry.validTo), "", ""]
             text += fields.joined(separator: ";") + "\n"
         }
         return text

@@ -7,7 +7,8 @@ extension Migrations {
     /// the header of the same PSP, flow id and revision. `body` is the part as read (JSON of
     /// `FlowPart.Piece`), so the flow can be assembled on a later night; `content_digest` tells a part
     /// sent again (`duplicate`) from another with the same number (a conflict). `assembled` is set on
-    /// every part once the whole flow went through the flow writer.
+    /// every part once the whole flow went through the flow writer; the flows still waiting are found
+    /// every night through a partial index, whatever the parts' history.
     static func createFlowPartTables(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE flow_part (
@@ -25,6 +26,7 @@ extension Migrations {
             ) STRICT;
             CREATE INDEX flow_part_identity ON flow_part(psp_id, flow_id, revision, page);
             CREATE INDEX flow_part_document ON flow_part(document_id);
+            CREATE INDEX flow_part_waiting ON flow_part(psp_id, flow_id, revision) WHERE assembled = 0;
             """)
     }
 }
