@@ -72,8 +72,12 @@ public struct ReportWriter: Sendable {
         self.options = options
     }
 
-    /// The folder's name under the reports' root: the as-of date, `-full` for a full listing.
-    public var folderName: String { options.everything ? "\(asOf)-full" : asOf.description }
+    /// The folder's name under the reports' root: the as-of date, `-full` for a full listing, and
+    /// `period-D1_D2` for a period's accounting export, which never touches a night's folder.
+    public var folderName: String {
+        if let period = options.period { return "period-\(period.lowerBound)_\(period.upperBound)" }
+        return options.everything ? "\(asOf)-full" : asOf.description
+    }
 
     /// Writes every report, then the manifest; returns the manifest as written.
     public func write(to root: String, documents: [ReportManifest.Document] = [],
@@ -97,6 +101,12 @@ public struct ReportWriter: Sendable {
             }
         }
         defer { accounting.wait() }
+        if options.period != nil {
+            // A period export is its accounting totals alone, with their manifest.
+            manifest.files = [try accounting.value()]
+            try writeManifest(manifest, in: folder)
+            return manifest
+        }
         var figures = SummaryFigures(asOf: asOf.description)
         figures.previous = try store.previousReconciliation(before: asOf)
         files.append(try csv("classification.csv.gz", Self.classificationColumns, in: folder) { row in
@@ -135,10 +145,15 @@ public struct ReportWriter: Sendable {
         manifest.amountCentsByState = figures.centsByState
         manifest.discrepanciesByStatus = figures.discrepanciesByStatus
         manifest.files = files.sorted { $0.name < $1.name }
+        try writeManifest(manifest, in: folder)
+        return manifest
+    }
+
+    /// `manifest.json` last, once every file it lists has landed.
+    private func writeManifest(_ manifest: ReportManifest, in folder: ReportFolder) throws {
         let out = try folder.create("manifest.json")
         try out.write(Array(try Self.encoded(manifest)))
         _ = try out.commit()
-        return manifest
     }
 
     private func csv(_ name: String, _ columns: [String], in folder: ReportFolder,

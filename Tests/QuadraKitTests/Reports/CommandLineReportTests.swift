@@ -33,8 +33,16 @@ struct CommandLineReportTests {
         let period = try quadra(["report", "--db", db, "--out", folder.appendingPathComponent("period").path,
                                  "--from", "2026-11-01", "--to", "2026-11-30"])
         #expect(period.status == 0)
-        let rows = try ReportFiles.csvRows(folder.appendingPathComponent("period/2026-11-20/accounting.csv.gz")).dropFirst()
+        let rows = try ReportFiles.csvRows(folder.appendingPathComponent("period/period-2026-11-01_2026-11-30/accounting.csv.gz")).dropFirst()
         #expect(!rows.isEmpty && rows.allSatisfy { $0[4] == "2026-11-01/2026-11-30" })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("period").path)
+                == ["period-2026-11-01_2026-11-30"], "a period export never touches a night's folder")
+        let sameRoot = try quadra(["report", "--db", db, "--out", folder.appendingPathComponent("night").path,
+                                   "--from", "2026-11-01", "--to", "2026-11-30"])
+        #expect(sameRoot.status == 0)
+        var after = try ReportFiles.sha256s(in: night)
+        after["manifest.json"] = nil
+        #expect(after == first, "the night's files are as the night wrote them")
     }
 
     @Test func badReportUsageExits64AMissingStore74AndAnEmptyStoreHasNothingToReport() throws {
