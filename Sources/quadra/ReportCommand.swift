@@ -39,7 +39,9 @@ struct ReportCommand: ParsableCommand {
             options.period = first...last
         }
         let requested = try asOf.map { try AsOfDate.parse($0) }
-        try global.withLockedStore(opening: .existing) { store, _, logger in
+        try global.withLockedStore(opening: .existing) { store, configuration, logger in
+            var options = options
+            options.dialect = configuration.csvDialect
             guard let last = try store.lastReconciliationDay() else {
                 logger.error("no reconciliation in the store yet: run quadra reconcile first")
                 return .dataError

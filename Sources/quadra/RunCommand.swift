@@ -33,6 +33,7 @@ struct RunCommand: ParsableCommand {
             var nightly = NightlyRun(store: store, configuration: configuration, asOf: day, logger: logger)
             nightly.configurationDigest = NightlyRun.configurationDigest(path: global.config)
             nightly.reportOptions = reports.writerOptions
+            nightly.reportOptions.dialect = configuration.csvDialect
             nightly.lookBackDays = reconciling.lookBack
             nightly.archive = archive
             nightly.settleSeconds = settle

@@ -30,6 +30,8 @@ public struct QuadraConfiguration: Sendable, Equatable {
     public var pagopa: PagoPAConfiguration?
     /// `[inbox]`: what proves the inbox is the real one and not an empty folder left by a failed mount.
     public var inbox = InboxCheck()
+    /// `[reports] csv_dialect`: how the CSV reports are spelled (`machine` by default, or `excel-it`).
+    public var csvDialect = CSVDialect.machine
     /// `[monitoring] silent_days`: working days without a source before `SOURCE_SILENT`; nil never.
     public var silentDays: Int?
 
@@ -93,6 +95,16 @@ public struct QuadraConfiguration: Sendable, Equatable {
             configuration.inbox.sentinel = try section.optionalString("sentinel")
             if let sentinel = configuration.inbox.sentinel, sentinel.isEmpty || sentinel.contains("/") || sentinel == "." || sentinel == ".." {
                 throw Failure(key: "inbox.sentinel", reason: "'\(sentinel)' is not a plain file name")
+            }
+            try section.finish()
+        }
+        if let reports = try reader.table("reports") {
+            var section = TOMLTableReader(reports, key: "reports")
+            if let name = try section.optionalString("csv_dialect") {
+                guard let dialect = CSVDialect(rawValue: name) else {
+                    throw Failure(key: "reports.csv_dialect", reason: "'\(name)' is none of \(CSVDialect.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                configuration.csvDialect = dialect
             }
             try section.finish()
         }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// RFC 4180 CSV rows into a gzip stream: header row first, CRLF line ends, a field quoted only when
-/// it holds a comma, a quote or a line break (quotes doubled), an absent value as an empty field.
+/// it holds the separator, a quote or a line break (quotes doubled), an absent value as an empty field;
+/// in the dialect the configuration names (`CSVDialect`).
 /// Text that a spreadsheet would run as a formula is neutralised (see `neutralized(_:)`).
 ///
 /// ```swift
@@ -11,26 +12,32 @@ import Foundation
 public struct CSVWriter {
     public let columns: [String]
     private let sink: GzipWriter
+    private let dialect: CSVDialect
 
-    public init(into sink: GzipWriter, header columns: [String]) throws {
+    public init(into sink: GzipWriter, header columns: [String], dialect: CSVDialect = .machine) throws {
         self.sink = sink
         self.columns = columns
-        try sink.write(Self.line(columns))
+        self.dialect = dialect
+        try sink.write { $0.append(contentsOf: dialect.preamble) }
+        try sink.write(Self.line(columns.map(dialect.header), separator: dialect.separator))
     }
 
     public func row(_ fields: [String?]) throws {
         precondition(fields.count == columns.count, "a row of \(fields.count) fields under \(columns.count) columns")
         try sink.write { bytes in
             for (index, field) in fields.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                if let field { bytes.append(contentsOf: Self.quoted(Self.neutralized(field)).utf8) }
+                if index > 0 { bytes.append(dialect.separator) }
+                if let field {
+                    bytes.append(contentsOf: Self.quoted(Self.neutralized(dialect.field(field, column: columns[index])), separator: dialect.separator).utf8)
+                }
             }
             bytes.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
         }
     }
 
-    static func line(_ fields: [String?]) -> String {
-        fields.map { quoted(neutralized($0 ?? "")) }.joined(separator: ",") + "\r\n"
+    static func line(_ fields: [String?], separator: UInt8 = UInt8(ascii: ",")) -> String {
+        fields.map { quoted(neutralized($0 ?? ""), separator: separator) }
+            .joined(separator: String(decoding: [separator], as: UTF8.self)) + "\r\n"
     }
 
     /// A text field beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`,
@@ -49,9 +56,10 @@ public struct CSVWriter {
 
     /// Quoted when a character (a whole grapheme, so a CRLF pair is neither CR nor LF) is a comma,
     /// quote or line break; a field with none of those bytes, nearly every one, is checked byte-wise only.
-    static func quoted(_ field: String) -> String {
-        guard field.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }),
-              field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+    static func quoted(_ field: String, separator: UInt8 = UInt8(ascii: ",")) -> String {
+        let mark = Character(Unicode.Scalar(separator))
+        guard field.utf8.contains(where: { $0 == separator || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }),
+              field.contains(where: { $0 == mark || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

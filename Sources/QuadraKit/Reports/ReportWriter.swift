@@ -26,6 +26,8 @@ public struct ReportWriter: Sendable {
         public var period: ClosedRange<CivilDate>?
         /// Every row of every report, in `OUT/<as-of>-full/` (`quadra report --full`).
         public var everything = false
+        /// `[reports] csv_dialect`: the machine CSV of the README, or `excel-it` for Italian spreadsheets.
+        public var dialect = CSVDialect.machine
         public var deadlines = Deadlines()
 
         public init(unmask: Bool = false, groupReadable: Bool = false, period: ClosedRange<CivilDate>? = nil,
@@ -159,7 +161,7 @@ public struct ReportWriter: Sendable {
     private func csv(_ name: String, _ columns: [String], in folder: ReportFolder,
                      _ rows: (([String?]) throws -> Void) throws -> Void) throws -> ReportManifest.File {
         let gzip = try GzipWriter(into: try folder.create(name))
-        let writer = try CSVWriter(into: gzip, header: columns)
+        let writer = try CSVWriter(into: gzip, header: columns, dialect: options.dialect)
         try rows(writer.row)
         return file(name, try gzip.finish())
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import QuadraKit
 
@@ -35,5 +36,38 @@ import Testing
     func creditStatusFollowsTheDeadline(asOf: String, credited: Int64, expected: FlowCreditStatus) throws {
         let classifier = Classifier(asOf: CivilDate(iso: asOf)!)
         #expect(classifier.creditStatus(totalCents: 1000, creditedCents: credited, settlementDate: CivilDate(iso: "2026-11-17")) == expected)
+    }
+}
+
+/// `[reports] csv_dialect = "excel-it"`: the same rows, as an Italian spreadsheet opens them.
+@Suite struct ExcelItalianDialectTests {
+    @Test func theSampleDayInTheItalianDialect() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let toml = try String(contentsOf: TestSupport.samples.appendingPathComponent("quadra.toml"), encoding: .utf8)
+            + "\n[reports]\ncsv_dialect = \"excel-it\"\n"
+        let configuration = try QuadraConfiguration.load(path: try TestSupport.write(toml, to: folder, as: "quadra.toml").path)
+        #expect(configuration.csvDialect == .excelItalian)
+        var run = NightlyRun(store: store, configuration: configuration, asOf: CivilDate(iso: "2026-11-20")!)
+        run.reportOptions.dialect = configuration.csvDialect
+        _ = try run.run(inbox: SampleDayTests.inbox.path, out: folder.appendingPathComponent("reports").path)
+        let file = folder.appendingPathComponent("reports/2026-11-20/classification.csv.gz")
+        let script = """
+            import csv,gzip,json,sys
+            raw = gzip.open(sys.argv[1]).read()
+            rows = list(csv.reader(raw.decode('utf-8-sig').splitlines(), delimiter=';'))
+            print(json.dumps({"bom": raw[:3] == b'\\xef\\xbb\\xbf', "rows": rows}))
+            """
+        let python = try ReportFiles.execute(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, file.path])
+        let parsed = try JSONSerialization.jsonObject(with: Data(python.stdout.utf8)) as? [String: Any]
+        #expect(parsed?["bom"] as? Bool == true)
+        let rows = try #require(parsed?["rows"] as? [[String]])
+        #expect(rows.first?.prefix(3) == ["Codice fiscale ente", "IUV", "IUR"] && rows.first?[10] == "Importo ricevuta (€)")
+        let cie = try #require(rows.first { $0[1] == "01261070000009017" })
+        #expect(cie[10] == "22,21" && cie[3] == "1", "euro with a decimal comma; counts stay integers")
+        #expect(rows.count == 11, "the same rows as the machine dialect")
+
+        let bad = try TestSupport.write(toml.replacingOccurrences(of: "excel-it", with: "excel"), to: folder, as: "bad.toml")
+        #expect(throws: (any Error).self) { _ = try QuadraConfiguration.load(path: bad.path) }
     }
 }

@@ -1,0 +1,50 @@
+/// How the CSV reports are spelled. `machine` (the default) is what importers read: `,`, `.` decimal
+/// point, amounts in integer cents, the column names of the README. `excel-it` is what an Italian
+/// ragioneria opens in Excel or LibreOffice without an import wizard: `;`, a UTF-8 byte order mark (so
+/// accents survive), amounts in euro with a decimal comma, and Italian column headers. The rows, their
+/// order and every other value are the same in both.
+public enum CSVDialect: String, Sendable, CaseIterable {
+    case machine
+    case excelItalian = "excel-it"
+
+    var separator: UInt8 { self == .machine ? UInt8(ascii: ",") : UInt8(ascii: ";") }
+
+    /// Written before the header: Excel reads a file without it as the local code page.
+    var preamble: [UInt8] { self == .machine ? [] : [0xEF, 0xBB, 0xBF] }
+
+    func header(_ column: String) -> String {
+        self == .machine ? column : Self.italian[column] ?? column
+    }
+
+    /// Whether the column holds euro cents, shown in euro with a decimal comma in `excel-it`.
+    static func isAmount(_ column: String) -> Bool { column.hasSuffix("_cents") }
+
+    /// A field of `column` as this dialect writes it.
+    func field(_ value: String, column: String) -> String {
+        guard self == .excelItalian, Self.isAmount(column), let cents = Int64(value) else { return value }
+        var euro = Money.format(cents)
+        if let dot = euro.lastIndex(of: ".") { euro.replaceSubrange(dot...dot, with: ",") }
+        return euro
+    }
+
+    /// The Italian header of every report column.
+    static let italian: [String: String] = [
+        "creditor_fiscal_code": "Codice fiscale ente", "iuv": "IUV", "iur": "IUR", "transfer_index": "Indice trasferimento",
+        "label": "Esito riconciliazione", "anomalies": "Anomalie", "state": "Stato", "receipt_id": "Id ricevuta",
+        "payment_day": "Data pagamento", "psp_id": "PSP", "rt_amount_cents": "Importo ricevuta (€)",
+        "iud_amount_cents": "Importo posizione (€)", "iuf_amount_cents": "Importo flusso (€)", "iuf": "Id flusso (IUF)",
+        "flow_psp_id": "PSP del flusso", "flow_revision": "Revisione flusso", "settlement_reference": "Riferimento regolamento",
+        "settlement_date": "Data regolamento", "tes_amount_cents": "Importo accreditato (€)", "tes_references": "Riferimenti tesoreria",
+        "taxonomy_code": "Codice tassonomia", "beneficiary_iban": "IBAN beneficiario", "iupd": "IUPD", "debtor_id": "Codice debitore",
+        "change": "Variazione", "previous_label": "Esito precedente", "previous_state": "Stato precedente",
+        "movement_id": "Id movimento", "account": "Conto", "booking_date": "Data contabile", "value_date": "Data valuta",
+        "amount_cents": "Importo (€)", "reference": "Riferimento banca", "causale": "Causale", "parsed_iuf": "IUF letto",
+        "parsed_iuv": "IUV letto", "revision": "Revisione", "rows": "Pagamenti", "declared_total_cents": "Totale dichiarato (€)",
+        "computed_total_cents": "Totale calcolato (€)", "credited_cents": "Accreditato (€)", "credit_status": "Stato accredito",
+        "findings": "Rilievi", "credited_on": "Data accredito", "days_late": "Giorni lavorativi di ritardo", "code": "Codice",
+        "severity": "Gravità", "status": "Stato anomalia", "treasury_reference": "Riferimento tesoreria",
+        "expected_cents": "Importo atteso (€)", "actual_cents": "Importo rilevato (€)", "first_seen": "Prima rilevazione",
+        "age_days": "Giorni aperta", "message": "Descrizione", "replaced_by": "Sostituita da",
+        "taxonomy_description": "Descrizione tassonomia", "transfers": "Trasferimenti",
+    ]
+}
