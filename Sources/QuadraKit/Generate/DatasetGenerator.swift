@@ -193,6 +193,15 @@ private struct Scene {
             let fdr3 = world.psps[flow.psp].sendsFdR3
             // A revised flow arrives twice, its first revision beside the second.
             let revisions = flow.anomaly == .revisedFlow ? [(1, "_rev1"), (2, "")] : [(2, "")]
+            // One FdR-3 flow in three comes as `quadra fetch` saves it: header and pages (two or more).
+            if fdr3, flow.anomaly == nil, flow.ordinal % 3 == 0, flow.rows.count > 1 {
+                let parts = flows.parts(flow, pageSize: max(1, (flow.rows.count + 1) / 2))
+                for part in parts { try files.write("\(folder)/flows/\(part.path)", part.text) }
+                counts[folder, default: [:]]["flow_documents", default: 0] += parts.count
+                counts[folder, default: [:]]["flows", default: 0] += 1
+                counts[folder, default: [:]]["flow_rows", default: 0] += flow.rows.count
+                continue
+            }
             for (revision, suffix) in revisions {
                 try files.write("\(folder)/flows/\(id)\(suffix)" + (fdr3 ? ".fdr3.json" : ".xml"),
                                 fdr3 ? flows.json(flow, revision: revision) : flows.xml(flow, revision: revision))

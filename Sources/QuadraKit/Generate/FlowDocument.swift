@@ -80,6 +80,34 @@ struct FlowDocument {
 
     /// FdR-3 JSON in the form the service publishes (`fdrDate` and the like in epoch seconds).
     func json(_ flow: DatasetPlan.Flow, revision: Int = 2) -> String {
+        let (head, payments) = fdr3(flow, revision: revision)
+        return "{\n\(head),\n  \"payments\": [\n\(payments.joined(separator: ",\n"))\n  ]\n}\n"
+    }
+
+    /// The same flow as the FdR-3 organization API serves it to `quadra fetch`: the header alone
+    /// (`SingleFlowResponse`) and its payments in pages (`PaginatedPaymentsResponse`) of `pageSize`,
+    /// each at the path the fetch layout gives it.
+    func parts(_ flow: DatasetPlan.Flow, pageSize: Int) -> [(path: String, text: String)] {
+        let (head, payments) = fdr3(flow, revision: 2)
+        let creditor = world.creditors[flow.creditor]
+        let pages = stride(from: 0, to: payments.count, by: pageSize).map { Array(payments[$0..<min($0 + pageSize, payments.count)]) }
+        func path(_ page: Int?) -> String {
+            FlowPartPath(receiverFiscalCode: creditor.fiscalCode, flowId: flowId(flow), revision: 1, pspId: world.psps[flow.psp].id,
+                         page: page).relativePath
+        }
+        return [(path(nil), "{\n\(head)\n}\n")] + pages.enumerated().map { number, slice in
+            (path(number + 1), """
+                {"metadata": {"pageSize": \(pageSize), "pageNumber": \(number + 1), "totPage": \(pages.count)}, "count": \(slice.count),
+                 "data": [
+                \(slice.joined(separator: ",\n"))
+                ]}
+
+                """)
+        }
+    }
+
+    /// The header's members and the payments, as FdR-3 spells them.
+    private func fdr3(_ flow: DatasetPlan.Flow, revision: Int) -> (head: String, payments: [String]) {
         let psp = world.psps[flow.psp]
         let creditor = world.creditors[flow.creditor]
         let day = firstDay.adding(days: flow.settlementDay)
@@ -96,8 +124,7 @@ struct FlowDocument {
                 """)
         }
         let total = rows.reduce(Int64(0)) { $0 + $1.amountCents }
-        return """
-            {
+        let head = """
               "fdr": "\(flowId(flow))",
               "fdrDate": \(instant),
               "revision": \(flow.anomaly == .revisedFlow ? revision : 1),
@@ -111,13 +138,9 @@ struct FlowDocument {
               "regulation": "\(settlementReference(flow))",
               "regulationDate": "\(day)T07:30:00Z",
               "computedTotPayments": \(rows.count),
-              "computedSumPayments": \(Money.format(total)),
-              "payments": [
-            \(payments.joined(separator: ",\n"))
-              ]
-            }
-
+              "computedSumPayments": \(Money.format(total))
             """
+        return (head, payments)
     }
 
     /// The rows as sent in `revision`: the first version of a revised flow misstates its first row.

@@ -58,6 +58,10 @@ import Testing
             .run(inbox: out + "/inbox", out: folder.appendingPathComponent("reports").path)
         #expect(result.ingest.count(.rejected) == 0 && result.ingest.count(.partial) == 0)
         #expect(result.ingest.count(.ingested) + result.ingest.count(.duplicate) == result.ingest.outcomes.count)
+        let pages = result.ingest.outcomes.filter { $0.kind == .flowPage }
+        #expect(pages.count >= 2 && result.ingest.outcomes.contains { $0.kind == .flowHeader },
+                "FdR-3 flows planted as header and pages are read and assembled")
+        #expect(try store.rows("SELECT count(*) FROM flow_part WHERE assembled = 0") == ["0"])
         if perArchive == 0 {
             // Some secondary stations get paSendRT of a paSendRTV2 payment: one of the pair is a duplicate, never a conflict.
             let status = Dictionary(result.ingest.outcomes.map { ($0.path, $0.status) }, uniquingKeysWith: { $1 })
