@@ -62,7 +62,8 @@ private struct KeyRules {
         }
         if iurMismatch {
             anomalies.insert(.iurMismatch)
-            raise(.iurMismatch, "IUV \(key.iuv) index \(key.transferIndex) is reported with an IUR other than its receipt's")
+            raise(.iurMismatch, expected: paid?.amountCents, actual: reported?.amountCents,
+                  "IUV \(key.iuv) index \(key.transferIndex) is reported with an IUR other than its receipt's")
         }
 
         // A revoked payment is never settled, whatever its row's amount.

@@ -15,6 +15,8 @@ extension Classifier {
         public var creditorExpectsTreasury: Bool
         /// Booking day of the credit with which the credits (in booking order) first reached the total.
         public var creditedOn: CivilDate?
+        /// The total the flow's header declares, when it could be read.
+        public var declaredTotalCents: Int64?
 
         public init(creditor: String, flowId: String, pspId: String, settlementDate: CivilDate?, totalCents: Int64,
                     creditedCents: Int64, findings: [FlowFinding] = [], creditorExpectsTreasury: Bool = true) {
@@ -65,9 +67,12 @@ extension Classifier {
 
     /// Whether a flow's credit is complete, pending, partial or wrong; and its findings as discrepancies.
     public func classify(_ flow: FlowEvidence) -> [Discrepancy] {
+        // A declared total that is not the rows' sum carries both amounts, as every money discrepancy does.
         var found = flow.findings.map { finding in
-            Discrepancy(finding.code.discrepancy, flowId: flow.flowId, pspId: flow.pspId,
-                        creditor: flow.creditor, message: "flow \(flow.flowId): \(finding.detail)")
+            let amounts = finding.code == .totalMismatch
+            return Discrepancy(finding.code.discrepancy, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
+                               expected: amounts ? flow.declaredTotalCents : nil, actual: amounts ? flow.totalCents : nil,
+                               message: "flow \(flow.flowId): \(finding.detail)")
         }
         guard flow.creditorExpectsTreasury else { return found }
         let due = flow.settlementDate.map(deadlines.creditDue(settlementDate:))

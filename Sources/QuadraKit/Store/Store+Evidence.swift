@@ -312,6 +312,7 @@ extension Store {
                 totalCents: row["computed_total_cents"], creditedCents: row["credited"],
                 findings: findings[id] ?? [], creditorExpectsTreasury: row["expects_treasury"])
             evidence.creditedOn = (row["credited_on"] as String?).flatMap(CivilDate.init(iso:))
+            evidence.declaredTotalCents = row["declared_total_cents"]
             let stored: [DatabaseValue]? = row["s0"] == nil ? nil : (0...12).map { row["s\($0)"] as DatabaseValue }
             return FlowRecord(versionId: id, evidence: evidence, served: row["served"], revision: row["revision"],
                               settlementReference: row["settlement_reference"], rows: row["computed_count"],

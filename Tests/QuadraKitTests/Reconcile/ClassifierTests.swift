@@ -166,6 +166,7 @@ import Testing
         var receiptSide = Self.evidence()
         receiptSide.siblings = .init(receipts: 1, reportedIURs: 1)
         #expect(codes(verdict(receiptSide)) == ["IUR_MISMATCH"])
+        #expect(verdict(receiptSide).discrepancies.first?.expectedCents == receiptSide.paid?.amountCents, "the receipt's amount")
         var flowSide = Self.evidence(paid: nil, reported: Self.reported())
         flowSide.siblings = .init(receipts: 1, reportedIURs: 1)
         let result = verdict(flowSide)
@@ -206,8 +207,11 @@ import Testing
         let late = Classifier(asOf: CivilDate(iso: "2026-11-19")!)
         #expect(late.classify(flow(credited: 0)).map(\.code) == ["TES_OVERDUE"])
         #expect(late.classify(flow(credited: 400)).map(\.code) == ["TES_AMOUNT_MISMATCH"])
-        let found = classifier.classify(flow(credited: 1000, findings: [FlowFinding(.totalMismatch, "declares 9.00")]))
+        var declared = flow(credited: 1000, findings: [FlowFinding(.totalMismatch, "declares 9.00")])
+        declared.declaredTotalCents = 900
+        let found = classifier.classify(declared)
         #expect(found.map(\.code) == ["FDR_TOTAL_MISMATCH"] && found.first?.severity == .error)
+        #expect(found.first?.expectedCents == 900 && found.first?.actualCents == 1000, "the declared total against the rows' sum")
     }
 
     @Test func movementRules() {
