@@ -42,6 +42,7 @@ struct ReportCommand: ParsableCommand {
         try global.withLockedStore(opening: .existing) { store, configuration, logger in
             var options = options
             options.dialect = configuration.csvDialect
+            options.language = configuration.reportLanguage
             guard let last = try store.lastReconciliationDay() else {
                 logger.error("no reconciliation in the store yet: run quadra reconcile first")
                 return .dataError

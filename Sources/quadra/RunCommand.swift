@@ -34,6 +34,7 @@ struct RunCommand: ParsableCommand {
             nightly.configurationDigest = NightlyRun.configurationDigest(path: global.config)
             nightly.reportOptions = reports.writerOptions
             nightly.reportOptions.dialect = configuration.csvDialect
+            nightly.reportOptions.language = configuration.reportLanguage
             nightly.lookBackDays = reconciling.lookBack
             nightly.archive = archive
             nightly.settleSeconds = settle

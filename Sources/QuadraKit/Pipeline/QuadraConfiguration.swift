@@ -32,6 +32,8 @@ public struct QuadraConfiguration: Sendable, Equatable {
     public var inbox = InboxCheck()
     /// `[reports] csv_dialect`: how the CSV reports are spelled (`machine` by default, or `excel-it`).
     public var csvDialect = CSVDialect.machine
+    /// `[reports] language`: `it` (default) or `en`, for the discrepancies' description and action.
+    public var reportLanguage = ReportLanguage.italian
     /// `[monitoring] silent_days`: working days without a source before `SOURCE_SILENT`; nil never.
     public var silentDays: Int?
 
@@ -105,6 +107,12 @@ public struct QuadraConfiguration: Sendable, Equatable {
                     throw Failure(key: "reports.csv_dialect", reason: "'\(name)' is none of \(CSVDialect.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 configuration.csvDialect = dialect
+            }
+            if let name = try section.optionalString("language") {
+                guard let language = ReportLanguage(rawValue: name) else {
+                    throw Failure(key: "reports.language", reason: "'\(name)' is none of \(ReportLanguage.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                configuration.reportLanguage = language
             }
             try section.finish()
         }

@@ -28,6 +28,8 @@ public struct ReportWriter: Sendable {
         public var everything = false
         /// `[reports] csv_dialect`: the machine CSV of the README, or `excel-it` for Italian spreadsheets.
         public var dialect = CSVDialect.machine
+        /// `[reports] language`: the language of the discrepancies' description and action.
+        public var language = ReportLanguage.italian
         public var deadlines = Deadlines()
 
         public init(unmask: Bool = false, groupReadable: Bool = false, period: ClosedRange<CivilDate>? = nil,
@@ -55,7 +57,8 @@ public struct ReportWriter: Sendable {
     ]
     public static let discrepancyColumns = [
         "code", "severity", "status", "creditor_fiscal_code", "iuv", "iur", "transfer_index", "iuf", "treasury_reference",
-        "expected_cents", "actual_cents", "first_seen", "age_days", "message", "replaced_by",
+        "expected_cents", "actual_cents", "first_seen", "age_days", "message", "replaced_by", "description", "action",
+        "counterpart",
     ]
     public static let accountingColumns = [
         "creditor_fiscal_code", "taxonomy_code", "taxonomy_description", "beneficiary_iban", "payment_day", "state",
@@ -131,7 +134,8 @@ public struct ReportWriter: Sendable {
         })
         let json = try GzipWriter(into: try folder.create("discrepancies.jsonl.gz"))
         files.append(try csv("discrepancies.csv.gz", Self.discrepancyColumns, in: folder) { row in
-            try store.discrepancyRows(asOf: asOf) { fields in
+            try store.discrepancyRows(asOf: asOf) { stored in
+                let fields = Array(stored.dropLast()) + guidance(stored)
                 manifest.discrepanciesByCode[fields[0] ?? "", default: 0] += 1
                 figures.addDiscrepancy(fields)
                 try json.write(Self.jsonLine(Self.discrepancyColumns, fields, numeric: Self.numericDiscrepancyColumns))
@@ -156,6 +160,17 @@ public struct ReportWriter: Sendable {
         let out = try folder.create("manifest.json")
         try out.write(Array(try Self.encoded(manifest)))
         _ = try out.commit()
+    }
+
+    /// What the clerk reads beside a discrepancy row (code 0, IUV 4, flow 7, reference 8, amounts 9 and
+    /// 10, first seen 11, PSP last): description, action and counterpart, in the report's language.
+    private func guidance(_ row: [String?]) -> [String?] {
+        guard let code = row[0].flatMap(DiscrepancyCode.init(rawValue:)) else { return [nil, nil, nil] }
+        let facts = DiscrepancyFacts(pspId: row[row.count - 1], flowId: row[7], iuv: row[4], reference: row[8],
+                                     expectedCents: row[9].flatMap { Int64($0) }, actualCents: row[10].flatMap { Int64($0) },
+                                     firstSeen: row[11])
+        return [code.description(in: options.language), code.action(facts, in: options.language),
+                code.counterpart.name(in: options.language)]
     }
 
     private func csv(_ name: String, _ columns: [String], in folder: ReportFolder,

@@ -58,12 +58,13 @@ extension Store {
             """, arguments: everything ? [] : ["day": asOf.description], body)
     }
 
-    /// Open discrepancies and those resolved or escalated on the as-of date, errors first, then by code and key.
+    /// Open discrepancies and those resolved or escalated on the as-of date, errors first, then by code and
+    /// key; the last column, the PSP, is for the action the report writes, not a column of its own.
     func discrepancyRows(asOf: CivilDate, _ body: ([String?]) throws -> Void) throws {
         let columns = """
             code, severity, status, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference,
             expected_cents, actual_cents, first_seen, CAST(julianday(:day) - julianday(first_seen) AS INTEGER), message,
-            replaced_by, CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS rank, identity
+            replaced_by, psp_id, CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS rank, identity
             """
         try streamRows(sql: """
             SELECT * FROM (

@@ -71,3 +71,37 @@ import Testing
         #expect(throws: (any Error).self) { _ = try QuadraConfiguration.load(path: bad.path) }
     }
 }
+
+/// Every discrepancy row says what it means, what to do and whom to call: Italian by default.
+@Suite struct DiscrepancyGuidanceTests {
+    @Test func everyCodeHasItalianAndEnglishGuidance() {
+        let facts = DiscrepancyFacts(pspId: "ESMPITMM", flowId: "2026-11-17ESMPITMM-S0001726", iuv: "01261010000041774",
+                                     reference: "0064599", expectedCents: 11340, actualCents: 22680, firstSeen: "2026-11-19")
+        for code in DiscrepancyCode.allCases {
+            #expect(!code.descrizione.isEmpty && code.descrizione != code.meaning, "\(code.rawValue)")
+            #expect(!code.action(facts, in: .italian).isEmpty && code.action(facts, in: .italian) != code.action(facts, in: .english))
+        }
+        #expect(DiscrepancyCode.fdrOverdue.action(facts, in: .italian).hasPrefix("Sollecitare il PSP ESMPITMM"))
+        #expect(DiscrepancyCode.tesAmountMismatch.action(facts, in: .italian).hasSuffix("atteso 113,40 €, rilevato 226,80 €"))
+        #expect(DiscrepancyCode.tesOverdue.counterpart.name(in: .italian) == "PSP")
+        #expect(DiscrepancyCode.causaleUnparseable.counterpart.name(in: .italian) == "Tesoriere")
+    }
+
+    @Test func theSampleDaysDiscrepanciesInItalianThenEnglish() throws {
+        for language in ReportLanguage.allCases {
+            let folder = try TestSupport.scratchFolder()
+            let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+            var run = NightlyRun(store: store, configuration: try TreasurySamples.configuration, asOf: CivilDate(iso: "2026-11-20")!)
+            run.reportOptions.language = language
+            _ = try run.run(inbox: SampleDayTests.inbox.path, out: folder.appendingPathComponent("reports").path)
+            let rows = try ReportFiles.csvRows(folder.appendingPathComponent("reports/2026-11-20/discrepancies.csv.gz"))
+            #expect(rows[0].suffix(3) == ["description", "action", "counterpart"])
+            let unparseable = try #require(rows.first { $0[0] == "CAUSALE_UNPARSEABLE" })
+            if language == .italian {
+                #expect(unparseable.suffix(2) == ["Chiedere al tesoriere l'origine dell'accredito 261118000421, importo 12,00 €", "Tesoriere"])
+            } else {
+                #expect(unparseable.suffix(2) == ["Ask the treasurer where credit 261118000421 comes from, amount EUR 12.00", "Treasurer"])
+            }
+        }
+    }
+}
