@@ -44,6 +44,11 @@ public struct DiscrepancyFacts: Sendable {
 }
 
 extension DiscrepancyCode {
+    /// The codes that say a receipt exists somewhere and never reached the store: a flow row executed
+    /// (0, 4, 8, 9) with no receipt, an option GPD marks paid with no receipt. Their keys are the
+    /// receipts to recover.
+    public static let missingReceipt: [DiscrepancyCode] = [.reportedWithoutReceipt, .positionPaidNoReceipt]
+
     /// Whom to contact.
     public var counterpart: Counterpart {
         switch self {

@@ -64,6 +64,9 @@ public struct ReportWriter: Sendable {
         "creditor_fiscal_code", "taxonomy_code", "taxonomy_description", "beneficiary_iban", "payment_day", "state",
         "transfers", "amount_cents",
     ]
+    public static let recoveryColumns = [
+        "creditor_fiscal_code", "iuv", "iur", "notice_number", "psp_id", "evidence", "missing_since", "days_missing", "request",
+    ]
     /// Columns of `discrepancies.jsonl.gz` written as JSON numbers.
     static let numericDiscrepancyColumns: Set<String> = ["transfer_index", "expected_cents", "actual_cents", "age_days"]
 
@@ -143,6 +146,12 @@ public struct ReportWriter: Sendable {
             }
         })
         files.append(file("discrepancies.jsonl.gz", try json.finish()))
+        files.append(try csv("recovery.csv.gz", Self.recoveryColumns, in: folder) { row in
+            try store.recoveryRows(codes: DiscrepancyCode.missingReceipt.map(\.rawValue)) { fields in
+                let since = fields[6].flatMap(CivilDate.init(iso:))
+                try row(Array(fields[0...6]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[7]])
+            }
+        })
         files.append(try accounting.value())
         let page = try folder.create("summary.html")
         try page.write(Array(SummaryPage.render(figures).utf8))

@@ -74,6 +74,28 @@ extension Store {
             """, arguments: ["day": asOf.description], dropping: 2, body)
     }
 
+    /// The receipts to recover: one row per key with an open discrepancy of `codes`, with the notice
+    /// number when its position is known, the PSP, the evidence, the day it was first missed, and the
+    /// GPD payments API request that fetches it.
+    func recoveryRows(codes: [String], _ body: ([String?]) throws -> Void) throws {
+        let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
+        try streamRows(sql: """
+            SELECT d.creditor_fiscal_code, d.iuv, nullif(d.iur, ''),
+                (SELECT o.nav FROM payment_option o WHERE o.creditor_fiscal_code = d.creditor_fiscal_code AND o.iuv = d.iuv
+                    AND o.is_current = 1),
+                k.flow_psp_id,
+                CASE WHEN k.iuf IS NOT NULL THEN 'flow ' || k.iuf ELSE 'position ' || coalesce(k.iupd, '') END,
+                min(d.first_seen),
+                'GET /payments/' || d.creditor_fiscal_code || '/receipts/' || d.iuv
+            FROM discrepancy d
+            JOIN key_verdict k ON k.creditor_fiscal_code = d.creditor_fiscal_code AND k.iuv = d.iuv AND k.iur = d.iur
+                AND k.transfer_index = d.transfer_index
+            WHERE d.status IN ('new', 'open') AND d.code IN (\(marks)) AND k.receipt_id IS NULL
+            GROUP BY d.creditor_fiscal_code, d.iuv, d.iur
+            ORDER BY 1, 2, 3
+            """, arguments: StatementArguments(codes), body)
+    }
+
     /// Which keys the accounting export totals.
     enum AccountingSpan {
         /// The complete rows of every (creditor, payment day) that a key changed on the as-of date touches.

@@ -105,3 +105,29 @@ import Testing
         }
     }
 }
+
+/// `recovery.csv.gz`: the receipts pagoPA never delivered, with the request that fetches each; a row
+/// leaves the list the night its receipt arrives.
+@Suite struct RecoveryReportTests {
+    @Test func flowRowsWithoutReceiptAreListedUntilTheReceiptArrives() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let comune = Creditor(fiscalCode: "80000000002", name: "Comune", expectsPositions: false, expectsTreasury: false)
+        let reconciler = Reconciler(store: store, creditors: [comune])
+        func night(_ paths: [String], _ day: String) throws -> [[String]] {
+            _ = try Ingestor(store: store).ingest(paths)
+            _ = try reconciler.run(asOf: CivilDate(iso: day)!)
+            _ = try ReportWriter(store: store, asOf: CivilDate(iso: day)!).write(to: folder.appendingPathComponent("reports").path)
+            return try ReportFiles.csvRows(folder.appendingPathComponent("reports/\(day)/recovery.csv.gz"))
+        }
+        let first = try night([try TestSupport.write(SampleFlow().xml, to: folder, as: "flow.xml").path], "2026-11-18")
+        #expect(first[0] == ReportWriter.recoveryColumns)
+        #expect(first.dropFirst().map { [$0[1], $0[4], $0[5], $0[6], $0[7], $0[8]] } == [
+            ["01261010000041774", "ESMPITMM", "flow 2026-11-17ESMPITMM-S0001726", "2026-11-18", "0", "GET /payments/80000000002/receipts/01261010000041774"],
+            ["01261070000009017", "ESMPITMM", "flow 2026-11-17ESMPITMM-S0001726", "2026-11-18", "0", "GET /payments/80000000002/receipts/01261070000009017"],
+        ])
+        let cie = SampleDayTests.inbox.appendingPathComponent("receipts/2026-11-16_cie-000090.xml").path
+        let next = try night([cie], "2026-11-20")
+        #expect(next.dropFirst().map { [$0[1], $0[7]] } == [["01261010000041774", "2"]], "the CIE receipt arrived; the other waits 2 days")
+    }
+}
