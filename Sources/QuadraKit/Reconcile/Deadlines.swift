@@ -18,7 +18,7 @@ public struct Deadlines: Sendable {
     /// A flow settled on a day is published that day; its parts still missing the working day after
     /// mean its payments' reporting (payment day + 2, settlement + 1) is late.
     public func partsDue(settlementDate: CivilDate) -> CivilDate {
-        calendar.adding(workingDays: flowWorkingDays - 1, to: settlementDate)
+        calendar.adding(workingDays: max(flowWorkingDays - 1, 0), to: settlementDate)
     }
 
     public func creditDue(settlementDate: CivilDate) -> CivilDate {
