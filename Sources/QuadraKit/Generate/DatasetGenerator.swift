@@ -147,9 +147,9 @@ private struct Scene {
         self.planner = planner
         setup = SetupDocuments(world: world)
         let identity = DatasetIdentity(seed: options.seed)
-        truth = GroundTruth(plan: plan, world: world, identity: identity,
-                            flows: FlowDocument(world: world, identity: identity, firstDay: options.firstDay),
-                            schedule: NightSchedule(plan: plan, options: options, lateArrivals: lateArrivals))
+        let flows = FlowDocument(world: world, identity: identity, firstDay: options.firstDay)
+        truth = GroundTruth(plan: plan, world: world, identity: identity, flows: flows,
+                            schedule: NightSchedule(plan: plan, options: options, lateArrivals: lateArrivals, inParts: flows.comesInParts))
     }
 
     /// Writes every document into the inbox `inbox` names for the day it arrives (nil: after the
@@ -188,20 +188,26 @@ private struct Scene {
         try writePositions(identity: identity, receipts: receipts, files: &files, counts: &counts, inbox: inbox)
 
         for (index, flow) in plan.flows.enumerated() {
+            if flows.comesInParts(flow) {
+                // Header and pages (two or more); a held-back last page arrives the day the flow is whole.
+                let parts = flows.parts(flow, pageSize: max(1, (flow.rows.count + 1) / 2))
+                let firstDay = schedule.firstPartsDay(ofFlow: index, flow)
+                for (number, part) in parts.enumerated() {
+                    guard let folder = inbox(number == parts.count - 1 ? schedule.flowDay[index] : firstDay) else { continue }
+                    try files.write("\(folder)/flows/\(part.path)", part.text)
+                    counts[folder, default: [:]]["flow_documents", default: 0] += 1
+                }
+                if let folder = inbox(firstDay) {
+                    counts[folder, default: [:]]["flows", default: 0] += 1
+                    counts[folder, default: [:]]["flow_rows", default: 0] += flow.rows.count
+                }
+                continue
+            }
             guard let folder = inbox(schedule.flowDay[index]) else { continue }
             let id = flows.flowId(flow)
             let fdr3 = world.psps[flow.psp].sendsFdR3
             // A revised flow arrives twice, its first revision beside the second.
             let revisions = flow.anomaly == .revisedFlow ? [(1, "_rev1"), (2, "")] : [(2, "")]
-            // One FdR-3 flow in three comes as `quadra fetch` saves it: header and pages (two or more).
-            if fdr3, flow.anomaly == nil, flow.ordinal % 3 == 0, flow.rows.count > 1 {
-                let parts = flows.parts(flow, pageSize: max(1, (flow.rows.count + 1) / 2))
-                for part in parts { try files.write("\(folder)/flows/\(part.path)", part.text) }
-                counts[folder, default: [:]]["flow_documents", default: 0] += parts.count
-                counts[folder, default: [:]]["flows", default: 0] += 1
-                counts[folder, default: [:]]["flow_rows", default: 0] += flow.rows.count
-                continue
-            }
             for (revision, suffix) in revisions {
                 try files.write("\(folder)/flows/\(id)\(suffix)" + (fdr3 ? ".fdr3.json" : ".xml"),
                                 fdr3 ? flows.json(flow, revision: revision) : flows.xml(flow, revision: revision))

@@ -84,6 +84,11 @@ struct FlowDocument {
         return "{\n\(head),\n  \"payments\": [\n\(payments.joined(separator: ",\n"))\n  ]\n}\n"
     }
 
+    /// One clean FdR-3 flow in three of more than one row comes as `quadra fetch` saves it: header and pages.
+    func comesInParts(_ flow: DatasetPlan.Flow) -> Bool {
+        world.psps[flow.psp].sendsFdR3 && flow.anomaly == nil && flow.ordinal % 3 == 0 && flow.rows.count > 1
+    }
+
     /// The same flow as the FdR-3 organization API serves it to `quadra fetch`: the header alone
     /// (`SingleFlowResponse`) and its payments in pages (`PaginatedPaymentsResponse`) of `pageSize`,
     /// each at the path the fetch layout gives it.

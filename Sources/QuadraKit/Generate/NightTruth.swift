@@ -6,6 +6,9 @@ public enum LateArrival: String, Sendable {
     /// A treasury statement delivered days after its booking day: the flows it pays are `TES_OVERDUE`
     /// until it lands.
     case lateStatement = "LATE_STATEMENT"
+    /// A flow in parts whose last page comes after the parts were due: `FDR_INCOMPLETE` on the flow
+    /// and, as for a late flow, `FDR_OVERDUE` on its keys until it is whole; its credit waits, silent.
+    case latePage = "LATE_PAGE"
 }
 
 /// What each night's run must report. A planted record is present from the night the schedule says
@@ -67,16 +70,22 @@ struct NightTruth {
             }
         }
         for index in schedule.lateFlows where night < schedule.flowDay[index] {
-            let flow = plan.flows[index]
+            let flow = plan.flows[index], lateness = schedule.lateness(ofFlow: index).rawValue
+            let creditor = truth.world.creditors[flow.creditor].fiscalCode
+            if schedule.flowsMissingAPage.contains(index),
+               night > schedule.offset(schedule.deadlines.partsDue(settlementDate: schedule.date(flow.settlementDay))) {
+                present.insert(TruthRecord(scope: .flow, anomaly: lateness, creditor: creditor, flowId: truth.flows.flowId(flow),
+                                           pspId: truth.world.psps[flow.psp].id, codes: ["FDR_INCOMPLETE"]))
+            }
             for row in flow.rows where night > schedule.offset(schedule.deadlines.flowDue(paymentDay: schedule.date(row.paymentDay))) {
-                present.insert(TruthRecord(scope: .key, anomaly: LateArrival.lateFlow.rawValue,
-                                           creditor: truth.world.creditors[flow.creditor].fiscalCode,
+                present.insert(TruthRecord(scope: .key, anomaly: lateness, creditor: creditor,
                                            iuv: truth.identity.iuv(notice: row.noticeSerial, slot: row.slot),
                                            iur: truth.identity.receiptId(row.iurSerial), transferIndex: row.transferIndex,
                                            codes: ["FDR_OVERDUE"]))
             }
-            for credit in credits[index] where schedule.creditDay(credit) <= night {
-                present.insert(truth.movement(credit, anomaly: LateArrival.lateFlow.rawValue, codes: ["TES_UNKNOWN_REFERENCE"]))
+            // A credit naming a flow whose header is in waits for its last page, unknown to nobody.
+            for credit in credits[index] where schedule.creditDay(credit) <= night && !schedule.flowsMissingAPage.contains(index) {
+                present.insert(truth.movement(credit, anomaly: lateness, codes: ["TES_UNKNOWN_REFERENCE"]))
             }
         }
         return present

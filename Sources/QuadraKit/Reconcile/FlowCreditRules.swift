@@ -121,6 +121,8 @@ extension Classifier {
         public var flowCredit: FlowCredit?
         /// The bank reversed this credit (STORNATO / RvslInd): the money is gone again.
         public var reversed: Bool
+        /// The flow it names is in the store only in parts (header or pages still missing).
+        public var awaitsParts: Bool
 
         /// What the flow a credit names holds and received: its total, its net credit (credits less
         /// reversals), and the credits booked before this one (by booking day, then reference).
@@ -137,7 +139,7 @@ extension Classifier {
         }
 
         public init(creditor: String?, reference: String, amountCents: Int64, causale: String, parsed: Reference,
-                    known: Bool, flowCredit: FlowCredit? = nil, reversed: Bool = false) {
+                    known: Bool, flowCredit: FlowCredit? = nil, reversed: Bool = false, awaitsParts: Bool = false) {
             self.creditor = creditor
             self.reference = reference
             self.amountCents = amountCents
@@ -146,6 +148,7 @@ extension Classifier {
             self.known = known
             self.flowCredit = flowCredit
             self.reversed = reversed
+            self.awaitsParts = awaitsParts
         }
     }
 
@@ -160,6 +163,10 @@ extension Classifier {
         switch movement.parsed {
         case .none:
             return (.tesNoMatch, raise(.causaleUnparseable, "credit \(movement.reference) of \(Money.format(movement.amountCents)) carries no pagoPA reference: '\(movement.causale)'"))
+        case .flow where !movement.known && movement.awaitsParts:
+            // The flow is on its way in parts: the credit waits for it, and the flow's own
+            // `FDR_INCOMPLETE` is the item to chase, not this credit.
+            return (.tesNoIufOrIuv, nil)
         case let .flow(id) where !movement.known, let .payment(id) where !movement.known:
             let reversed = movement.reversed ? " (since reversed by the bank)" : ""
             return (.tesNoIufOrIuv, raise(.tesUnknownReference, severity: movement.reversed ? .info : nil,

@@ -233,7 +233,8 @@ extension Store {
     /// The credits of this pass (`scope_movement`), with no creditor when theirs is not served;
     /// reversals are netted into the flows they cancel.
     /// A payment credit is known when a key of its creditor and IUV has a verdict: keys are
-    /// classified before movements, so that includes this pass's keys.
+    /// classified before movements, so that includes this pass's keys. A flow credit may name a flow
+    /// whose parts are still arriving (`flow_part` not yet assembled).
     private static func movementEvidence(in db: Database) throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: String?)] {
         try Row.fetchAll(db, sql: """
             SELECT m.movement_id, s.fiscal_code AS creditor_fiscal_code, coalesce(m.reference, m.movement_id) AS reference, m.amount_cents,
@@ -244,6 +245,8 @@ extension Store {
                     WHEN m.iuv IS NOT NULL THEN EXISTS (SELECT 1 FROM key_verdict k
                         WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv)
                     ELSE 0 END AS known,
+                m.flow_id IS NOT NULL AND EXISTS (SELECT 1 FROM flow_part p WHERE p.assembled = 0 AND p.flow_id = m.flow_id
+                    AND coalesce(p.receiver_fiscal_code, m.creditor_fiscal_code) = m.creditor_fiscal_code) AS awaits_parts,
                 v.computed_total_cents AS flow_total,
                 (SELECT sum(\(netAmount)) FROM treasury_movement n
                     WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id) AS flow_net,
@@ -268,7 +271,7 @@ extension Store {
                 flowCredit: (row["flow_total"] as Int64?).map {
                     .init(totalCents: $0, netCents: row["flow_net"] ?? 0, creditedBeforeCents: row["credited_before"] ?? 0)
                 },
-                reversed: row["reversed"]), row["stored"])
+                reversed: row["reversed"], awaitsParts: row["awaits_parts"]), row["stored"])
         }
     }
 

@@ -56,7 +56,7 @@ import Testing
             for record in truth { seen.insert("\(record.anomaly) \(record.status!)") }
         }
         // The late arrivals cross nights: overdue first, resolved the night they land.
-        for late in [LateArrival.lateFlow, .lateStatement] {
+        for late in [LateArrival.lateFlow, .lateStatement, .latePage] {
             #expect(seen.isSuperset(of: ["\(late.rawValue) new", "\(late.rawValue) open", "\(late.rawValue) resolved"]), "\(late)")
         }
         #expect(seen.contains("\(InjectedAnomaly.partialCredit.rawValue) escalated"), "a partial credit is TES_PARTIAL until overdue, then escalated")

@@ -101,6 +101,27 @@ import Testing
         #expect(try store.count("SELECT count(*) FROM key_verdict") == 3, "its three payments are judged now")
     }
 
+    /// A credit naming a flow whose pages are still arriving waits for it, raising nothing (the flow's
+    /// `FDR_INCOMPLETE` is the item to chase, not an unknown reference); once whole, it matches.
+    @Test func aCreditWaitsInSilenceForTheFlowItNamesUntilItIsWhole() throws {
+        let configuration = try TreasurySamples.configuration
+        let credit = TreasuryLifecycleTests.header + "18/11/2026;18/11/2026;;226,41;/PUR/LGPE-RIVERSAMENTO/URI/\(Self.flow.flowId);0064800\n"
+        func night(_ documents: [(String, String)], asOf: String) throws {
+            let inbox = folder.appendingPathComponent("inbox-\(asOf)")
+            for (path, text) in documents { _ = try TestSupport.write(text, to: inbox, as: path) }
+            _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([inbox.path])
+            _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: asOf)!)
+        }
+        try night([header(), page(1), page(3), ("bank/home-banking_2026-11-18.csv", credit)], asOf: "2026-11-19")
+        #expect(try store.rows("SELECT label FROM movement_verdict") == ["TES_NO_IUF_OR_IUV"], "not matched while the flow is in parts")
+        #expect(try store.rows("SELECT code FROM discrepancy WHERE flow_id IS NOT NULL OR treasury_reference IS NOT NULL ORDER BY 1")
+                == ["FDR_INCOMPLETE"])
+        try night([page(2)], asOf: "2026-11-20")
+        #expect(try store.rows("SELECT label FROM movement_verdict") == ["MATCHED"])
+        #expect(try store.rows("SELECT credit_status FROM flow_verdict") == ["CREDITED"])
+        #expect(try store.rows("SELECT code || ' ' || status FROM discrepancy WHERE treasury_reference IS NOT NULL").isEmpty)
+    }
+
     @Test func aPageAgainIsADuplicateAndAnotherPageUnderTheSameNumberIsAConflict() throws {
         _ = try night([header(), page(1)])
         let (path, text) = page(1)
