@@ -48,11 +48,14 @@ extension Classifier {
     }
 
     /// A flow received for a creditor this intermediary does not serve: money reported to the wrong
-    /// place, or a creditor missing from the configuration; either way someone must look.
-    public func unknownReceiver(_ flow: FlowEvidence) -> Discrepancy {
-        Discrepancy(.fdrUnknownReceiver, flowId: flow.flowId,
-                    pspId: flow.pspId, creditor: flow.creditor, expected: flow.totalCents,
-                    message: "flow \(flow.flowId) of \(Money.format(flow.totalCents)) from PSP \(flow.pspId) is for \(flow.creditor), not a served creditor")
+    /// place, or a creditor missing from the configuration; either way someone must look. Only a flow
+    /// that arrived so (its ingest found the receiver unknown): the flows of a creditor served when
+    /// they arrived and removed from the configuration since are no longer this intermediary's to chase.
+    public func unknownReceiver(_ flow: FlowEvidence) -> Discrepancy? {
+        guard flow.findings.contains(where: { $0.code == .unknownReceiver }) else { return nil }
+        return Discrepancy(.fdrUnknownReceiver, flowId: flow.flowId,
+                           pspId: flow.pspId, creditor: flow.creditor, expected: flow.totalCents,
+                           message: "flow \(flow.flowId) of \(Money.format(flow.totalCents)) from PSP \(flow.pspId) is for \(flow.creditor), not a served creditor")
     }
 
     /// Working days a flow's complete credit came after it was due (settlement date + 1 working
@@ -68,7 +71,9 @@ extension Classifier {
     /// Whether a flow's credit is complete, pending, partial or wrong; and its findings as discrepancies.
     public func classify(_ flow: FlowEvidence) -> [Discrepancy] {
         // A declared total that is not the rows' sum carries both amounts, as every money discrepancy does.
-        var found = flow.findings.map { finding in
+        // The receiver is judged on the creditors served now (a flow that came before its creditor was
+        // configured is that creditor's now), never on the configuration its ingest saw.
+        var found = flow.findings.filter { $0.code != .unknownReceiver }.map { finding in
             let amounts = finding.code == .totalMismatch
             return Discrepancy(finding.code.discrepancy, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
                                expected: amounts ? flow.declaredTotalCents : nil, actual: amounts ? flow.totalCents : nil,

@@ -55,7 +55,7 @@ public struct Reconciler: Sendable {
             }
             for flow in try pass.flows() {
                 let status = classifier.creditStatus(of: flow.evidence)
-                let found = flow.served ? classifier.classify(flow.evidence) : [classifier.unknownReceiver(flow.evidence)]
+                let found = flow.served ? classifier.classify(flow.evidence) : classifier.unknownReceiver(flow.evidence).map { [$0] } ?? []
                 try verdicts.add(flow, status: status, daysLate: classifier.creditDelay(of: flow.evidence),
                                  open: !status.isSettled || !found.isEmpty)
                 discrepancies += found

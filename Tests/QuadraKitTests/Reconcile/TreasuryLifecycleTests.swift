@@ -116,6 +116,33 @@ import Testing
             """)
         #expect(row == ["FDR_UNKNOWN_RECEIVER error 90000000001 22621"])
     }
+
+    /// The receiver is judged on the creditors served now: a flow that came before its creditor was
+    /// configured is that creditor's once it is (no FDR_UNKNOWN_RECEIVER), and the flows of a creditor
+    /// removed from the configuration since they arrived are nobody's to chase (no error for each).
+    @Test func aCreditorAddedLaterOwnsItsEarlierFlowsAndARemovedOneLeavesNoErrors() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        var configuration = try TreasurySamples.configuration
+        var early = SampleFlow(), late = SampleFlow()
+        early.receiver = "90000000001"
+        late.flowId = "2026-11-18ESMPITMM-S0001800"
+        let newcomer = Creditor(fiscalCode: "90000000001", name: "Comune nuovo", expectsPositions: false, expectsTreasury: false)
+        func night(_ flow: SampleFlow, _ asOf: String) throws -> [String] {
+            let path = try TestSupport.write(flow.xml, to: folder, as: "\(flow.flowId).xml").path
+            _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([path])
+            _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: asOf)!)
+            return try store.rows("SELECT code || ' ' || status || ' ' || flow_id FROM discrepancy WHERE code = 'FDR_UNKNOWN_RECEIVER' ORDER BY 1")
+        }
+        #expect(try night(early, "2026-11-18") == ["FDR_UNKNOWN_RECEIVER new \(early.flowId)"])
+        configuration.creditors.append(newcomer)
+        #expect(try night(late, "2026-11-19") == ["FDR_UNKNOWN_RECEIVER resolved \(early.flowId)"], "now served, it is the newcomer's")
+
+        configuration.creditors.removeAll { $0.fiscalCode == late.receiver }
+        let third = { var flow = SampleFlow(); flow.receiver = newcomer.fiscalCode; flow.flowId = "2026-11-19ESMPITMM-S0001900"; return flow }()
+        #expect(try night(third, "2026-11-20") == ["FDR_UNKNOWN_RECEIVER resolved \(early.flowId)"],
+                "the removed creditor's flow \(late.flowId), served when it came, raises nothing")
+    }
 }
 
 /// Revocations are negative (the FdR annotation of `singoloImportoPagato` for outcome 3): the flow's
