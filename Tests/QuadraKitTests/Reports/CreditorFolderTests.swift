@@ -100,3 +100,25 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: period.path).sorted() == ["accounting.csv.gz", "manifest.json"])
     }
 }
+
+/// `quadra report --creditor CF` as a clerk types it: the built binary, exit codes.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.quadra.path)))
+struct CreditorCommandTests {
+    @Test func reportForOneCreditorWritesItsFolderAloneAndRefusesOneNotServed() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("quadra.sqlite").path
+        let config = TestSupport.samples.appendingPathComponent("quadra.toml").path
+        let night = try ReportFiles.execute(CrashRecoveryTests.quadra, ["run", "--inbox", SampleDayTests.inbox.path, "--config", config,
+                                                                         "--db", db, "--settle", "0", "--out", folder.appendingPathComponent("night").path,
+                                                                         "--as-of", "2026-11-20"])
+        #expect(night.status == 0, "\(night.stderr)")
+        let one = try ReportFiles.execute(CrashRecoveryTests.quadra, ["report", "--db", db, "--creditor", "80000000010",
+                                                                       "--out", folder.appendingPathComponent("one").path])
+        #expect(one.status == 0 && one.stderr.contains("one/2026-11-20/80000000010"), "\(one.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("one/2026-11-20").path) == ["80000000010"])
+        let unknown = try ReportFiles.execute(CrashRecoveryTests.quadra, ["report", "--db", db, "--creditor", "90000000001",
+                                                                           "--out", folder.appendingPathComponent("none").path])
+        #expect(unknown.status == 64 && unknown.stderr.contains("90000000001 is not a creditor the last reconciliation served (80000000002, 80000000010)"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("none").path), "nothing written")
+    }
+}
