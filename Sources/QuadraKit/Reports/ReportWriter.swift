@@ -1,8 +1,9 @@
 import Foundation
 
 /// Writes a night's reports for the last reconciliation into `OUT/<as-of>/`: the CSVs (gzip), the
-/// discrepancies as JSON lines too, `summary.html`, and `manifest.json` last, listing every file
-/// with its digest.
+/// discrepancies as JSON lines too, `summary.html`, `quadra.xlsx`, and `manifest.json` last, listing
+/// every file with its digest; and the same, with only its rows, into each served creditor's
+/// `OUT/<as-of>/<fiscal code>/`, every row routed there from the one query of its report.
 ///
 /// ```swift
 /// let manifest = try ReportWriter(store: store, asOf: day).write(to: "Reports")

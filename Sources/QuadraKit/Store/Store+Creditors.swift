@@ -4,11 +4,6 @@ import GRDB
 public struct ServedCreditor: Sendable, Equatable, Codable {
     public var fiscalCode: String
     public var name: String
-
-    public init(fiscalCode: String, name: String) {
-        self.fiscalCode = fiscalCode
-        self.name = name
-    }
 }
 
 extension Store {
