@@ -6,6 +6,30 @@ struct ReportDestination: Sendable {
     var folder: ReportFolder
 }
 
+/// Which destinations a row of a creditor goes to: the intermediary-wide folder, if written, and the
+/// creditor's own, if served.
+struct ReportRoutes: Sendable {
+    private let byCreditor: [String: Int]
+    private let wide: Int?
+    let names: [String: String]
+
+    init(_ destinations: [ReportDestination]) {
+        var byCreditor: [String: Int] = [:], names: [String: String] = [:]
+        for (index, destination) in destinations.enumerated() {
+            guard let creditor = destination.creditor else { continue }
+            byCreditor[creditor.fiscalCode] = index
+            names[creditor.fiscalCode] = creditor.name
+        }
+        self.byCreditor = byCreditor
+        self.names = names
+        wide = destinations.firstIndex { $0.creditor == nil }
+    }
+
+    func indices(of creditor: String?) -> [Int] {
+        [wide, creditor.flatMap { byCreditor[$0] }].compactMap { $0 }
+    }
+}
+
 /// A report file, declared once: its rows stream from one query and are routed by their creditor
 /// column to every destination, so a file gets its per-creditor copies (and its workbook sheet) with
 /// no query of its own per creditor.
@@ -74,10 +98,7 @@ final class RoutedReport {
     private let file: ReportFile
     private let destinations: [ReportDestination]
     private let sinks: [Sink]
-    /// Destination index of each served creditor's folder, by fiscal code.
-    private let routes: [String: Int]
-    private let names: [String: String]
-    private let wide: Int?
+    private let routes: ReportRoutes
 
     /// `sheets`: whether a workbook will take the report's sheet (not for a period export).
     init(_ file: ReportFile, to destinations: [ReportDestination], dialect: CSVDialect, sheets: Bool = true) throws {
@@ -87,25 +108,16 @@ final class RoutedReport {
             try Sink(file, columns: destination.creditor == nil ? file.columns : file.namedColumns, in: destination.folder,
                      dialect: dialect, sheets: sheets)
         }
-        var routes: [String: Int] = [:], names: [String: String] = [:]
-        for (index, destination) in destinations.enumerated() {
-            guard let creditor = destination.creditor else { continue }
-            routes[creditor.fiscalCode] = index
-            names[creditor.fiscalCode] = creditor.name
-        }
-        self.routes = routes
-        self.names = names
-        wide = destinations.firstIndex { $0.creditor == nil }
+        routes = ReportRoutes(destinations)
     }
 
     /// Writes the row wherever it belongs; returns the destinations it went to, for their figures.
     @discardableResult
     func row(_ fields: [String?]) throws -> [Int] {
         let creditor = fields[file.creditorColumn]
-        let own = creditor.flatMap { routes[$0] }
-        let named = file.named(fields, creditor.flatMap { names[$0] })
-        var reached: [Int] = []
-        for index in [wide, own].compactMap({ $0 }) {
+        let named = file.named(fields, creditor.flatMap { routes.names[$0] })
+        let reached = routes.indices(of: creditor)
+        for index in reached {
             let sink = sinks[index]
             let written = destinations[index].creditor == nil ? fields : named
             try sink.csv.row(written)
@@ -113,7 +125,6 @@ final class RoutedReport {
                 try json.write(ReportWriter.jsonLine(sink.csv.columns, written, numeric: lines.numeric))
             }
             try sink.sheet?.reportRow(named, columns: file.namedColumns)
-            reached.append(index)
         }
         return reached
     }

@@ -173,36 +173,39 @@ public struct ReportWriter: Sendable {
             }
         })
         outputs.land(try accounting.value())
-        let routes = Dictionary(uniqueKeysWithValues: destinations.enumerated().compactMap { index, destination in
-            destination.creditor.map { ($0.fiscalCode, index) }
-        })
-        let wide = destinations.firstIndex { $0.creditor == nil }
+        let routes = ReportRoutes(destinations)
         try store.paymentDayTotals(from: asOf.adding(days: -SummaryPage.windowDays), asOf: asOf) { fields in
-            for index in [wide, fields[0].flatMap { routes[$0] }].compactMap({ $0 }) { outputs[index].figures.addPaymentDay(fields) }
+            for index in routes.indices(of: fields[0]) { outputs[index].figures.addPaymentDay(fields) }
         }
         let creditorFigures = destinations.indices.compactMap { index in
             destinations[index].creditor.map { (creditor: $0, figures: outputs[index].figures) }
         }
         for (index, destination) in destinations.enumerated() {
-            var output = outputs[index]
-            output.figures.previous = previous
-            let page = try destination.folder.create("summary.html")
-            let table = destination.creditor == nil ? creditorFigures : [(creditor: destination.creditor!, figures: output.figures)]
-            try page.write(Array(SummaryPage.render(output.figures, creditors: table, links: destination.creditor == nil,
-                                                    language: options.language).utf8))
-            output.manifest.files.append(RoutedReport.file("summary.html", try page.commit()))
-            let summary = try WorkbookSummary.sheet(output.figures, creditor: destination.creditor, creditors: table,
-                                                    in: destination.folder)
-            output.manifest.files.append(RoutedReport.file(Workbook.name,
-                                                           try Workbook.write(output.sheets + [summary], in: destination.folder)))
-            output.manifest.keysByState = output.figures.keysByState
-            output.manifest.amountCentsByState = output.figures.centsByState
-            output.manifest.discrepanciesByStatus = output.figures.discrepanciesByStatus
-            output.manifest.files.sort { $0.name < $1.name }
-            try writeManifest(output.manifest, in: destination.folder)
-            outputs[index] = output
+            // The previous run's open discrepancies are counted for the whole run only.
+            if destination.creditor == nil { outputs[index].figures.previous = previous }
+            let table = destination.creditor.map { [(creditor: $0, figures: outputs[index].figures)] } ?? creditorFigures
+            outputs[index].manifest = try finish(outputs[index], in: destination, creditors: table)
         }
         return outputs[0].manifest
+    }
+
+    /// The page and the workbook from what the rows added up to, then the manifest, last.
+    private func finish(_ output: Output, in destination: ReportDestination,
+                        creditors: [SummaryPage.CreditorFigures]) throws -> ReportManifest {
+        var manifest = output.manifest
+        let page = try destination.folder.create("summary.html")
+        try page.write(Array(SummaryPage.render(output.figures, creditors: creditors, links: destination.creditor == nil,
+                                                language: options.language).utf8))
+        manifest.files.append(RoutedReport.file("summary.html", try page.commit()))
+        let summary = try WorkbookSummary.sheet(output.figures, creditor: destination.creditor, creditors: creditors,
+                                                in: destination.folder)
+        manifest.files.append(RoutedReport.file(Workbook.name, try Workbook.write(output.sheets + [summary], in: destination.folder)))
+        manifest.keysByState = output.figures.keysByState
+        manifest.amountCentsByState = output.figures.centsByState
+        manifest.discrepanciesByStatus = output.figures.discrepanciesByStatus
+        manifest.files.sort { $0.name < $1.name }
+        try writeManifest(manifest, in: destination.folder)
+        return manifest
     }
 
     /// The intermediary-wide folder and a folder per served creditor; with `--creditor`, that one alone.

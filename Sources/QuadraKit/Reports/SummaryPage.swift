@@ -16,8 +16,8 @@ enum SummaryPage {
     /// A served creditor's row in the table, from the figures of its own folder.
     typealias CreditorFigures = (creditor: ServedCreditor, figures: SummaryFigures)
 
-    /// `links`: the creditors' names lead to their folders (the intermediary-wide page, which sits
-    /// beside them).
+    /// `links`: each creditor's name leads to its own page and its fiscal code to its folder (the
+    /// intermediary-wide page, which sits beside them).
     static func render(_ figures: SummaryFigures, creditors: [CreditorFigures], links: Bool, language: ReportLanguage) -> String {
         let words = Words(language: language)
         let open = (figures.discrepanciesByStatus["new"] ?? 0) + (figures.discrepanciesByStatus["open"] ?? 0)
@@ -107,7 +107,8 @@ enum SummaryPage {
               creditors.map { creditor, figures in
                   let window = figures.windowCents
                   let name = creditor.name.isEmpty ? creditor.fiscalCode : creditor.name
-                  return [links ? .link(name, href: "\(creditor.fiscalCode)/") : .text(name), .text(creditor.fiscalCode),
+                  return [links ? .link(name, href: "\(creditor.fiscalCode)/summary.html") : .text(name),
+                          links ? .link(creditor.fiscalCode, href: "\(creditor.fiscalCode)/") : .text(creditor.fiscalCode),
                           .number(ItalianFormat.euro(window.cashed)), .number(ItalianFormat.euro(window.open))]
                       + ["error", "warning", "info"].map { .number(ItalianFormat.count(figures.openBySeverity[$0] ?? 0)) }
               }, words)

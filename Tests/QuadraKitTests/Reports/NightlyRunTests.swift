@@ -88,7 +88,7 @@ import Testing
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && page.hasSuffix("</html>\n"))
         #expect(!page.contains("<script") && !page.contains("src="), "no script, no external asset")
         let links = page.components(separatedBy: "href=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
-        #expect(links == Self.creditorFolders.map { "\($0)/" }, "links only to the creditors' folders beside it")
+        #expect(links == Self.creditorFolders.flatMap { ["\($0)/summary.html", "\($0)/"] }, "links only to the creditors' folders beside it")
         #expect(page.contains("932,70 €"), "the cashed total, in Italian")
         #expect(page.contains("CAUSALE_UNPARSEABLE") && page.contains("TES_UNKNOWN_REFERENCE"))
         #expect(!page.contains("Al 20/11/2026"), "no earlier reconciliation: nothing to compare")
@@ -100,6 +100,9 @@ import Testing
         #expect(next.contains("I file di stanotte elencano 0 trasferimenti: 0 nuovi, 0 cambiati, 0 ancora aperti."),
                 "every key was cashed the night before")
         #expect(next.contains("Al 20/11/2026: 2 anomalie aperte; ora 2 (0)."))
+        let creditorNext = try String(contentsOf: setup.out.appendingPathComponent("2026-11-21/80000000010/summary.html"), encoding: .utf8)
+        #expect(creditorNext.contains("Provincia di Esempio") && !creditorNext.contains("Al 20/11/2026"),
+                "the previous run counted every creditor's discrepancies: no comparison on one creditor's page")
     }
 
     @Test func runningAgainGivesByteIdenticalReports() throws {
