@@ -24,6 +24,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Every key, flow and movement, not only tonight's changes and what is open, into OUT/<as-of>-full/.")
     var full = false
 
+    @Option(help: "That served creditor's folder alone, OUT/<as-of>/<fiscal code>/ (the intermediary-wide files untouched).")
+    var creditor: String?
+
     func validate() throws {
         guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
     }
@@ -31,6 +34,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         var options = reports.writerOptions
         options.everything = full
+        options.creditor = creditor
         if let from, let to {
             guard let first = CivilDate(iso: from), let last = CivilDate(iso: to) else {
                 throw ValidationError("--from and --to must be dates YYYY-MM-DD")
@@ -49,9 +53,15 @@ struct ReportCommand: ParsableCommand {
             }
             let day = requested ?? last
             if day != last { logger.warning("reports as of \(day) show the verdicts of the reconciliation as of \(last)") }
+            let served = try store.servedCreditors().map(\.fiscalCode)
+            if let creditor, !served.contains(creditor) {
+                logger.error("\(ReportError.notServed(fiscalCode: creditor, served: served))")
+                return .usage
+            }
             let manifest = try ReportWriter(store: store, asOf: day, options: options)
                 .write(to: reports.out, configurationDigest: NightlyRun.configurationDigest(path: global.config))
-            logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(ReportWriter(store: store, asOf: day, options: options).folderName)")
+            let folder = ReportWriter(store: store, asOf: day, options: options).folderName + (creditor.map { "/\($0)" } ?? "")
+            logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(folder)")
             return .success
         }
     }

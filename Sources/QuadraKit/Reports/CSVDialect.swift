@@ -45,6 +45,6 @@ public enum CSVDialect: String, Sendable, CaseIterable {
         "severity": "Gravità", "status": "Stato anomalia", "treasury_reference": "Riferimento tesoreria",
         "expected_cents": "Importo atteso (€)", "actual_cents": "Importo rilevato (€)", "first_seen": "Prima rilevazione",
         "age_days": "Giorni aperta", "message": "Descrizione", "replaced_by": "Sostituita da",
-        "taxonomy_description": "Descrizione tassonomia", "transfers": "Trasferimenti",
+        "taxonomy_description": "Descrizione tassonomia", "transfers": "Trasferimenti", "creditor_name": "Ente",
     ]
 }

@@ -31,6 +31,10 @@ public struct ReportManifest: Sendable, Codable, Equatable {
     public var discrepanciesByCode: [String: Int] = [:]
     public var discrepanciesByStatus: [String: Int] = [:]
     public var files: [File] = []
+    /// In a creditor's folder: whose files these are.
+    public var creditor: ServedCreditor?
+    /// In the intermediary-wide folder: the creditors with a folder of their own beside it.
+    public var creditors: [ServedCreditor]?
 
     public init(asOf: String, quadraVersion: String, configurationDigest: String?) {
         self.asOf = asOf

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Writes a night's reports for the last reconciliation into `OUT/<as-of>/`: the CSVs (gzip), the
-/// discrepancies as JSON lines too, `summary.html`, and `manifest.json` last, listing every file
-/// with its digest.
+/// discrepancies as JSON lines too, `summary.html`, `quadra.xlsx`, and `manifest.json` last, listing
+/// every file with its digest; and the same, with only its rows, into each served creditor's
+/// `OUT/<as-of>/<fiscal code>/`, every row routed there from the one query of its report.
 ///
 /// ```swift
 /// let manifest = try ReportWriter(store: store, asOf: day).write(to: "Reports")
@@ -31,6 +32,8 @@ public struct ReportWriter: Sendable {
         /// `[reports] language`: the language of the discrepancies' description and action.
         public var language = ReportLanguage.italian
         public var deadlines = Deadlines()
+        /// `--creditor CF`: that served creditor's folder alone, the intermediary-wide one untouched.
+        public var creditor: String?
 
         public init(unmask: Bool = false, groupReadable: Bool = false, period: ClosedRange<CivilDate>? = nil,
                     everything: Bool = false) {
@@ -70,6 +73,16 @@ public struct ReportWriter: Sendable {
     /// Columns of `discrepancies.jsonl.gz` written as JSON numbers.
     static let numericDiscrepancyColumns: Set<String> = ["transfer_index", "expected_cents", "actual_cents", "age_days"]
 
+    /// The report files: one declaration each gives the file its per-creditor copies and its sheet.
+    static let classification = ReportFile(name: "classification.csv.gz", columns: classificationColumns, creditorColumn: 0)
+    static let treasury = ReportFile(name: "treasury.csv.gz", columns: treasuryColumns, creditorColumn: 1, sheet: "Tesoreria")
+    static let flows = ReportFile(name: "flows.csv.gz", columns: flowColumns, creditorColumn: 0, sheet: "Flussi")
+    static let discrepancies = ReportFile(name: "discrepancies.csv.gz", columns: discrepancyColumns, creditorColumn: 3,
+                                          sheet: "Anomalie", jsonLines: .init(name: "discrepancies.jsonl.gz",
+                                                                              numeric: numericDiscrepancyColumns))
+    static let recovery = ReportFile(name: "recovery.csv.gz", columns: recoveryColumns, creditorColumn: 0)
+    static let accounting = ReportFile(name: "accounting.csv.gz", columns: accountingColumns, creditorColumn: 0, sheet: "Incassi")
+
     public let store: Store
     public let asOf: CivilDate
     public var options: Options
@@ -87,14 +100,22 @@ public struct ReportWriter: Sendable {
         return options.everything ? "\(asOf)-full" : asOf.description
     }
 
-    /// Writes every report, then the manifest; returns the manifest as written.
+    /// Writes every report, then the manifest, into the intermediary-wide folder and each served
+    /// creditor's; returns the intermediary-wide manifest as written (the creditor's with `--creditor`).
     public func write(to root: String, documents: [ReportManifest.Document] = [],
                       configurationDigest: String? = nil) throws -> ReportManifest {
-        let folder = try ReportFolder(root: root, name: folderName, groupReadable: options.groupReadable)
-        var manifest = ReportManifest(asOf: asOf.description, quadraVersion: QuadraVersion.current,
-                                      configurationDigest: configurationDigest)
-        manifest.documents = documents
-        var files: [ReportManifest.File] = []
+        let destinations = try self.destinations(root: root)
+        var outputs = destinations.map { destination in
+            var manifest = ReportManifest(asOf: asOf.description, quadraVersion: QuadraVersion.current,
+                                          configurationDigest: configurationDigest)
+            manifest.creditor = destination.creditor
+            if destination.creditor == nil {
+                manifest.documents = documents
+                let served = destinations.compactMap(\.creditor)
+                manifest.creditors = served.isEmpty ? nil : served
+            }
+            return Output(manifest: manifest, figures: SummaryFigures(asOf: asOf.description))
+        }
         let span: Store.AccountingSpan
         if let period = options.period {
             span = .days(from: period.lowerBound, to: period.upperBound, period: "\(period.lowerBound)/\(period.upperBound)")
@@ -104,64 +125,117 @@ public struct ReportWriter: Sendable {
             span = .night
         }
         let accounting = BackgroundWork { [self] in
-            try csv("accounting.csv.gz", Self.accountingColumns, in: folder) { row in
-                try store.accountingRows(asOf: asOf, span: span, row)
+            try route(Self.accounting, to: destinations) { report in
+                try store.accountingRows(asOf: asOf, span: span) { try report.row($0) }
             }
         }
         defer { accounting.wait() }
         if options.period != nil {
             // A period export is its accounting totals alone, with their manifest.
-            manifest.files = [try accounting.value()]
-            try writeManifest(manifest, in: folder)
-            return manifest
+            for (index, landed) in try accounting.value().enumerated() {
+                outputs[index].manifest.files = landed.files
+                try writeManifest(outputs[index].manifest, in: destinations[index].folder)
+            }
+            return outputs[0].manifest
         }
-        var figures = SummaryFigures(asOf: asOf.description)
-        figures.previous = try store.previousReconciliation(before: asOf)
-        files.append(try csv("classification.csv.gz", Self.classificationColumns, in: folder) { row in
+        let previous = try store.previousReconciliation(before: asOf)
+        outputs.land(try route(Self.classification, to: destinations) { report in
             try store.classificationRows(asOf: asOf, everything: options.everything) { fields in
                 var fields = fields
                 if !options.unmask { fields[23] = fields[23].map(Self.mask) }
-                manifest.keysByLabel[fields[4] ?? "(none)", default: 0] += 1
-                figures.addKey(fields)
-                try row(fields)
+                for index in try report.row(fields) {
+                    outputs[index].manifest.keysByLabel[fields[4] ?? "(none)", default: 0] += 1
+                    outputs[index].figures.addKey(fields)
+                }
             }
         })
-        files.append(try csv("treasury.csv.gz", Self.treasuryColumns, in: folder) { row in
-            try store.treasuryRows(asOf: asOf, everything: options.everything, row)
+        outputs.land(try route(Self.treasury, to: destinations) { report in
+            try store.treasuryRows(asOf: asOf, everything: options.everything) { try report.row($0) }
         })
-        files.append(try csv("flows.csv.gz", Self.flowColumns, in: folder) { row in
+        outputs.land(try route(Self.flows, to: destinations) { report in
             try store.flowRows(asOf: asOf, everything: options.everything) { fields in
-                figures.addFlow(fields)
-                try row(fields)
+                for index in try report.row(fields) { outputs[index].figures.addFlow(fields) }
             }
         })
-        let json = try GzipWriter(into: try folder.create("discrepancies.jsonl.gz"))
-        files.append(try csv("discrepancies.csv.gz", Self.discrepancyColumns, in: folder) { row in
+        outputs.land(try route(Self.discrepancies, to: destinations) { report in
             try store.discrepancyRows(asOf: asOf) { stored in
                 let fields = Array(stored.dropLast()) + guidance(stored)
-                manifest.discrepanciesByCode[fields[0] ?? "", default: 0] += 1
-                figures.addDiscrepancy(fields)
-                try json.write(Self.jsonLine(Self.discrepancyColumns, fields, numeric: Self.numericDiscrepancyColumns))
-                try row(fields)
+                for index in try report.row(fields) {
+                    outputs[index].manifest.discrepanciesByCode[fields[0] ?? "", default: 0] += 1
+                    outputs[index].figures.addDiscrepancy(fields)
+                }
             }
         })
-        files.append(file("discrepancies.jsonl.gz", try json.finish()))
-        files.append(try csv("recovery.csv.gz", Self.recoveryColumns, in: folder) { row in
+        outputs.land(try route(Self.recovery, to: destinations) { report in
             try store.recoveryRows(codes: DiscrepancyCode.missingReceipt.map(\.rawValue)) { fields in
                 let since = fields[6].flatMap(CivilDate.init(iso:))
-                try row(Array(fields[0...6]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[7]])
+                try report.row(Array(fields[0...6]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[7]])
             }
         })
-        files.append(try accounting.value())
-        let page = try folder.create("summary.html")
-        try page.write(Array(SummaryPage.render(figures).utf8))
-        files.append(file("summary.html", try page.commit()))
-        manifest.keysByState = figures.keysByState
-        manifest.amountCentsByState = figures.centsByState
-        manifest.discrepanciesByStatus = figures.discrepanciesByStatus
-        manifest.files = files.sorted { $0.name < $1.name }
-        try writeManifest(manifest, in: folder)
+        outputs.land(try accounting.value())
+        let routes = ReportRoutes(destinations)
+        try store.paymentDayTotals(from: asOf.adding(days: -SummaryPage.windowDays), asOf: asOf) { fields in
+            for index in routes.indices(of: fields[0]) { outputs[index].figures.addPaymentDay(fields) }
+        }
+        let creditorFigures = destinations.indices.compactMap { index in
+            destinations[index].creditor.map { (creditor: $0, figures: outputs[index].figures) }
+        }
+        for (index, destination) in destinations.enumerated() {
+            // The previous run's open discrepancies are counted for the whole run only.
+            if destination.creditor == nil { outputs[index].figures.previous = previous }
+            let table = destination.creditor.map { [(creditor: $0, figures: outputs[index].figures)] } ?? creditorFigures
+            outputs[index].manifest = try finish(outputs[index], in: destination, creditors: table)
+        }
+        return outputs[0].manifest
+    }
+
+    /// The page and the workbook from what the rows added up to, then the manifest, last.
+    private func finish(_ output: Output, in destination: ReportDestination,
+                        creditors: [SummaryPage.CreditorFigures]) throws -> ReportManifest {
+        var manifest = output.manifest
+        let page = try destination.folder.create("summary.html")
+        try page.write(Array(SummaryPage.render(output.figures, creditors: creditors, links: destination.creditor == nil,
+                                                language: options.language).utf8))
+        manifest.files.append(RoutedReport.file("summary.html", try page.commit()))
+        let summary = try WorkbookSummary.sheet(output.figures, creditor: destination.creditor, creditors: creditors,
+                                                in: destination.folder)
+        manifest.files.append(RoutedReport.file(Workbook.name, try Workbook.write(output.sheets + [summary], in: destination.folder)))
+        manifest.keysByState = output.figures.keysByState
+        manifest.amountCentsByState = output.figures.centsByState
+        manifest.discrepanciesByStatus = output.figures.discrepanciesByStatus
+        manifest.files.sort { $0.name < $1.name }
+        try writeManifest(manifest, in: destination.folder)
         return manifest
+    }
+
+    /// The intermediary-wide folder and a folder per served creditor; with `--creditor`, that one alone.
+    private func destinations(root: String) throws -> [ReportDestination] {
+        let served = try store.servedCreditors()
+        let chosen = try options.creditor.map { fiscalCode in
+            guard let creditor = served.first(where: { $0.fiscalCode == fiscalCode }) else {
+                throw ReportError.notServed(fiscalCode: fiscalCode, served: served.map(\.fiscalCode))
+            }
+            return [creditor]
+        }
+        let folder = (root as NSString).appendingPathComponent(folderName)
+        var destinations = try (chosen ?? served).map { creditor in
+            ReportDestination(creditor: creditor, folder: try ReportFolder(root: folder, name: creditor.fiscalCode,
+                                                                          groupReadable: options.groupReadable))
+        }
+        if chosen == nil {
+            destinations.insert(ReportDestination(creditor: nil, folder: try ReportFolder(root: root, name: folderName,
+                                                                                       groupReadable: options.groupReadable)),
+                                at: 0)
+        }
+        return destinations
+    }
+
+    /// Streams `rows` through one routed report into every destination.
+    private func route(_ file: ReportFile, to destinations: [ReportDestination],
+                       _ rows: (RoutedReport) throws -> Void) throws -> [LandedReport] {
+        let report = try RoutedReport(file, to: destinations, dialect: options.dialect, sheets: options.period == nil)
+        try rows(report)
+        return try report.finish()
     }
 
     /// `manifest.json` last, once every file it lists has landed.
@@ -180,18 +254,6 @@ public struct ReportWriter: Sendable {
                                      firstSeen: row[11])
         return [code.description(in: options.language), code.action(facts, in: options.language),
                 code.counterpart.name(in: options.language)]
-    }
-
-    private func csv(_ name: String, _ columns: [String], in folder: ReportFolder,
-                     _ rows: (([String?]) throws -> Void) throws -> Void) throws -> ReportManifest.File {
-        let gzip = try GzipWriter(into: try folder.create(name))
-        let writer = try CSVWriter(into: gzip, header: columns, dialect: options.dialect)
-        try rows(writer.row)
-        return file(name, try gzip.finish())
-    }
-
-    private func file(_ name: String, _ written: AtomicFile.Written) -> ReportManifest.File {
-        ReportManifest.File(name: name, size: written.size, sha256: written.sha256)
     }
 
     /// The first six characters kept, the rest `*` to the same length: enough to tell two debtors
@@ -224,6 +286,23 @@ public struct ReportWriter: Sendable {
         var data = try JSONEncoder.report.encode(manifest)
         data.append(UInt8(ascii: "\n"))
         return data
+    }
+}
+
+/// What a destination's reports add up to while the rows stream past.
+private struct Output {
+    var manifest: ReportManifest
+    var figures: SummaryFigures
+    var sheets: [WorkbookSheet.Finished] = []
+}
+
+extension [Output] {
+    /// One report's files and sheet, each into its destination's list (same order).
+    mutating func land(_ landed: [LandedReport]) {
+        for (index, report) in landed.enumerated() {
+            self[index].manifest.files += report.files
+            if let sheet = report.sheet { self[index].sheets.append(sheet) }
+        }
     }
 }
 

@@ -19,23 +19,38 @@ struct SummaryFigures: Sendable {
     /// Tonight's keys by what happened to them: `new`, `changed`, still `open`.
     var keysByChange: [String: Int] = [:]
     var centsByState: [String: Int64] = [:]
-    /// Receipt amounts per payment day and state.
-    var centsByDayAndState: [String: [String: Int64]] = [:]
+    /// Receipt amounts per payment day and state over the page's window (not only tonight's keys).
+    var centsByPaymentDay: [String: [String: Int64]] = [:]
     var openByCode: [String: Int] = [:]
     var openByAge: [String: Int] = [:]
+    /// Open discrepancies by severity (`error`, `warning`, `info`).
+    var openBySeverity: [String: Int] = [:]
     var discrepanciesByStatus: [String: Int] = [:]
     var problemFlows: [ProblemFlow] = []
     /// The last reconciliation before this one: its as-of date, keys and open discrepancies.
     var previous: (asOf: String, keys: Int, open: Int)?
 
-    /// A row of `classification.csv`: state (6), payment day (8), receipt amount (10), change (24).
+    /// A row of `classification.csv`: state (6), receipt amount (10), change (24).
     mutating func addKey(_ fields: [String?]) {
         let state = fields[6] ?? ""
         keysByChange[fields[24] ?? "", default: 0] += 1
-        let cents = fields[10].flatMap { Int64($0) } ?? 0
         keysByState[state, default: 0] += 1
-        centsByState[state, default: 0] += cents
-        if let day = fields[8] { centsByDayAndState[day, default: [:]][state, default: 0] += cents }
+        centsByState[state, default: 0] += fields[10].flatMap { Int64($0) } ?? 0
+    }
+
+    /// A row of `Store.paymentDayTotals`: creditor, payment day, state, cents.
+    mutating func addPaymentDay(_ fields: [String?]) {
+        guard let day = fields[1], let state = fields[2] else { return }
+        centsByPaymentDay[day, default: [:]][state, default: 0] += fields[3].flatMap { Int64($0) } ?? 0
+    }
+
+    /// Over the page's window: what was cashed, and what was paid and is not cashed yet.
+    var windowCents: (cashed: Int64, open: Int64) {
+        centsByPaymentDay.values.reduce(into: (Int64(0), Int64(0))) { total, states in
+            for (state, cents) in states {
+                if state == "CASHED" { total.0 += cents } else { total.1 += cents }
+            }
+        }
     }
 
     /// A row of `flows.csv`.
@@ -49,12 +64,13 @@ struct SummaryFigures: Sendable {
                                         creditStatus: status, findings: findings))
     }
 
-    /// A row of `discrepancies.csv`: code (0), status (2), age in days (12).
+    /// A row of `discrepancies.csv`: code (0), severity (1), status (2), age in days (12).
     mutating func addDiscrepancy(_ fields: [String?]) {
         let status = fields[2] ?? ""
         discrepanciesByStatus[status, default: 0] += 1
         guard status == "new" || status == "open" else { return }
         openByCode[fields[0] ?? "", default: 0] += 1
+        openBySeverity[fields[1] ?? "", default: 0] += 1
         let age = fields[12].flatMap { Int($0) } ?? 0
         openByAge[Self.ageBuckets.first { age <= $0.upTo }!.label, default: 0] += 1
     }

@@ -227,12 +227,13 @@ extension Store.ReconciliationPass {
             DROP TABLE temp.removed;
             """, arguments: ["day": day])
         try db.execute(sql: "DELETE FROM served_creditor")
-        let serve = try RawStatement(db, "INSERT INTO served_creditor (fiscal_code, digest) VALUES (?, ?)")
+        let serve = try RawStatement(db, "INSERT INTO served_creditor (fiscal_code, digest, name) VALUES (?, ?, ?)")
         for creditor in creditors {
             let digest = ReconciliationScope.digest(creditor)
             try serve.run {
                 $0.add(creditor.fiscalCode)
                 $0.add(digest)
+                $0.add(creditor.name)
             }
         }
         let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM discrepancy WHERE status IN ('new', 'open')") ?? 0

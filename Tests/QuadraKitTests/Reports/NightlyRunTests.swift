@@ -6,7 +6,9 @@ import Testing
 @Suite struct NightlyRunTests {
     static let day = CivilDate(iso: "2026-11-20")!
     static let reportNames = ["accounting.csv.gz", "classification.csv.gz", "discrepancies.csv.gz", "discrepancies.jsonl.gz",
-                              "flows.csv.gz", "manifest.json", "recovery.csv.gz", "summary.html", "treasury.csv.gz"]
+                              "flows.csv.gz", "manifest.json", "quadra.xlsx", "recovery.csv.gz", "summary.html", "treasury.csv.gz"]
+    /// The sample's served creditors, each with a folder of its own beside the intermediary-wide files.
+    static let creditorFolders = ["80000000002", "80000000010"]
 
     private struct Setup {
         var folder: URL
@@ -35,7 +37,7 @@ import Testing
         let setup = try setUp()
         let result = try run(setup)
         #expect(result.exitStatus == .success)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.reports.path).sorted() == Self.reportNames)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.reports.path).sorted() == Self.creditorFolders + Self.reportNames)
         for name in Self.reportNames {
             #expect(try ReportFiles.mode(setup.reports.appendingPathComponent(name)) == 0o600, "\(name)")
         }
@@ -84,17 +86,23 @@ import Testing
         _ = try run(setup)
         let page = try String(contentsOf: setup.reports.appendingPathComponent("summary.html"), encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && page.hasSuffix("</html>\n"))
-        #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("href="), "no script, no external asset")
-        #expect(page.contains("EUR 932.70"), "the cashed total")
+        #expect(!page.contains("<script") && !page.contains("src="), "no script, no external asset")
+        let links = page.components(separatedBy: "href=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(links == Self.creditorFolders.flatMap { ["\($0)/summary.html", "\($0)/"] }, "links only to the creditors' folders beside it")
+        #expect(page.contains("932,70 €"), "the cashed total, in Italian")
         #expect(page.contains("CAUSALE_UNPARSEABLE") && page.contains("TES_UNKNOWN_REFERENCE"))
-        #expect(!page.contains("As of 2026-"), "no earlier reconciliation: nothing to compare")
+        #expect(!page.contains("Al 20/11/2026"), "no earlier reconciliation: nothing to compare")
 
         let nextDay = NightlyRun(store: setup.store, configuration: try TreasurySamples.configuration, asOf: CivilDate(iso: "2026-11-21")!)
         _ = try nextDay.run(inbox: setup.inbox.path, out: setup.out.path)
         let next = try String(contentsOf: setup.out.appendingPathComponent("2026-11-21/summary.html"), encoding: .utf8)
-        #expect(page.contains("Tonight's files list 10 transfers: 10 new, 0 changed, 0 still open."))
-        #expect(next.contains("Tonight's files list 0 transfers: 0 new, 0 changed, 0 still open."), "every key was cashed the night before")
-        #expect(next.contains("As of 2026-11-20: 2 open discrepancies; now 2 (0)."))
+        #expect(page.contains("I file di stanotte elencano 10 trasferimenti: 10 nuovi, 0 cambiati, 0 ancora aperti."))
+        #expect(next.contains("I file di stanotte elencano 0 trasferimenti: 0 nuovi, 0 cambiati, 0 ancora aperti."),
+                "every key was cashed the night before")
+        #expect(next.contains("Al 20/11/2026: 2 anomalie aperte; ora 2 (0)."))
+        let creditorNext = try String(contentsOf: setup.out.appendingPathComponent("2026-11-21/80000000010/summary.html"), encoding: .utf8)
+        #expect(creditorNext.contains("Provincia di Esempio") && !creditorNext.contains("Al 20/11/2026"),
+                "the previous run counted every creditor's discrepancies: no comparison on one creditor's page")
     }
 
     @Test func runningAgainGivesByteIdenticalReports() throws {

@@ -47,10 +47,14 @@ enum ReportFiles {
         (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int) ?? -1
     }
 
+    /// Every file's SHA-256 by its path below `folder` (`summary.html`, `80000000002/summary.html`).
     static func sha256s(in folder: URL) throws -> [String: String] {
         var digests: [String: String] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-            digests[name] = Array(try Data(contentsOf: folder.appendingPathComponent(name))).sha256Hex
+        for name in try FileManager.default.subpathsOfDirectory(atPath: folder.path) {
+            var isFolder: ObjCBool = false
+            let url = folder.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            digests[name] = Array(try Data(contentsOf: url)).sha256Hex
         }
         return digests
     }
