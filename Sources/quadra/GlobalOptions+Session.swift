@@ -18,7 +18,7 @@ extension GlobalOptions {
         bootstrapLogging()
         do {
             let store = try Store(path: db, opening: .existing)
-            try store.checkStructure()
+            try store.checkIntegrity()
             return store
         } catch {
             Logger(label: "quadra").error("\(error)")
