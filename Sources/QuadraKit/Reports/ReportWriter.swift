@@ -58,7 +58,7 @@ public struct ReportWriter: Sendable {
     public static let discrepancyColumns = [
         "code", "severity", "status", "creditor_fiscal_code", "iuv", "iur", "transfer_index", "iuf", "treasury_reference",
         "expected_cents", "actual_cents", "first_seen", "age_days", "message", "replaced_by", "description", "action",
-        "counterpart",
+        "counterpart", "note",
     ]
     public static let accountingColumns = [
         "creditor_fiscal_code", "taxonomy_code", "taxonomy_description", "beneficiary_iban", "payment_day", "state",
@@ -136,9 +136,13 @@ public struct ReportWriter: Sendable {
             }
         })
         let json = try GzipWriter(into: try folder.create("discrepancies.jsonl.gz"))
+        let notes = NoteBook(try store.notes())
+        let hidden = try HiddenReport(in: folder, dialect: options.dialect)
         files.append(try csv("discrepancies.csv.gz", Self.discrepancyColumns, in: folder) { row in
             try store.discrepancyRows(asOf: asOf) { stored in
-                let fields = Array(stored.dropLast()) + guidance(stored)
+                let seen = DiscrepancyNote.Seen(reportRow: stored)
+                if let note = notes.hiding(seen, status: stored[2], on: asOf) { return try hidden.add(stored, hiddenBy: note) }
+                let fields = Array(stored.dropLast()) + guidance(stored) + [notes.lines(for: seen)]
                 manifest.discrepanciesByCode[fields[0] ?? "", default: 0] += 1
                 figures.addDiscrepancy(fields)
                 try json.write(Self.jsonLine(Self.discrepancyColumns, fields, numeric: Self.numericDiscrepancyColumns))
@@ -146,6 +150,7 @@ public struct ReportWriter: Sendable {
             }
         })
         files.append(file("discrepancies.jsonl.gz", try json.finish()))
+        files.append(file(Self.hiddenFile, try hidden.finish()))
         files.append(try csv("recovery.csv.gz", Self.recoveryColumns, in: folder) { row in
             try store.recoveryRows(codes: DiscrepancyCode.missingReceipt.map(\.rawValue)) { fields in
                 let since = fields[6].flatMap(CivilDate.init(iso:))
