@@ -58,7 +58,7 @@ extension DiscrepancyCode {
             return .psp
         case .tesUnknownReference, .causaleUnparseable:
             return .treasurer
-        case .standInPayment, .positionPaidNoReceipt, .fdrUnknownReceiver, .sourceSilent:
+        case .standInPayment, .positionPaidNoReceipt, .positionStatusMismatch, .fdrUnknownReceiver, .sourceSilent:
             return .pagoPA
         case .doublePayment, .overpayment, .receiptWithoutPosition, .positionAmountMismatch, .transferPlanMismatch,
              .positionNotPayable, .paidAfterDueDate, .ibanNotCreditorAccount, .taxonomyUnknown, .taxonomyNotValidOnDate,
@@ -78,6 +78,7 @@ extension DiscrepancyCode {
         case .revokedPayment: return "il flusso rendiconta il pagamento come revocato (esito 3)"
         case .standInPayment: return "pagato mentre la stazione era in stand-in: importo e posizione possono non essere aggiornati"
         case .positionPaidNoReceipt: return "la GPD segna l'opzione come pagata ma nessuna ricevuta la giustifica"
+        case .positionStatusMismatch: return "la GPD dà la posizione per pagata e nessuna ricevuta è presente, o l'ha inviata non pagata dopo la ricevuta"
         case .receiptWithoutPosition: return "pagato, ma nessuna posizione debitoria dell'ente contiene lo IUV"
         case .positionAmountMismatch: return "la ricevuta ha pagato un importo diverso da quello richiesto dall'opzione"
         case .transferPlanMismatch: return "un trasferimento differisce dal piano della posizione (beneficiario, IBAN o importo)"
@@ -128,6 +129,9 @@ extension DiscrepancyCode {
              .fdrBadId, .fdrUnknownOutcome:
             return it ? "Chiedere al PSP \(psp) la rettifica del flusso \(flow)\(expectedActual(facts, euro, it))"
                 : "Ask PSP \(psp) to correct flow \(flow)\(expectedActual(facts, euro, it))"
+        case .positionStatusMismatch:
+            return it ? "Verificare in GPD lo stato della posizione dello IUV \(iuv) e recuperarne la ricevuta, o chiederne la correzione"
+                : "Check the GPD status of the position of IUV \(iuv) and fetch its receipt, or ask for the status to be corrected"
         case .reportedWithoutReceipt, .positionPaidNoReceipt:
             return it ? "Recuperare la ricevuta dello IUV \(iuv) da pagoPA (quadra fetch receipts)"
                 : "Fetch the receipt of IUV \(iuv) from pagoPA (quadra fetch receipts)"

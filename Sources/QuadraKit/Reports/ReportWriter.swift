@@ -157,6 +157,14 @@ public struct ReportWriter: Sendable {
                 try row(Array(fields[0...6]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[7]])
             }
         })
+        let positions = try GzipWriter(into: try folder.create("positions.jsonl.gz"))
+        files.append(try csv("positions.csv.gz", Self.positionColumns, in: folder) { row in
+            try store.positionRows(asOf: asOf, everything: options.everything) { fields in
+                try positions.write(Self.jsonLine(Self.positionColumns, fields, numeric: Self.numericPositionColumns))
+                try row(fields)
+            }
+        })
+        files.append(file("positions.jsonl.gz", try positions.finish()))
         files.append(try accounting.value())
         let page = try folder.create("summary.html")
         try page.write(Array(SummaryPage.render(figures).utf8))

@@ -141,7 +141,7 @@ extension Store {
     /// GRDB's `Row` would copy every value into a `DatabaseValue` first. Integers are written in
     /// decimal, blobs (which no report column holds) as absent.
     /// `dropping` leaves out the last columns, which only served the sort.
-    private func streamRows(sql: String, arguments: StatementArguments = [], dropping: Int32 = 0,
+    func streamRows(sql: String, arguments: StatementArguments = [], dropping: Int32 = 0,
                             _ body: ([String?]) throws -> Void) throws {
         try pool.read { db in
             let statement = try db.makeStatement(sql: sql)

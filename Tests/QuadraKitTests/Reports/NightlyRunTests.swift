@@ -6,7 +6,7 @@ import Testing
 @Suite struct NightlyRunTests {
     static let day = CivilDate(iso: "2026-11-20")!
     static let reportNames = ["accounting.csv.gz", "classification.csv.gz", "discrepancies.csv.gz", "discrepancies.jsonl.gz",
-                              "flows.csv.gz", "hidden.csv.gz", "manifest.json", "recovery.csv.gz", "summary.html", "treasury.csv.gz"]
+                              "flows.csv.gz", "hidden.csv.gz", "manifest.json", "positions.csv.gz", "positions.jsonl.gz", "recovery.csv.gz", "summary.html", "treasury.csv.gz"]
 
     private struct Setup {
         var folder: URL
