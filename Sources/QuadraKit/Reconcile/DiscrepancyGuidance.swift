@@ -48,6 +48,9 @@ extension DiscrepancyCode {
     /// (0, 4, 8, 9) with no receipt, an option GPD marks paid with no receipt. Their keys are the
     /// receipts to recover.
     public static let missingReceipt: [DiscrepancyCode] = [.reportedWithoutReceipt, .positionPaidNoReceipt]
+    /// A credit naming a payment's IUV (`/RFB/`) that the creditor knows nothing of: a payment, so a
+    /// receipt exists, unless the bank took the credit back.
+    public static let creditWithoutReceipt: DiscrepancyCode = .tesUnknownReference
 
     /// Whom to contact.
     public var counterpart: Counterpart {

@@ -152,7 +152,8 @@ public struct ReportWriter: Sendable {
         files.append(file("discrepancies.jsonl.gz", try json.finish()))
         files.append(file(Self.hiddenFile, try hidden.finish()))
         files.append(try csv("recovery.csv.gz", Self.recoveryColumns, in: folder) { row in
-            try store.recoveryRows(codes: DiscrepancyCode.missingReceipt.map(\.rawValue)) { fields in
+            try store.recoveryRows(codes: DiscrepancyCode.missingReceipt.map(\.rawValue),
+                                   credit: DiscrepancyCode.creditWithoutReceipt.rawValue) { fields in
                 let since = fields[6].flatMap(CivilDate.init(iso:))
                 try row(Array(fields[0...6]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[7]])
             }

@@ -83,6 +83,11 @@ import Testing
                 """)
             #expect(derived == [record.positionStatus!], "\(record.creditor) \(record.iuv!)")
         }
+        // Every receipt the plan withheld is a recovery row, and nothing else is.
+        let missing = Set(DiscrepancyCode.missingReceipt.map(\.rawValue))
+        let withheld = Set(truth.filter { $0.scope == .key && !missing.isDisjoint(with: $0.codes) }.map { "\($0.creditor) \($0.iuv!) \($0.iur!)" })
+        let recovery = try ReportFiles.csvRows(folder.appendingPathComponent("reports/\(summary.asOf)/recovery.csv.gz")).dropFirst()
+        #expect(!withheld.isEmpty && Set(recovery.map { "\($0[0]) \($0[1]) \($0[2])" }) == withheld)
         let expected = DiscrepancyKeys.planted(truth)
         let found = try DiscrepancyKeys.found(in: store)
         #expect(found.count == Set(found).count)

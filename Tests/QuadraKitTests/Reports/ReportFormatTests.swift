@@ -130,4 +130,28 @@ import Testing
         let next = try night([cie], "2026-11-20")
         #expect(next.dropFirst().map { [$0[1], $0[7]] } == [["01261010000041774", "2"]], "the CIE receipt arrived; the other waits 2 days")
     }
+
+    /// A `/RFB/` credit of an IUV the creditor knows nothing of is a payment whose receipt is missing.
+    @Test func aCreditOfAnUnknownIUVIsEvidenceUntilItsReceiptArrives() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let configuration = try TreasurySamples.configuration
+        func night(_ paths: [String], _ day: String) throws -> [[String]] {
+            _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest(paths)
+            _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: day)!)
+            _ = try ReportWriter(store: store, asOf: CivilDate(iso: day)!).write(to: folder.appendingPathComponent("reports").path)
+            return Array(try ReportFiles.csvRows(folder.appendingPathComponent("reports/\(day)/recovery.csv.gz")).dropFirst())
+        }
+        let csv = try TestSupport.write("""
+            Data contabile;Data valuta;Dare;Avere;Descrizione operazione;Riferimento banca
+            18/11/2026;18/11/2026;;22,21;/RFB/01261070000009017;BK0001
+
+            """, to: folder, as: "home-banking.csv")
+        let first = try night([csv.path], "2026-11-19")
+        #expect(first.map { [$0[0], $0[1], $0[2], $0[5], $0[6], $0[8]] } == [
+            ["80000000002", "01261070000009017", "", "credit BK0001", "2026-11-19", "GET /payments/80000000002/receipts/01261070000009017"],
+        ])
+        let cie = SampleDayTests.inbox.appendingPathComponent("receipts/2026-11-16_cie-000090.xml").path
+        #expect(try night([cie], "2026-11-20").isEmpty, "the receipt arrived")
+    }
 }
