@@ -8,6 +8,6 @@ struct Quadra: AsyncParsableCommand {
         version: QuadraVersion.current,
         subcommands: [IngestCommand.self, StatusCommand.self, ReconcileCommand.self, ExplainCommand.self,
                       ReportCommand.self, RunCommand.self, BackupCommand.self, GenerateCommand.self, StationCommand.self,
-                      FetchCommand.self]
+                      FetchCommand.self, NoteCommand.self, ReceiptCommand.self]
     )
 }

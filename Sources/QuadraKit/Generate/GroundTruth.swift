@@ -22,9 +22,12 @@ public struct TruthRecord: Codable, Sendable, Hashable {
     /// In a night's `truth.jsonl`: `new` the first night the item is due and raised, `open` after,
     /// `resolved` the night late evidence clears it (one code per line then).
     public var status: String?
+    /// The status Quadra must derive for the position (`PositionStatus`); positions only, where the plan tells.
+    public var positionStatus: String?
 
     enum CodingKeys: String, CodingKey {
         case scope, anomaly, creditor, iuv, iur, label, codes, day, status
+        case positionStatus = "position_status"
         case transferIndex = "transfer_index", flowId = "flow_id", pspId = "psp_id", amountCents = "amount_cents"
     }
 }
@@ -118,7 +121,7 @@ struct GroundTruth {
                 records.append(PlantedRecord(record: TruthRecord(scope: .position, anomaly: InjectedAnomaly.doublePayment.rawValue,
                                                                  creditor: world.creditors[payment.creditor].fiscalCode,
                                                                  iuv: identity.iuv(notice: payment.noticeSerial, slot: payment.slot),
-                                                                 codes: ["OVERPAYMENT"]),
+                                                                 codes: ["OVERPAYMENT"], positionStatus: PositionStatus.overpaid.rawValue),
                                              since: payment.day))
             }
         }
@@ -140,6 +143,12 @@ struct GroundTruth {
             records.append(key(paid.creditor, notice: paid.noticeSerial, slot: 9, iurSerial: paid.iurSerial, index: 1,
                                anomaly: .positionPaidNoReceipt, label: nil, since: paid.day))
             labels["NONE", default: 0] += 1
+            // GPD sends the position PAID; with no receipt Quadra derives it VALID and says so.
+            var position = TruthRecord(scope: .position, anomaly: InjectedAnomaly.positionPaidNoReceipt.rawValue,
+                                       creditor: world.creditors[paid.creditor].fiscalCode,
+                                       iuv: identity.iuv(notice: paid.noticeSerial, slot: 9), codes: ["POSITION_STATUS_MISMATCH"])
+            position.positionStatus = PositionStatus.valid.rawValue
+            records.append(PlantedRecord(record: position, since: paid.day))
         }
         for credit in plan.credits {
             guard let anomaly = credit.anomaly else { continue }

@@ -10,6 +10,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
     case revokedPayment = "REVOKED_PAYMENT"
     case standInPayment = "STAND_IN_PAYMENT"
     case positionPaidNoReceipt = "POSITION_PAID_NO_RECEIPT"
+    case positionStatusMismatch = "POSITION_STATUS_MISMATCH"
     case receiptWithoutPosition = "RECEIPT_WITHOUT_POSITION"
     case positionAmountMismatch = "POSITION_AMOUNT_MISMATCH"
     case transferPlanMismatch = "TRANSFER_PLAN_MISMATCH"
@@ -46,7 +47,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
              .positionNotPayable, .overpayment, .tesOverdue, .tesAmountMismatch, .tesUnknownReference, .fdrCountMismatch,
              .fdrTotalMismatch, .fdrDuplicateRow, .fdrUnknownReceiver, .fdrBadRow, .fdrIncomplete, .fdrBadHeader:
             return .error
-        case .revokedPayment, .positionPaidNoReceipt, .receiptWithoutPosition, .transferPlanMismatch, .ibanNotCreditorAccount,
+        case .revokedPayment, .positionPaidNoReceipt, .positionStatusMismatch, .receiptWithoutPosition, .transferPlanMismatch, .ibanNotCreditorAccount,
              .taxonomyUnknown, .taxonomyNotValidOnDate, .taxonomyMismatch, .tesPartial, .causaleUnparseable,
              .fdrRevisedAfterClose, .fdrBadId, .fdrUnknownOutcome, .sourceSilent:
             return .warning
@@ -66,6 +67,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         case .revokedPayment: return "a flow reports the payment as revoked (outcome 3)"
         case .standInPayment: return "paid while the station was in stand-in: amount and position may be stale"
         case .positionPaidNoReceipt: return "GPD marks the option paid and no receipt backs it"
+        case .positionStatusMismatch: return "GPD says the position is paid and no receipt is in the store, or sent it as unpaid after its receipt"
         case .receiptWithoutPosition: return "paid, and no debt position of the creditor holds the IUV"
         case .positionAmountMismatch: return "the receipt paid another amount than the option asks"
         case .transferPlanMismatch: return "a transfer differs from the position's plan (beneficiary, IBAN or amount)"

@@ -48,6 +48,9 @@ extension DiscrepancyCode {
     /// (0, 4, 8, 9) with no receipt, an option GPD marks paid with no receipt. Their keys are the
     /// receipts to recover.
     public static let missingReceipt: [DiscrepancyCode] = [.reportedWithoutReceipt, .positionPaidNoReceipt]
+    /// A credit naming a payment's IUV (`/RFB/`) that the creditor knows nothing of: a payment, so a
+    /// receipt exists, unless the bank took the credit back.
+    public static let creditWithoutReceipt: DiscrepancyCode = .tesUnknownReference
 
     /// Whom to contact.
     public var counterpart: Counterpart {
@@ -58,7 +61,7 @@ extension DiscrepancyCode {
             return .psp
         case .tesUnknownReference, .causaleUnparseable:
             return .treasurer
-        case .standInPayment, .positionPaidNoReceipt, .fdrUnknownReceiver, .sourceSilent:
+        case .standInPayment, .positionPaidNoReceipt, .positionStatusMismatch, .fdrUnknownReceiver, .sourceSilent:
             return .pagoPA
         case .doublePayment, .overpayment, .receiptWithoutPosition, .positionAmountMismatch, .transferPlanMismatch,
              .positionNotPayable, .paidAfterDueDate, .ibanNotCreditorAccount, .taxonomyUnknown, .taxonomyNotValidOnDate,
@@ -78,6 +81,7 @@ extension DiscrepancyCode {
         case .revokedPayment: return "il flusso rendiconta il pagamento come revocato (esito 3)"
         case .standInPayment: return "pagato mentre la stazione era in stand-in: importo e posizione possono non essere aggiornati"
         case .positionPaidNoReceipt: return "la GPD segna l'opzione come pagata ma nessuna ricevuta la giustifica"
+        case .positionStatusMismatch: return "la GPD dà la posizione per pagata e nessuna ricevuta è presente, o l'ha inviata non pagata dopo la ricevuta"
         case .receiptWithoutPosition: return "pagato, ma nessuna posizione debitoria dell'ente contiene lo IUV"
         case .positionAmountMismatch: return "la ricevuta ha pagato un importo diverso da quello richiesto dall'opzione"
         case .transferPlanMismatch: return "un trasferimento differisce dal piano della posizione (beneficiario, IBAN o importo)"
@@ -128,6 +132,9 @@ extension DiscrepancyCode {
              .fdrBadId, .fdrUnknownOutcome:
             return it ? "Chiedere al PSP \(psp) la rettifica del flusso \(flow)\(expectedActual(facts, euro, it))"
                 : "Ask PSP \(psp) to correct flow \(flow)\(expectedActual(facts, euro, it))"
+        case .positionStatusMismatch:
+            return it ? "Verificare in GPD lo stato della posizione dello IUV \(iuv) e recuperarne la ricevuta, o chiederne la correzione"
+                : "Check the GPD status of the position of IUV \(iuv) and fetch its receipt, or ask for the status to be corrected"
         case .reportedWithoutReceipt, .positionPaidNoReceipt:
             return it ? "Recuperare la ricevuta dello IUV \(iuv) da pagoPA (quadra fetch receipts)"
                 : "Fetch the receipt of IUV \(iuv) from pagoPA (quadra fetch receipts)"

@@ -74,6 +74,11 @@ public struct Reconciler: Sendable {
                 try verdicts.add(position: position)
                 if let found = classifier.classify(position) { discrepancies.append(found) }
             }
+            let statuses = try pass.positionStatusWriter(asOf: asOf)
+            for position in try pass.positionFacts() {
+                try statuses.add(position, status: classifier.status(of: position))
+                if let found = classifier.classify(status: position) { discrepancies.append(found) }
+            }
             for (movementId, movement, stored) in try pass.movements() {
                 let (label, found) = classifier.classify(movement)
                 try verdicts.add(movement: movementId, movement, label: label, stored: stored)

@@ -46,5 +46,11 @@ public enum CSVDialect: String, Sendable, CaseIterable {
         "expected_cents": "Importo atteso (€)", "actual_cents": "Importo rilevato (€)", "first_seen": "Prima rilevazione",
         "age_days": "Giorni aperta", "message": "Descrizione", "replaced_by": "Sostituita da",
         "taxonomy_description": "Descrizione tassonomia", "transfers": "Trasferimenti", "creditor_name": "Ente",
+        "notice_number": "Numero avviso", "evidence": "Evidenza", "missing_since": "Mancante dal",
+        "days_missing": "Giorni mancante", "request": "Richiesta", "note": "Note", "note_id": "Id nota", "note_by": "Autore nota",
+        "note_written_at": "Nota scritta il", "note_text": "Testo nota", "hidden_until": "Nascosta fino al",
+        "previous_status": "Stato precedente", "gpd_status": "Stato GPD", "changed_on": "Data variazione",
+        "notice_numbers": "Numeri avviso", "due_cents": "Importo dovuto (€)", "paid_cents": "Importo pagato (€)",
+        "reported_cents": "Importo rendicontato (€)", "receipts": "Ricevute", "flows": "Flussi",
     ]
 }

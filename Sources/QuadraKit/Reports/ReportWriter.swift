@@ -61,7 +61,7 @@ public struct ReportWriter: Sendable {
     public static let discrepancyColumns = [
         "code", "severity", "status", "creditor_fiscal_code", "iuv", "iur", "transfer_index", "iuf", "treasury_reference",
         "expected_cents", "actual_cents", "first_seen", "age_days", "message", "replaced_by", "description", "action",
-        "counterpart",
+        "counterpart", "note",
     ]
     public static let accountingColumns = [
         "creditor_fiscal_code", "taxonomy_code", "taxonomy_description", "beneficiary_iban", "payment_day", "state",
@@ -82,6 +82,9 @@ public struct ReportWriter: Sendable {
                                                                               numeric: numericDiscrepancyColumns))
     static let recovery = ReportFile(name: "recovery.csv.gz", columns: recoveryColumns, creditorColumn: 0)
     static let accounting = ReportFile(name: "accounting.csv.gz", columns: accountingColumns, creditorColumn: 0, sheet: "Incassi")
+    static let hidden = ReportFile(name: hiddenFile, columns: hiddenColumns, creditorColumn: 3)
+    static let positions = ReportFile(name: "positions.csv.gz", columns: positionColumns, creditorColumn: 0,
+                                      jsonLines: .init(name: "positions.jsonl.gz", numeric: numericPositionColumns))
 
     public let store: Store
     public let asOf: CivilDate
@@ -157,20 +160,32 @@ public struct ReportWriter: Sendable {
                 for index in try report.row(fields) { outputs[index].figures.addFlow(fields) }
             }
         })
+        let notes = NoteBook(try store.notes())
+        let hidden = try RoutedReport(Self.hidden, to: destinations, dialect: options.dialect)
         outputs.land(try route(Self.discrepancies, to: destinations) { report in
             try store.discrepancyRows(asOf: asOf) { stored in
-                let fields = Array(stored.dropLast()) + guidance(stored)
+                let seen = DiscrepancyNote.Seen(reportRow: stored)
+                if let note = notes.hiding(seen, status: stored[2], on: asOf) {
+                    try hidden.row(Self.hiddenRow(stored, hiddenBy: note))
+                    return
+                }
+                let fields = Array(stored.dropLast()) + guidance(stored) + [notes.lines(for: seen)]
                 for index in try report.row(fields) {
                     outputs[index].manifest.discrepanciesByCode[fields[0] ?? "", default: 0] += 1
                     outputs[index].figures.addDiscrepancy(fields)
                 }
             }
         })
+        outputs.land(try hidden.finish())
         outputs.land(try route(Self.recovery, to: destinations) { report in
-            try store.recoveryRows(codes: DiscrepancyCode.missingReceipt.map(\.rawValue)) { fields in
+            try store.recoveryRows(codes: DiscrepancyCode.missingReceipt.map(\.rawValue),
+                                   credit: DiscrepancyCode.creditWithoutReceipt.rawValue) { fields in
                 let since = fields[6].flatMap(CivilDate.init(iso:))
                 try report.row(Array(fields[0...6]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[7]])
             }
+        })
+        outputs.land(try route(Self.positions, to: destinations) { report in
+            try store.positionRows(asOf: asOf, everything: options.everything) { try report.row($0) }
         })
         outputs.land(try accounting.value())
         let routes = ReportRoutes(destinations)

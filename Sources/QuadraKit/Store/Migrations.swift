@@ -239,6 +239,8 @@ enum Migrations {
         migrator.registerMigration("flow parts: FdR-3 headers and pages until a flow is whole", migrate: createFlowPartTables)
         migrator.registerMigration("v6: document paths", migrate: createDocumentPaths)
         migrator.registerMigration("served creditors' names", migrate: addCreditorNames)
+        migrator.registerMigration("notes: the clerks' audit trail on discrepancies", migrate: createNoteTables)
+        migrator.registerMigration("positions: derived status per debt position", migrate: createPositionVerdicts)
         return migrator
     }
 }

@@ -1,7 +1,7 @@
 import GRDB
 
 /// The whole trail behind a payment or a flow, for `quadra explain`: position, receipt, every
-/// version of the flow rows, treasury movements, verdicts and discrepancies.
+/// version of the flow rows, treasury movements, verdicts, discrepancies and the notes on them.
 public struct ExplainTrail: Sendable, Codable, Equatable {
     /// One section of the trail: its rows as column → value, in a stable order.
     public struct Section: Sendable, Codable, Equatable {
@@ -77,6 +77,16 @@ extension Store {
                         ON v.id = r.flow_version_id WHERE r.iuv IN (\(marks)))
                     ORDER BY severity, code, identity
                     """, list + list),
+                try section("notes", """
+                    SELECT n.id, n.written_at, n.author, n.text, n.code, n.creditor_fiscal_code, n.iuv, n.iur, n.transfer_index,
+                        n.flow_id, n.treasury_reference, n.hide, n.until, r.id AS removed_by, r.author AS removal_author,
+                        r.written_at AS removed_at, r.text AS removal_text
+                    FROM note n LEFT JOIN note r ON r.removes = n.id
+                    WHERE n.iuv IN (\(marks)) OR n.flow_id IN (SELECT v.flow_id FROM flow_row fr JOIN flow_version v
+                        ON v.id = fr.flow_version_id WHERE fr.iuv IN (\(marks)))
+                        OR n.treasury_reference IN (SELECT m.reference FROM treasury_movement m WHERE m.iuv IN (\(marks)))
+                    ORDER BY n.id
+                    """, list + list + list),
             ]
             return ExplainTrail(term: term, iuvs: iuvs, sections: sections)
         }

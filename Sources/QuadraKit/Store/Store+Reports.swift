@@ -76,24 +76,41 @@ extension Store {
 
     /// The receipts to recover: one row per key with an open discrepancy of `codes`, with the notice
     /// number when its position is known, the PSP, the evidence, the day it was first missed, and the
-    /// GPD payments API request that fetches it.
-    func recoveryRows(codes: [String], _ body: ([String?]) throws -> Void) throws {
+    /// GPD payments API request that fetches it; and one per `/RFB/` credit of an IUV with no receipt
+    /// (an open `credit` discrepancy that no reversal took back), whose evidence is the credit.
+    func recoveryRows(codes: [String], credit: String, _ body: ([String?]) throws -> Void) throws {
         let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
         try streamRows(sql: """
-            SELECT d.creditor_fiscal_code, d.iuv, nullif(d.iur, ''),
-                (SELECT o.nav FROM payment_option o WHERE o.creditor_fiscal_code = d.creditor_fiscal_code AND o.iuv = d.iuv
-                    AND o.is_current = 1),
-                k.flow_psp_id,
-                CASE WHEN k.iuf IS NOT NULL THEN 'flow ' || k.iuf ELSE 'position ' || coalesce(k.iupd, '') END,
-                min(d.first_seen),
-                'GET /payments/' || d.creditor_fiscal_code || '/receipts/' || d.iuv
-            FROM discrepancy d
-            JOIN key_verdict k ON k.creditor_fiscal_code = d.creditor_fiscal_code AND k.iuv = d.iuv AND k.iur = d.iur
-                AND k.transfer_index = d.transfer_index
-            WHERE d.status IN ('new', 'open') AND d.code IN (\(marks)) AND k.receipt_id IS NULL
-            GROUP BY d.creditor_fiscal_code, d.iuv, d.iur
+            SELECT * FROM (
+                SELECT d.creditor_fiscal_code, d.iuv, nullif(d.iur, ''), \(Self.noticeNumber("d.iuv")), k.flow_psp_id,
+                    CASE WHEN k.iuf IS NOT NULL THEN 'flow ' || k.iuf ELSE 'position ' || coalesce(k.iupd, '') END,
+                    min(d.first_seen), \(Self.receiptRequest("d.iuv"))
+                FROM discrepancy d
+                JOIN key_verdict k ON k.creditor_fiscal_code = d.creditor_fiscal_code AND k.iuv = d.iuv AND k.iur = d.iur
+                    AND k.transfer_index = d.transfer_index
+                WHERE d.status IN ('new', 'open') AND d.code IN (\(marks)) AND k.receipt_id IS NULL
+                GROUP BY d.creditor_fiscal_code, d.iuv, d.iur
+                UNION ALL
+                SELECT d.creditor_fiscal_code, m.iuv, NULL, \(Self.noticeNumber("m.iuv")), NULL, 'credit ' || d.treasury_reference,
+                    d.first_seen, \(Self.receiptRequest("m.iuv"))
+                FROM discrepancy d
+                JOIN treasury_movement m ON m.creditor_fiscal_code = d.creditor_fiscal_code
+                    AND coalesce(m.reference, m.movement_id) = d.treasury_reference
+                WHERE d.status IN ('new', 'open') AND d.code = ? AND m.iuv IS NOT NULL AND m.flow_id IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id)
+                    AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.fiscal_code = d.creditor_fiscal_code AND r.iuv = m.iuv))
             ORDER BY 1, 2, 3
-            """, arguments: StatementArguments(codes), body)
+            """, arguments: StatementArguments(codes + [credit]), body)
+    }
+
+    /// The notice number of the creditor's current option of an IUV.
+    private static func noticeNumber(_ iuv: String) -> String {
+        "(SELECT o.nav FROM payment_option o WHERE o.creditor_fiscal_code = d.creditor_fiscal_code AND o.iuv = \(iuv) AND o.is_current = 1)"
+    }
+
+    /// What `quadra fetch receipts` sends for an IUV: GPD's payments API.
+    private static func receiptRequest(_ iuv: String) -> String {
+        "'GET /payments/' || d.creditor_fiscal_code || '/receipts/' || \(iuv)"
     }
 
     /// Which keys the accounting export totals.

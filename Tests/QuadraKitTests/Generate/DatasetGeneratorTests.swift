@@ -72,7 +72,23 @@ import Testing
             #expect(!v2Originals.isEmpty && v2Originals.allSatisfy { status[$0] == .ingested || status[$0] == .duplicate })
         }
 
-        let expected = DiscrepancyKeys.planted(try DiscrepancyKeys.truth(at: out + "/truth.jsonl"))
+        let truth = try DiscrepancyKeys.truth(at: out + "/truth.jsonl")
+        let positions = truth.filter { $0.positionStatus != nil }
+        #expect(Set(positions.compactMap(\.positionStatus)) == ["VALID", "OVERPAID"], "both planted kinds of position")
+        for record in positions {
+            let derived = try store.rows("""
+                SELECT v.status FROM payment_option o JOIN debt_position p ON p.id = o.position_id AND p.is_current = 1
+                JOIN position_verdict v ON v.creditor_fiscal_code = p.creditor_fiscal_code AND v.iupd = p.iupd
+                WHERE o.creditor_fiscal_code = '\(record.creditor)' AND o.iuv = '\(record.iuv!)' AND o.is_current = 1
+                """)
+            #expect(derived == [record.positionStatus!], "\(record.creditor) \(record.iuv!)")
+        }
+        // Every receipt the plan withheld is a recovery row, and nothing else is.
+        let missing = Set(DiscrepancyCode.missingReceipt.map(\.rawValue))
+        let withheld = Set(truth.filter { $0.scope == .key && !missing.isDisjoint(with: $0.codes) }.map { "\($0.creditor) \($0.iuv!) \($0.iur!)" })
+        let recovery = try ReportFiles.csvRows(folder.appendingPathComponent("reports/\(summary.asOf)/recovery.csv.gz")).dropFirst()
+        #expect(!withheld.isEmpty && Set(recovery.map { "\($0[0]) \($0[1]) \($0[2])" }) == withheld)
+        let expected = DiscrepancyKeys.planted(truth)
         let found = try DiscrepancyKeys.found(in: store)
         #expect(found.count == Set(found).count)
         #expect(expected.subtracting(found).sorted() == [], "planted but not found")

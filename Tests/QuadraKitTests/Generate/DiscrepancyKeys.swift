@@ -31,7 +31,7 @@ enum DiscrepancyKeys {
                 """, arguments: [night?.description]).map { row -> String in
                 let code: String = row["code"], creditor: String = row["creditor_fiscal_code"]
                 let status = night == nil ? "" : "\(row["status"] as String) "
-                if code == "OVERPAYMENT" { return "\(status)\(code) \(creditor) \(row["iuv"] as String)" }
+                if code == "OVERPAYMENT" || code == "POSITION_STATUS_MISMATCH" { return "\(status)\(code) \(creditor) \(row["iuv"] as String)" }
                 if let iuv: String = row["iuv"] { return "\(status)\(code) \(creditor) \(iuv) \(row["iur"] as String) \(row["transfer_index"] as Int)" }
                 if row["treasury_reference"] as String? != nil { return "\(status)\(code) \(creditor) \(row["actual_cents"] as Int64)" }
                 return "\(status)\(code) \(creditor) \(row["flow_id"] as String)"

@@ -128,7 +128,7 @@ import Testing
             #expect(trail.iuvs == ["01261070000009017"], "\(term)")
             let counts = Dictionary(uniqueKeysWithValues: trail.sections.map { ($0.title, $0.rows.count) })
             #expect(counts == ["debt positions": 1, "receipts": 1, "flow rows (every version)": 1, "treasury movements": 2,
-                               "verdicts": 1, "discrepancies": 0], "\(term): \(counts)")
+                               "verdicts": 1, "discrepancies": 0, "notes": 0], "\(term): \(counts)")
         }
         let flow = try store.explain("2026-11-17ESMPITMM-S0001726")
         #expect(flow.iuvs == ["01261010000041774", "01261070000009017"])

@@ -5,7 +5,7 @@ import Testing
 /// `quadra run` and `quadra report` as cron calls them: the built binary, real files, exit codes.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.quadra.path)))
 struct CommandLineReportTests {
-    private func quadra(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    func quadra(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try ReportFiles.execute(CrashRecoveryTests.quadra, arguments)
     }
 

@@ -6,7 +6,8 @@ import Testing
 @Suite struct NightlyRunTests {
     static let day = CivilDate(iso: "2026-11-20")!
     static let reportNames = ["accounting.csv.gz", "classification.csv.gz", "discrepancies.csv.gz", "discrepancies.jsonl.gz",
-                              "flows.csv.gz", "manifest.json", "quadra.xlsx", "recovery.csv.gz", "summary.html", "treasury.csv.gz"]
+                              "flows.csv.gz", "hidden.csv.gz", "manifest.json", "positions.csv.gz", "positions.jsonl.gz", "quadra.xlsx",
+                              "recovery.csv.gz", "summary.html", "treasury.csv.gz"]
     /// The sample's served creditors, each with a folder of its own beside the intermediary-wide files.
     static let creditorFolders = ["80000000002", "80000000010"]
 
