@@ -46,5 +46,11 @@ public enum CSVDialect: String, Sendable, CaseIterable {
         "expected_cents": "Importo atteso (€)", "actual_cents": "Importo rilevato (€)", "first_seen": "Prima rilevazione",
         "age_days": "Giorni aperta", "message": "Descrizione", "replaced_by": "Sostituita da",
         "taxonomy_description": "Descrizione tassonomia", "transfers": "Trasferimenti",
+        "fiscal_year": "Esercizio", "provvisorio_number": "Numero provvisorio", "provvisorio_date": "Data provvisorio",
+        "provvisorio_amount_cents": "Importo provvisorio (€)", "attribution": "Attribuzione", "capitolo": "Capitolo",
+        "accertamento": "Accertamento", "ufficio": "Ufficio", "reason": "Motivo", "provvisorio_status": "Stato provvisorio",
+        "receipt_number": "Numero bolletta", "management_code": "Codice gestionale", "movement_label": "Esito movimento",
+        "regularised_cents": "Regolarizzato (€)", "reversali": "Reversali", "regularised_on": "Data regolarizzazione",
+        "working_days": "Giorni lavorativi", "regularisation_status": "Stato regolarizzazione",
     ]
 }

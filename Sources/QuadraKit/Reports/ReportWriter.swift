@@ -31,6 +31,8 @@ public struct ReportWriter: Sendable {
         /// `[reports] language`: the language of the discrepancies' description and action.
         public var language = ReportLanguage.italian
         public var deadlines = Deadlines()
+        /// `[accounting]`: the metadata keys reversali.csv.gz splits provvisori by.
+        public var accounting = AccountingConfiguration()
 
         public init(unmask: Bool = false, groupReadable: Bool = false, period: ClosedRange<CivilDate>? = nil,
                     everything: Bool = false) {
@@ -152,6 +154,8 @@ public struct ReportWriter: Sendable {
                 try row(Array(fields[0...6]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[7]])
             }
         })
+        files += try provvisorioFiles(in: folder)
+        files.append(try classificationExport(in: folder))
         files.append(try accounting.value())
         let page = try folder.create("summary.html")
         try page.write(Array(SummaryPage.render(figures).utf8))
@@ -182,7 +186,7 @@ public struct ReportWriter: Sendable {
                 code.counterpart.name(in: options.language)]
     }
 
-    private func csv(_ name: String, _ columns: [String], in folder: ReportFolder,
+    func csv(_ name: String, _ columns: [String], in folder: ReportFolder,
                      _ rows: (([String?]) throws -> Void) throws -> Void) throws -> ReportManifest.File {
         let gzip = try GzipWriter(into: try folder.create(name))
         let writer = try CSVWriter(into: gzip, header: columns, dialect: options.dialect)
@@ -190,7 +194,7 @@ public struct ReportWriter: Sendable {
         return file(name, try gzip.finish())
     }
 
-    private func file(_ name: String, _ written: AtomicFile.Written) -> ReportManifest.File {
+    func file(_ name: String, _ written: AtomicFile.Written) -> ReportManifest.File {
         ReportManifest.File(name: name, size: written.size, sha256: written.sha256)
     }
 

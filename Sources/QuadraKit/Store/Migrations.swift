@@ -238,6 +238,7 @@ enum Migrations {
         migrator.registerMigration("v5: incremental reconciliation", migrate: createIncrementalTables)
         migrator.registerMigration("flow parts: FdR-3 headers and pages until a flow is whole", migrate: createFlowPartTables)
         migrator.registerMigration("v6: document paths", migrate: createDocumentPaths)
+        migrator.registerMigration("v7: provvisori and reversali", migrate: createProvvisorioTables)
         return migrator
     }
 }

@@ -5,8 +5,9 @@ import Testing
 /// `quadra run` on the sample day, over a real SQLite store and a copy of `Samples/inbox`.
 @Suite struct NightlyRunTests {
     static let day = CivilDate(iso: "2026-11-20")!
-    static let reportNames = ["accounting.csv.gz", "classification.csv.gz", "discrepancies.csv.gz", "discrepancies.jsonl.gz",
-                              "flows.csv.gz", "manifest.json", "recovery.csv.gz", "summary.html", "treasury.csv.gz"]
+    static let reportNames = ["accounting.csv.gz", "classification.csv.gz", "classifications-v1.4.csv.gz", "discrepancies.csv.gz",
+                              "discrepancies.jsonl.gz", "flows.csv.gz", "manifest.json", "provvisori.csv.gz", "recovery.csv.gz",
+                              "reversali.csv.gz", "summary.html", "treasury.csv.gz"]
 
     private struct Setup {
         var folder: URL
