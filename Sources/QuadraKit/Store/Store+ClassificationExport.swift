@@ -93,7 +93,7 @@ extension Store {
                     rt.remittance_information, rt.taxonomy_code AS receipt_taxonomy,
                     v.flow_id, v.flow_instant, v.sender_type, v.sender_id, v.sender_name, v.receiver_fiscal_code, v.receiver_name,
                     v.declared_count, v.declared_total_cents, fd.ingested_at AS flow_ingested,
-                    fr.iuv AS row_iuv, fr.iur AS row_iur, fr.amount_cents AS row_amount, fr.outcome, fr.outcome_code, fr.outcome_date,
+                    fr.iuv AS row_iuv, fr.iur AS row_iur, fr.amount_cents AS row_amount, fr.outcome AS row_outcome, fr.outcome_code, fr.outcome_date,
                     t.account, t.booking_date, t.value_date, t.amount_cents AS tes_amount, t.raw_causale, t.reference, t.end_to_end_id,
                     t.debtor_name AS orderer, t.flow_id AS tes_flow, t.iuv AS tes_iuv, t.creditor_fiscal_code AS tes_creditor,
                     td.ingested_at AS tes_ingested, p.fiscal_year, p.number AS provvisorio_number, p.receipt_number,
@@ -202,7 +202,7 @@ extension Store {
         text("cod_dati_sing_pagam_identificativo_univoco_versamento_r", "row_iuv")
         text("cod_dati_sing_pagam_identificativo_univoco_riscossione_r", "row_iur")
         euro("num_dati_sing_pagam_singolo_importo_pagato_r", "row_amount")
-        if let outcome = (row["outcome"] as String?).flatMap(FlowOutcome.init(rawValue:)) {
+        if let outcome = (row["row_outcome"] as String?).flatMap(FlowOutcome.init(rawValue:)) {
             values["cod_dati_sing_pagam_codice_esito_singolo_pagamento_r"] = outcome.xmlCode ?? row["outcome_code"]
         }
         text("dt_dati_sing_pagam_data_esito_singolo_pagamento_r", "outcome_date")

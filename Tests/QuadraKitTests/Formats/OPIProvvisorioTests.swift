@@ -6,7 +6,7 @@ import Testing
 /// read from real-format OPI journals.
 @Suite struct OPIProvvisorioTests {
     /// The sample day's journal of the 17th with, after its credits, the reversale that regularises two of them.
-    static func journalWithReversale(number: String = "0000412", sospesi: [(String, String)]) throws -> String {
+    static func journalWithReversale(number: String = "0000412", day: String = "2026-11-17", sospesi: [(String, String)]) throws -> String {
         let list = sospesi.map { "<sospeso><numero_provvisorio>\($0.0)</numero_provvisorio><importo_provvisorio>\($0.1)</importo_provvisorio></sospeso>" }
         let total = Money.format(sospesi.compactMap { Money.cents(fromDecimal: $0.1) }.reduce(0, +))
         let reversale = """
@@ -20,8 +20,8 @@ import Testing
                 <progressivo_documento>1</progressivo_documento>
                 <importo>\(total)</importo>
                 <numero_bolletta_quietanza>0074990</numero_bolletta_quietanza>
-                <data_movimento>2026-11-17</data_movimento>
-                <data_movimento_siope>2026-11-17</data_movimento_siope>
+                <data_movimento>\(day)</data_movimento>
+                <data_movimento_siope>\(day)</data_movimento_siope>
                 <tipo_esecuzione>REGOLARIZZAZIONE</tipo_esecuzione>
                 <causale>REGOLARIZZAZIONE PROVVISORI PAGOPA</causale>
                 \(list.joined())
