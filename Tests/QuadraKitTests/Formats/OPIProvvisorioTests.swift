@@ -23,6 +23,8 @@ import Testing
                 <data_movimento>\(day)</data_movimento>
                 <data_movimento_siope>\(day)</data_movimento_siope>
                 <tipo_esecuzione>REGOLARIZZAZIONE</tipo_esecuzione>
+                <assoggettamento_bollo>ESENTE BOLLO</assoggettamento_bollo>
+                <cliente><anagrafica_cliente>VERSANTI DIVERSI PAGOPA</anagrafica_cliente></cliente>
                 <causale>REGOLARIZZAZIONE PROVVISORI PAGOPA</causale>
                 \(list.joined())
             </movimento_conto_evidenza>
