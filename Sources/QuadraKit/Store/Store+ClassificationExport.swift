@@ -77,6 +77,8 @@ extension Store {
     /// The classified transfers for the export: the keys whose verdict changed tonight and those
     /// still open (like classification.csv.gz), or all with `everything`; one creditor's when
     /// `creditor` names it. Payer and debtor identifiers and names are masked unless `unmask`.
+    /// The treasury columns are those of the first credit of the key's flow, else of its IUV's
+    /// `/RFB/` credit; every lookup is an indexed one, so the export costs what the keys do.
     public func classificationExportRows(asOf: CivilDate, everything: Bool, creditor: String? = nil, unmask: Bool = false,
                                          _ body: (ClassificationExportRow) throws -> Void) throws {
         try pool.read { db in
@@ -116,11 +118,13 @@ extension Store {
                 LEFT JOIN flow_row fr ON fr.flow_version_id = v.id AND fr.position = (
                     SELECT min(x.position) FROM flow_row x WHERE x.flow_version_id = v.id AND x.iuv = k.iuv AND x.iur = k.iur
                         AND x.transfer_index = k.transfer_index)
-                LEFT JOIN treasury_movement t ON t.movement_id = (
-                    SELECT n.movement_id FROM treasury_movement n
-                    WHERE n.creditor_fiscal_code = k.creditor_fiscal_code AND n.sign = 'credit'
-                      AND (n.flow_id = k.iuf OR (n.flow_id IS NULL AND n.iuv = k.iuv))
-                    ORDER BY n.flow_id IS NULL, n.booking_date, coalesce(n.reference, n.movement_id) LIMIT 1)
+                LEFT JOIN treasury_movement t ON t.movement_id = coalesce(
+                    (SELECT n.movement_id FROM treasury_movement n
+                        WHERE n.creditor_fiscal_code = k.creditor_fiscal_code AND n.flow_id = k.iuf AND n.sign = 'credit'
+                        ORDER BY n.booking_date, coalesce(n.reference, n.movement_id) LIMIT 1),
+                    (SELECT n.movement_id FROM treasury_movement n
+                        WHERE n.iuv = k.iuv AND n.creditor_fiscal_code = k.creditor_fiscal_code AND n.flow_id IS NULL AND n.sign = 'credit'
+                        ORDER BY n.booking_date, coalesce(n.reference, n.movement_id) LIMIT 1))
                 LEFT JOIN document td ON td.id = t.document_id
                 LEFT JOIN provvisorio p ON p.movement_id = t.movement_id
                 LEFT JOIN payment_option o ON k.iupd IS NOT NULL AND o.id = coalesce(

@@ -89,11 +89,15 @@ extension Store {
             let provvisori = try Row.fetchAll(db, sql: """
                 SELECT m.movement_id, m.creditor_fiscal_code, p.fiscal_year, p.number, coalesce(p.effective_date, m.booking_date) AS day,
                     m.amount_cents, m.flow_id, m.iuv, pv.status,
-                    (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
-                        WHERE n.creditor_fiscal_code = m.creditor_fiscal_code AND n.sign = 'credit'
-                          AND (n.flow_id = m.flow_id OR (m.flow_id IS NULL AND n.flow_id IS NULL AND n.iuv = m.iuv))
-                          AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id))
-                    ) AS before
+                    CASE WHEN m.flow_id IS NOT NULL THEN
+                        (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
+                            WHERE n.creditor_fiscal_code = m.creditor_fiscal_code AND n.flow_id = m.flow_id AND n.sign = 'credit'
+                              AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
+                    ELSE
+                        (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
+                            WHERE n.iuv = m.iuv AND n.creditor_fiscal_code = m.creditor_fiscal_code AND n.flow_id IS NULL AND n.sign = 'credit'
+                              AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
+                    END AS before
                 FROM provvisorio p CROSS JOIN treasury_movement m ON m.movement_id = p.movement_id
                 JOIN movement_verdict mv ON mv.movement_id = m.movement_id AND mv.label = 'MATCHED'
                 LEFT JOIN provvisorio_verdict pv ON pv.movement_id = m.movement_id
