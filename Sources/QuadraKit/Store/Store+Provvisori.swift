@@ -63,8 +63,14 @@ extension Store.ReconciliationPass {
     }
 
     /// Every provvisorio of a served creditor: there are a few per account and day, so each night
-    /// judges them all (their age moves with the as-of date) and writes only what changed.
+    /// judges them all (their age moves with the as-of date) and writes only what changed. The
+    /// verdicts of a creditor no longer served are forgotten first, as its keys' are.
     func provvisori() throws -> [ProvvisorioRecord] {
+        try db.execute(sql: """
+            DELETE FROM provvisorio_verdict WHERE movement_id IN (
+                SELECT m.movement_id FROM provvisorio_verdict v CROSS JOIN treasury_movement m ON m.movement_id = v.movement_id
+                WHERE m.creditor_fiscal_code IS NULL OR m.creditor_fiscal_code NOT IN (SELECT fiscal_code FROM served))
+            """)
         var settlements: [String: [ProvvisorioEvidence.Settlement]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT p.movement_id, r.fiscal_year, r.document_number, r.booking_date, r.provvisorio_amount_cents

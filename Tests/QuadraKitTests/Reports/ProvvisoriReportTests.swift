@@ -114,6 +114,14 @@ import Testing
             """) == ["2026/0064501 warning 20400", "2026/0064502 warning 11340", "2026/0064503 warning 5960"])
     }
 
+    @Test func aCreditorNoLongerServedLeavesNoProvvisoriBehind() throws {
+        let night = try Night()
+        #expect(try night.store.rows("SELECT count(*) FROM provvisorio_verdict") == ["7"])
+        let province = try TreasurySamples.configuration.creditors.filter { $0.fiscalCode == "80000000010" }
+        _ = try Reconciler(store: night.store, creditors: province).run(asOf: CivilDate(iso: "2026-11-23")!)
+        #expect(try night.store.rows("SELECT count(*) FROM provvisorio_verdict") == ["0"])
+    }
+
     @Test func theClassificationExportHasP4PAsColumnsAndWhatQuadraKnows() throws {
         let night = try Night()
         let file = night.reports.appendingPathComponent("2026-11-20/classifications-v1.4.csv.gz")
