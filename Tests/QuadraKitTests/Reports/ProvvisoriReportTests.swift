@@ -158,6 +158,20 @@ import Testing
         #expect(regularised?["de_anno_documento_t"] == "2026" && regularised?["cod_documento_t"] == "0000412")
     }
 
+    /// For an Italian spreadsheet the ragioneria's files speak Italian; the P4PA export stays what importers read.
+    @Test func excelItalianSpellsTheReversaliForASpreadsheetAndLeavesTheExportAlone() throws {
+        let night = try Night()
+        var options = ReportWriter.Options()
+        options.dialect = .excelItalian
+        let out = night.folder.appendingPathComponent("excel")
+        _ = try ReportWriter(store: night.store, asOf: CivilDate(iso: "2026-11-20")!, options: options).write(to: out.path)
+        let reversali = try ReportFiles.text(out.appendingPathComponent("2026-11-20/reversali.csv.gz"))
+        #expect(reversali.hasPrefix("\u{FEFF}Codice fiscale ente;Esercizio;Numero provvisorio;Data provvisorio;Importo provvisorio (€);"))
+        #expect(reversali.contains(";0064501;2026-11-17;204,00;"))
+        let export = try ReportFiles.text(out.appendingPathComponent("2026-11-20/classifications-v1.4.csv.gz"))
+        #expect(export.hasPrefix("de_nome_flusso_e,num_riga_flusso_e,cod_iud_e,"))
+    }
+
     /// The column names of `Fixtures/exports/classifications-v1.4.md`, section by section, in order.
     static func specifiedColumns() throws -> [String] {
         let text = try String(contentsOf: TestSupport.fixtures.appendingPathComponent("exports/classifications-v1.4.md"), encoding: .utf8)

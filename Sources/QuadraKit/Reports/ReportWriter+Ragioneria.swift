@@ -1,3 +1,5 @@
+/// The files a ragioneria imports or acts on beside the reconciliation reports: what to regularise, and
+/// the classifications in the format its accounting software already reads.
 extension ReportWriter {
     /// `reversali.csv.gz` and `provvisori.csv.gz`: what the ragioneria regularises, night by night
     /// (what changed tonight and what is still to do) or in full.
