@@ -23,6 +23,7 @@ struct ReconcileCommand: ParsableCommand {
             reconciler.lookBackDays = reconciling.lookBack
             reconciler.everything = full
             reconciler.silentDays = configuration.silentDays
+            reconciler.provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
             let summary = try reconciler.run(asOf: day)
             logger.info("\(summary.line)")
             return .success

@@ -47,6 +47,7 @@ struct ReportCommand: ParsableCommand {
             var options = options
             options.dialect = configuration.csvDialect
             options.language = configuration.reportLanguage
+            options.accounting = configuration.accounting
             guard let last = try store.lastReconciliationDay() else {
                 logger.error("no reconciliation in the store yet: run quadra reconcile first")
                 return .dataError

@@ -35,6 +35,7 @@ struct RunCommand: ParsableCommand {
             nightly.reportOptions = reports.writerOptions
             nightly.reportOptions.dialect = configuration.csvDialect
             nightly.reportOptions.language = configuration.reportLanguage
+            nightly.reportOptions.accounting = configuration.accounting
             nightly.lookBackDays = reconciling.lookBack
             nightly.archive = archive
             nightly.settleSeconds = settle

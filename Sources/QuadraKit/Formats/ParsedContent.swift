@@ -31,6 +31,10 @@ extension ParsedContent {
                 ? directory.creditor(forOPIAccount: movement.account, journalFiscalCode: statement.holderFiscalCode)
                 : directory.creditor(forIBAN: movement.account)
         }
+        for index in statement.regularisations.indices {
+            statement.regularisations[index].creditorFiscalCode = directory.creditor(
+                forOPIAccount: statement.regularisations[index].account, journalFiscalCode: statement.holderFiscalCode)
+        }
         return .treasury(statement, quarantined: quarantined)
     }
 }

@@ -158,6 +158,7 @@ private struct Scene {
         let schedule = truth.schedule, identity = truth.identity, flows = truth.flows
         let receipts = ReceiptDocument(world: world, identity: identity, firstDay: options.firstDay)
         let treasury = TreasuryDocument(world: world, firstDay: options.firstDay)
+        let reversali = DatasetReversali(plan: plan, world: world, firstDay: options.firstDay)
         var counts: [String: [String: Int]] = [:]
 
         if let folder = inbox(0) {
@@ -225,7 +226,9 @@ private struct Scene {
         for name in byDocument.keys.sorted() {
             let document = byDocument[name]!
             guard let folder = inbox(schedule.statementDay(creditor: document.creditor, day: document.day)) else { continue }
-            try files.write("\(folder)/treasury/\(name)", treasury.xml(creditor: document.creditor, day: document.day, credits: document.credits))
+            let reversale = reversali.reversale(creditor: document.creditor, day: document.day)
+            try files.write("\(folder)/treasury/\(name)", treasury.xml(creditor: document.creditor, day: document.day, credits: document.credits,
+                                                                       reversale: reversale))
             counts[folder, default: [:]]["treasury_documents", default: 0] += 1
             counts[folder, default: [:]]["credits", default: 0] += document.credits.count
         }

@@ -155,6 +155,7 @@ struct GroundTruth {
             records.append(PlantedRecord(record: movement(credit, anomaly: anomaly.rawValue, codes: anomaly.movementCodes),
                                          since: schedule.creditDay(credit)))
         }
+        records += DatasetReversali(plan: plan, world: world, firstDay: schedule.firstDay).planted(world: world, schedule: schedule)
         return (records, labels)
     }
 

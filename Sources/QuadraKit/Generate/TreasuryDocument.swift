@@ -13,11 +13,18 @@ struct TreasuryDocument {
         return "\(kind)_\(world.creditors[creditor].fiscalCode)_\(firstDay.adding(days: day)).xml"
     }
 
-    func xml(creditor index: Int, day: Int, credits: [DatasetPlan.Credit]) -> String {
-        world.creditors[index].opiAccount == nil ? camt(index, day: day, credits: credits) : opi(index, day: day, credits: credits)
+    /// `reversale`: the REGOLARIZZATO an OPI journal of that day carries, if any.
+    func xml(creditor index: Int, day: Int, credits: [DatasetPlan.Credit], reversale: DatasetReversali.Reversale? = nil) -> String {
+        world.creditors[index].opiAccount == nil ? camt(index, day: day, credits: credits)
+            : opi(index, day: day, credits: credits, reversale: reversale)
     }
 
-    private func opi(_ index: Int, day offset: Int, credits: [DatasetPlan.Credit]) -> String {
+    /// The `numero_documento` of the journal's movement `ordinal` on `day`: a provvisorio's number.
+    static func documentNumber(day: CivilDate, ordinal: Int) -> String {
+        "\(day.description.replacingDashes.suffix(4))\(String(ordinal).leftPadded(to: 7, with: "0"))"
+    }
+
+    private func opi(_ index: Int, day offset: Int, credits: [DatasetPlan.Credit], reversale: DatasetReversali.Reversale?) -> String {
         let creditor = world.creditors[index]
         let day = firstDay.adding(days: offset)
         let stamp = day.description.replacingDashes
@@ -31,6 +38,7 @@ struct TreasuryDocument {
             movements += movement(number: ordinal + 2, kind: "ENTRATA", document: "SOSPESO ENTRATA", amount: credit.amountCents, day: day,
                                   stamp: stamp, account: psp.iban, client: psp.name.uppercased(), causale: credit.causale)
         }
+        if let reversale { movements += regolarizzato(reversale, number: credits.count + 2, day: day, stamp: stamp) }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <flusso_giornale_di_cassa>
@@ -84,7 +92,7 @@ struct TreasuryDocument {
                         <tipo_movimento>\(kind)</tipo_movimento>
                         <tipo_documento>\(document)</tipo_documento>
                         <tipo_operazione>ESEGUITO</tipo_operazione>
-                        <numero_documento>\(stamp.suffix(4))\(padded)</numero_documento>
+                        <numero_documento>\(Self.documentNumber(day: day, ordinal: number))</numero_documento>
             \(sospeso(kind: kind, day: day))            <numero_pagamento_funzionario_delegato>0000000</numero_pagamento_funzionario_delegato>
                         <progressivo_documento>0000001</progressivo_documento>
                         <importo>\(Money.format(amount))</importo>
@@ -106,6 +114,42 @@ struct TreasuryDocument {
                         </cliente>
                         <causale>\(causale.xmlEscaped)</causale>
                     </movimento_conto_evidenza>
+
+            """
+    }
+
+    /// The reversale that regularises earlier provvisori: no money moves, each `sospeso` names one.
+    private func regolarizzato(_ reversale: DatasetReversali.Reversale, number: Int, day: CivilDate, stamp: String) -> String {
+        let padded = String(number).leftPadded(to: 7, with: "0")
+        let total = reversale.sospesi.reduce(Int64(0)) { $0 + $1.amountCents }
+        let sospesi = reversale.sospesi.map { sospeso in
+            """
+                        <sospeso>
+                            <numero_provvisorio>\(sospeso.number)</numero_provvisorio>
+                            <importo_provvisorio>\(Money.format(sospeso.amountCents))</importo_provvisorio>
+                        </sospeso>
+
+            """
+        }
+        return """
+                    <movimento_conto_evidenza>
+                        <identificativo_flusso>\(stamp)\(padded)</identificativo_flusso>
+                        <numero_movimento>\(padded)</numero_movimento>
+                        <tipo_movimento>ENTRATA</tipo_movimento>
+                        <tipo_documento>REVERSALE</tipo_documento>
+                        <tipo_operazione>REGOLARIZZATO</tipo_operazione>
+                        <numero_documento>\(reversale.number)</numero_documento>
+                        <progressivo_documento>0000001</progressivo_documento>
+                        <importo>\(Money.format(total))</importo>
+                        <data_movimento>\(day)</data_movimento>
+                        <data_movimento_siope>\(day)</data_movimento_siope>
+                        <tipo_esecuzione>REGOLARIZZAZIONE</tipo_esecuzione>
+                        <assoggettamento_bollo>ESENTE BOLLO</assoggettamento_bollo>
+                        <cliente>
+                            <anagrafica_cliente>VERSANTI DIVERSI PAGOPA</anagrafica_cliente>
+                        </cliente>
+                        <causale>REGOLARIZZAZIONE PROVVISORI PAGOPA REVERSALE \(reversale.number)</causale>
+            \(sospesi.joined())        </movimento_conto_evidenza>
 
             """
     }

@@ -41,6 +41,8 @@ public struct TreasuryMovement: Sendable, Equatable {
     public var statementId: String?
     /// Where in its document the movement was read, for messages.
     public var element: String
+    /// The year and number the treasurer booked it under, for an OPI `SOSPESO ENTRATA`.
+    public var provvisorio: Provvisorio?
 
     public init(movementId: String, format: DocumentKind, account: String, bookingDate: String, amountCents: Int64,
                 sign: Sign, rawCausale: String, element: String) {

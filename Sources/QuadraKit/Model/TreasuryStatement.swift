@@ -10,12 +10,15 @@ public struct TreasuryStatement: Sendable, Equatable {
     }
 
     public var movements: [TreasuryMovement] = []
+    /// OPI `REGOLARIZZATO` movements: the provvisori a reversale settled.
+    public var regularisations: [Regularisation] = []
     public var page: Page?
     /// The creditor the document says it is for (OPI header `codice_fiscale_ente`), which an OPI
     /// account code needs to be told apart from the same code at another creditor.
     public var holderFiscalCode: String?
     /// Outgoing movements (OPI `USCITA`, camt.053 debits that are not reversals of credits, CSV
-    /// debits) and OPI operations that move no new money (`REGOLARIZZATO`, `RIPRISTINATO`).
+    /// debits), and OPI operations that move no new money and settle nothing (`RIPRISTINATO`, a `REGOLARIZZATO`
+    /// naming no sospeso).
     public var passedOver = 0
 
     public init(movements: [TreasuryMovement] = [], page: Page? = nil, passedOver: Int = 0) {

@@ -82,6 +82,7 @@ public struct NightlyRun: Sendable {
         var reconciler = Reconciler(store: store, creditors: configuration.creditors)
         reconciler.lookBackDays = lookBackDays
         reconciler.silentDays = configuration.silentDays
+        reconciler.provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
         let reconciliation = try reconciler.run(asOf: asOf)
         progress(.keys(reconciliation))
         let filed = try store.ledgerFiling(ingest.outcomes.map(\.sha256))

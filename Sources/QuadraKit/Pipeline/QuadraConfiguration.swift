@@ -36,6 +36,8 @@ public struct QuadraConfiguration: Sendable, Equatable {
     public var reportLanguage = ReportLanguage.italian
     /// `[monitoring] silent_days`: working days without a source before `SOURCE_SILENT`; nil never.
     public var silentDays: Int?
+    /// `[accounting]`: the metadata keys of capitolo, accertamento and ufficio, and the provvisori's deadline.
+    public var accounting = AccountingConfiguration()
 
     public init(creditors: [Creditor] = [], bankCSVLayouts: [BankCSVLayout] = []) {
         self.creditors = creditors
@@ -91,6 +93,7 @@ public struct QuadraConfiguration: Sendable, Equatable {
             configuration.bankCSVLayouts.append(try readLayout(layout, key: "bank_csv[\(index)]"))
         }
         configuration.pagopa = try readPagoPA(&reader)
+        configuration.accounting = try readAccounting(&reader)
         if let inbox = try reader.table("inbox") {
             var section = TOMLTableReader(inbox, key: "inbox")
             configuration.inbox.requireMount = try section.bool("require_mount") ?? false

@@ -38,6 +38,8 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
     case fdrIncomplete = "FDR_INCOMPLETE"
     case fdrBadHeader = "FDR_BAD_HEADER"
     case sourceSilent = "SOURCE_SILENT"
+    case provvisorioAmountDiffers = "PROVVISORIO_IMPORTO_DIVERSO"
+    case provvisorioNotRegularised = "PROVVISORIO_NON_REGOLARIZZATO"
 
     /// The severity a discrepancy of this code has unless its rule says otherwise
     /// (`REPORTED_WITHOUT_RECEIPT` for outcomes 8 and 9, `TES_UNKNOWN_REFERENCE` once reversed).
@@ -45,11 +47,12 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         switch self {
         case .fdrOverdue, .rtIufAmountMismatch, .iurMismatch, .doublePayment, .reportedWithoutReceipt, .positionAmountMismatch,
              .positionNotPayable, .overpayment, .tesOverdue, .tesAmountMismatch, .tesUnknownReference, .fdrCountMismatch,
-             .fdrTotalMismatch, .fdrDuplicateRow, .fdrUnknownReceiver, .fdrBadRow, .fdrIncomplete, .fdrBadHeader:
+             .fdrTotalMismatch, .fdrDuplicateRow, .fdrUnknownReceiver, .fdrBadRow, .fdrIncomplete, .fdrBadHeader,
+             .provvisorioAmountDiffers:
             return .error
         case .revokedPayment, .positionPaidNoReceipt, .positionStatusMismatch, .receiptWithoutPosition, .transferPlanMismatch, .ibanNotCreditorAccount,
              .taxonomyUnknown, .taxonomyNotValidOnDate, .taxonomyMismatch, .tesPartial, .causaleUnparseable,
-             .fdrRevisedAfterClose, .fdrBadId, .fdrUnknownOutcome, .sourceSilent:
+             .fdrRevisedAfterClose, .fdrBadId, .fdrUnknownOutcome, .sourceSilent, .provvisorioNotRegularised:
             return .warning
         case .standInPayment, .paidAfterDueDate, .tesLate:
             return .info
@@ -95,6 +98,8 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         case .fdrBadHeader: return "the flow's declared count or total cannot be read, so that check could not be made"
         case .sourceSilent: return "a served creditor got no receipts, flows or treasury it expects for [monitoring] silent_days working days"
         case .fdrIncomplete: return "an FdR-3 flow still missing its header or pages the working day after settlement"
+        case .provvisorioAmountDiffers: return "the reversali regularised a provvisorio for another amount than it had"
+        case .provvisorioNotRegularised: return "a provvisorio di entrata has no reversale [accounting] regularise_working_days (30) working days after it was booked"
         }
     }
 }

@@ -65,7 +65,7 @@ extension DiscrepancyCode {
             return .pagoPA
         case .doublePayment, .overpayment, .receiptWithoutPosition, .positionAmountMismatch, .transferPlanMismatch,
              .positionNotPayable, .paidAfterDueDate, .ibanNotCreditorAccount, .taxonomyUnknown, .taxonomyNotValidOnDate,
-             .taxonomyMismatch:
+             .taxonomyMismatch, .provvisorioAmountDiffers, .provvisorioNotRegularised:
             return .office
         }
     }
@@ -109,6 +109,8 @@ extension DiscrepancyCode {
         case .fdrIncomplete: return "un flusso FdR-3 ancora privo di testata o pagine il giorno lavorativo dopo il regolamento"
         case .fdrBadHeader: return "il numero o il totale dichiarato del flusso è illeggibile: il controllo non è stato possibile"
         case .sourceSilent: return "nessuna ricevuta, flusso o movimento di tesoreria atteso da troppi giorni lavorativi"
+        case .provvisorioAmountDiffers: return "le reversali hanno regolarizzato un provvisorio di entrata per un importo diverso dal suo"
+        case .provvisorioNotRegularised: return "un provvisorio di entrata è ancora senza reversale dopo i giorni lavorativi concessi dalla sua contabilizzazione"
         }
     }
 
@@ -178,6 +180,12 @@ extension DiscrepancyCode {
         case .sourceSilent:
             return it ? "Verificare con pagoPA e il tesoriere che i flussi di dati dell'ente arrivino"
                 : "Check with pagoPA and the treasurer that the creditor's feeds arrive"
+        case .provvisorioAmountDiffers:
+            return it ? "Rettificare le reversali del provvisorio \(facts.reference ?? "")\(expectedActual(facts, euro, it))"
+                : "Correct the reversali of provvisorio \(facts.reference ?? "")\(expectedActual(facts, euro, it))"
+        case .provvisorioNotRegularised:
+            return it ? "Emettere la reversale a regolarizzazione del provvisorio \(facts.reference ?? "") (righe in reversali.csv.gz)\(amount(facts, euro, it, expected: true))"
+                : "Issue the reversale regularising provvisorio \(facts.reference ?? "") (lines in reversali.csv.gz)\(amount(facts, euro, it, expected: true))"
         }
     }
 

@@ -19,6 +19,8 @@ public struct Reconciler: Sendable {
     public var everything = false
     /// `[monitoring] silent_days`: raise `SOURCE_SILENT` past this many quiet working days (nil: never).
     public var silentDays: Int?
+    /// `[accounting] regularise_working_days`: how long a provvisorio may wait for its reversale.
+    public var provvisorioRules = ProvvisorioRules()
 
     public init(store: Store, creditors: [Creditor]) {
         self.store = store
@@ -83,6 +85,11 @@ public struct Reconciler: Sendable {
                 let (label, found) = classifier.classify(movement)
                 try verdicts.add(movement: movementId, movement, label: label, stored: stored)
                 if let found { discrepancies.append(found) }
+            }
+            for provvisorio in try pass.provvisori() {
+                let verdict = provvisorioRules.judge(provvisorio.evidence, asOf: asOf)
+                try pass.store(provvisorio, verdict, asOf: asOf)
+                if let found = verdict.discrepancy { discrepancies.append(found) }
             }
             try pass.store(discrepancies: discrepancies, keys: summary.keys, asOf: asOf, replacement: Discrepancy.replacement)
         }

@@ -52,5 +52,11 @@ public enum CSVDialect: String, Sendable, CaseIterable {
         "previous_status": "Stato precedente", "gpd_status": "Stato GPD", "changed_on": "Data variazione",
         "notice_numbers": "Numeri avviso", "due_cents": "Importo dovuto (€)", "paid_cents": "Importo pagato (€)",
         "reported_cents": "Importo rendicontato (€)", "receipts": "Ricevute", "flows": "Flussi",
+        "fiscal_year": "Esercizio", "provvisorio_number": "Numero provvisorio", "provvisorio_date": "Data provvisorio",
+        "provvisorio_amount_cents": "Importo provvisorio (€)", "attribution": "Attribuzione", "capitolo": "Capitolo",
+        "accertamento": "Accertamento", "ufficio": "Ufficio", "reason": "Motivo", "provvisorio_status": "Stato provvisorio",
+        "receipt_number": "Numero bolletta", "management_code": "Codice gestionale", "movement_label": "Esito movimento",
+        "regularised_cents": "Regolarizzato (€)", "reversali": "Reversali", "regularised_on": "Data regolarizzazione",
+        "working_days": "Giorni lavorativi", "regularisation_status": "Stato regolarizzazione",
     ]
 }

@@ -41,7 +41,11 @@ struct ReportFile: Sendable {
     var name: String
     var columns: [String]
     /// The column holding the creditor's fiscal code; a creditor's copy carries `creditor_name` right after it.
-    var creditorColumn: Int
+    /// Nil for a file whose columns someone else fixed (P4PA's export): its rows name their creditor to
+    /// `RoutedReport.row(_:creditor:)` and no column is added.
+    var creditorColumn: Int?
+    /// The dialect the file is always written in, whatever `[reports] csv_dialect` says (an importer's format).
+    var dialect: CSVDialect?
     /// The `quadra.xlsx` sheet showing the same rows, if any.
     var sheet: String?
     /// A JSON-lines twin of the file and the columns it writes as JSON numbers.
@@ -52,10 +56,12 @@ struct ReportFile: Sendable {
         var numeric: Set<String>
     }
 
-    init(name: String, columns: [String], creditorColumn: Int, sheet: String? = nil, jsonLines: JSONLines? = nil) {
+    init(name: String, columns: [String], creditorColumn: Int?, sheet: String? = nil, jsonLines: JSONLines? = nil,
+         dialect: CSVDialect? = nil) {
         self.name = name
         self.columns = columns
         self.creditorColumn = creditorColumn
+        self.dialect = dialect
         self.sheet = sheet
         self.jsonLines = jsonLines
     }
@@ -64,6 +70,7 @@ struct ReportFile: Sendable {
     var namedColumns: [String] { named(columns, "creditor_name") }
 
     func named<T>(_ fields: [T], _ name: T) -> [T] {
+        guard let creditorColumn else { return fields }
         var fields = fields
         fields.insert(name, at: creditorColumn + 1)
         return fields
@@ -106,7 +113,7 @@ final class RoutedReport {
         self.destinations = destinations
         sinks = try destinations.map { destination in
             try Sink(file, columns: destination.creditor == nil ? file.columns : file.namedColumns, in: destination.folder,
-                     dialect: dialect, sheets: sheets)
+                     dialect: file.dialect ?? dialect, sheets: sheets)
         }
         routes = ReportRoutes(destinations)
     }
@@ -114,7 +121,12 @@ final class RoutedReport {
     /// Writes the row wherever it belongs; returns the destinations it went to, for their figures.
     @discardableResult
     func row(_ fields: [String?]) throws -> [Int] {
-        let creditor = fields[file.creditorColumn]
+        try row(fields, creditor: file.creditorColumn.flatMap { fields[$0] })
+    }
+
+    /// A row whose creditor is given beside it (a file with no creditor column of its own).
+    @discardableResult
+    func row(_ fields: [String?], creditor: String?) throws -> [Int] {
         let named = file.named(fields, creditor.flatMap { routes.names[$0] })
         let reached = routes.indices(of: creditor)
         for index in reached {

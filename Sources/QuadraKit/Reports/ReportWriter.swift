@@ -34,6 +34,8 @@ public struct ReportWriter: Sendable {
         public var deadlines = Deadlines()
         /// `--creditor CF`: that served creditor's folder alone, the intermediary-wide one untouched.
         public var creditor: String?
+        /// `[accounting]`: the metadata keys reversali.csv.gz splits provvisori by.
+        public var accounting = AccountingConfiguration()
 
         public init(unmask: Bool = false, groupReadable: Bool = false, period: ClosedRange<CivilDate>? = nil,
                     everything: Bool = false) {
@@ -187,6 +189,8 @@ public struct ReportWriter: Sendable {
         outputs.land(try route(Self.positions, to: destinations) { report in
             try store.positionRows(asOf: asOf, everything: options.everything) { try report.row($0) }
         })
+        for landed in try provvisorioReports(to: destinations) { outputs.land(landed) }
+        outputs.land(try classificationExport(to: destinations))
         outputs.land(try accounting.value())
         let routes = ReportRoutes(destinations)
         try store.paymentDayTotals(from: asOf.adding(days: -SummaryPage.windowDays), asOf: asOf) { fields in
@@ -246,7 +250,7 @@ public struct ReportWriter: Sendable {
     }
 
     /// Streams `rows` through one routed report into every destination.
-    private func route(_ file: ReportFile, to destinations: [ReportDestination],
+    func route(_ file: ReportFile, to destinations: [ReportDestination],
                        _ rows: (RoutedReport) throws -> Void) throws -> [LandedReport] {
         let report = try RoutedReport(file, to: destinations, dialect: options.dialect, sheets: options.period == nil)
         try rows(report)

@@ -15,7 +15,7 @@ import ZIPFoundation
 enum Workbook {
     static let name = "quadra.xlsx"
     /// The sheets in the order the clerk meets them; a sheet not listed here goes after these, by name.
-    static let order = ["Riepilogo", "Anomalie", "Incassi", "Flussi", "Tesoreria"]
+    static let order = ["Riepilogo", "Anomalie", "Incassi", "Flussi", "Tesoreria", "Reversali"]
     private static let timestamp = Date(timeIntervalSince1970: 315_532_800)
     private static let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     private static let relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

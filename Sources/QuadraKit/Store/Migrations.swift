@@ -241,6 +241,7 @@ enum Migrations {
         migrator.registerMigration("served creditors' names", migrate: addCreditorNames)
         migrator.registerMigration("notes: the clerks' audit trail on discrepancies", migrate: createNoteTables)
         migrator.registerMigration("positions: derived status per debt position", migrate: createPositionVerdicts)
+        migrator.registerMigration("v7: provvisori and reversali", migrate: createProvvisorioTables)
         return migrator
     }
 }

@@ -62,7 +62,8 @@ extension Store {
     static let dataTables = ["document", "quarantine", "receipt", "receipt_transfer", "debt_position", "payment_option",
                              "planned_transfer", "taxonomy_entry", "flow_version", "flow_row", "flow_finding",
                              "flow_revision_change", "flow_part", "treasury_movement", "treasury_page", "key_verdict",
-                             "flow_verdict", "movement_verdict", "discrepancy", "reconciliation_run", "served_creditor"]
+                             "flow_verdict", "movement_verdict", "discrepancy", "reconciliation_run", "served_creditor",
+                             "provvisorio", "treasury_regularisation", "provvisorio_verdict"]
     /// Status is for a person reading a terminal: the latest flows, not a year of them.
     static let statusFlowLimit = 500
 

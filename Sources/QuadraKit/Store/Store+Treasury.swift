@@ -9,7 +9,7 @@ extension Store {
     /// document is rejected only when it held movements and none could be read.
     static func write(_ statement: TreasuryStatement, quarantined: [DocumentRejection], documentId: Int64,
                       into outcome: inout DocumentOutcome, in db: Database) throws {
-        if statement.movements.isEmpty, !quarantined.isEmpty {
+        if statement.movements.isEmpty, statement.regularisations.isEmpty, !quarantined.isEmpty {
             throw summary(of: quarantined, otherwise: "the document holds no movement that could be read")
         }
         let insert = try RawStatement(db, """
@@ -60,8 +60,9 @@ extension Store {
             }
         }
         try linkReversals(in: db)
-        outcome.records = stored
-        if stored == 0, let first = statement.movements.first {
+        let settled = try writeProvvisori(of: statement, documentId: documentId, in: db)
+        outcome.records = stored + settled
+        if stored == 0, settled == 0, let first = statement.movements.first {
             let earlier = try String.fetchOne(db, sql: """
                 SELECT d.path FROM treasury_movement m JOIN document d ON d.id = m.document_id WHERE m.movement_id = ?
                 """, arguments: [first.movementId])

@@ -49,7 +49,7 @@ import Testing
         let out = folder.appendingPathComponent("dataset").path
         let summary = try DatasetGenerator(options: Self.options(receipts: 3_000, rate: 60_000, perArchive: perArchive)).write(to: out)
         let planted = Set(summary.anomalies.keys)
-        let every = Set(InjectedAnomaly.allCases.map(\.rawValue))
+        let every = Set(InjectedAnomaly.allCases.map(\.rawValue) + [DatasetReversali.shortAnomaly])
         #expect(planted == every, "kinds never planted: \(every.subtracting(planted).sorted())")
 
         let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)

@@ -5,9 +5,10 @@ import Testing
 /// `quadra run` on the sample day, over a real SQLite store and a copy of `Samples/inbox`.
 @Suite struct NightlyRunTests {
     static let day = CivilDate(iso: "2026-11-20")!
-    static let reportNames = ["accounting.csv.gz", "classification.csv.gz", "discrepancies.csv.gz", "discrepancies.jsonl.gz",
-                              "flows.csv.gz", "hidden.csv.gz", "manifest.json", "positions.csv.gz", "positions.jsonl.gz", "quadra.xlsx",
-                              "recovery.csv.gz", "summary.html", "treasury.csv.gz"]
+    static let reportNames = ["accounting.csv.gz", "classification.csv.gz", "classifications-v1.4.csv.gz", "discrepancies.csv.gz",
+                              "discrepancies.jsonl.gz", "flows.csv.gz", "hidden.csv.gz", "manifest.json", "positions.csv.gz",
+                              "positions.jsonl.gz", "provvisori.csv.gz", "quadra.xlsx", "recovery.csv.gz", "reversali.csv.gz",
+                              "summary.html", "treasury.csv.gz"]
     /// The sample's served creditors, each with a folder of its own beside the intermediary-wide files.
     static let creditorFolders = ["80000000002", "80000000010"]
 

@@ -35,7 +35,7 @@ import Testing
         let night = out.appendingPathComponent(CreditorFolderTests.day.description)
         for folder in [night] + NightlyRunTests.creditorFolders.map({ night.appendingPathComponent($0) }) {
             let sheets = try Self.read(folder.appendingPathComponent("quadra.xlsx"))
-            #expect(sheets.map { $0["name"] as? String } == ["Riepilogo", "Anomalie", "Incassi", "Flussi", "Tesoreria"])
+            #expect(sheets.map { $0["name"] as? String } == ["Riepilogo", "Anomalie", "Incassi", "Flussi", "Tesoreria", "Reversali"])
             let byName = Dictionary(uniqueKeysWithValues: sheets.map { ($0["name"] as! String, $0) })
             for name in ["Anomalie", "Incassi", "Flussi", "Tesoreria"] {
                 let sheet = byName[name]!
