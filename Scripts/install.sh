@@ -8,8 +8,8 @@
 #
 # What it does, in order: build `swift build -c release --static-swift-stdlib` (unless --no-build);
 # create the system user and group `quadra` (and the group named by QUADRA_READERS, default
-# `accounting`, which may read the reports); /var/lib/quadra 0750 quadra:$QUADRA_READERS and
-# /var/log/quadra 0700; the binary to /opt/quadra/bin/quadra; the wrapper to /opt/quadra/cron/;
+# `accounting`, which may read the reports); /var/lib/quadra 0750 and /var/lib/quadra/Reports 2750
+# (setgid), both quadra:$QUADRA_READERS, and /var/log/quadra 0700; the binary to /opt/quadra/bin/quadra; the wrapper to /opt/quadra/cron/;
 # /etc/quadra/quadra.env 0640 root:quadra (kept when present); logrotate; the crontab of user quadra;
 # and last Scripts/check-installed.sh on the installed binary.
 set -eu
@@ -37,6 +37,10 @@ else
 fi
 # shellcheck disable=SC2086
 install -d $owner -m 0750 "$DESTDIR/var/lib/quadra"
+# The reports' root is setgid: every night's folder (0750 with --group-readable) then belongs to the
+# readers' group, not to quadra's own, or the group could not enter it (seen on a real install).
+# shellcheck disable=SC2086
+install -d $owner -m 2750 "$DESTDIR/var/lib/quadra/Reports"
 # shellcheck disable=SC2086
 install -d $log_owner -m 0700 "$DESTDIR/var/log/quadra"
 install -D -m 0755 "$binary" "$DESTDIR/opt/quadra/bin/quadra"

@@ -25,6 +25,14 @@ public struct ReportFolder: Sendable {
         } catch {
             throw ReportError.io(path: path, reason: "\(error.localizedDescription)")
         }
+        // Foundation sets the mode with chmod, which drops the setgid bit a folder inherits from a setgid
+        // parent (the installed reports root): put it back, so the files inside belong to the readers'
+        // group as the parent means, not to quadra's own (seen on a real install: unreadable by them).
+        var parent = stat(), folder = stat()
+        if groupReadable, stat(root, &parent) == 0, parent.st_mode & S_ISGID != 0,
+           stat(path, &folder) == 0, folder.st_mode & S_ISGID == 0 {
+            chmod(path, (folder.st_mode & 0o7777) | S_ISGID)
+        }
         removeOrphans()
     }
 
