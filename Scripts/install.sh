@@ -8,7 +8,7 @@
 #
 # What it does, in order: build `swift build -c release --static-swift-stdlib` (unless --no-build);
 # create the system user and group `quadra` (and the group named by QUADRA_READERS, default
-# `accounting`, which may read the reports); /var/lib/quadra 0750 and /var/lib/quadra/Reports 2750
+# `accounting`, which may read the reports, with quadra a member); /var/lib/quadra 0750 and /var/lib/quadra/Reports 2750
 # (setgid), both quadra:$QUADRA_READERS, and /var/log/quadra 0700; the binary to /opt/quadra/bin/quadra; the wrapper to /opt/quadra/cron/;
 # /etc/quadra/quadra.env 0640 root:quadra (kept when present); logrotate; the crontab of user quadra;
 # and last Scripts/check-installed.sh on the installed binary.
@@ -29,6 +29,9 @@ if [ -z "$DESTDIR" ]; then
     getent group quadra >/dev/null || groupadd --system quadra
     getent passwd quadra >/dev/null || useradd --system --gid quadra --home-dir /var/lib/quadra --shell /usr/sbin/nologin quadra
     getent group "$READERS" >/dev/null || groupadd --system "$READERS"
+    # quadra writes the readers' files: Linux keeps a folder's setgid bit (so its files belong to the
+    # readers) only for a member of that group, and lets a process give files only to its own groups.
+    usermod -a -G "$READERS" quadra
     owner="-o quadra -g $READERS"
     root_quadra="-o root -g quadra"
     log_owner="-o quadra -g quadra"

@@ -236,16 +236,13 @@ public struct ReportWriter: Sendable {
             }
             return [creditor]
         }
-        let folder = (root as NSString).appendingPathComponent(folderName)
+        // The night's folder first, so the creditors' folders inherit its group (a setgid reports root).
+        let wide = try ReportFolder(root: root, name: folderName, groupReadable: options.groupReadable)
         var destinations = try (chosen ?? served).map { creditor in
-            ReportDestination(creditor: creditor, folder: try ReportFolder(root: folder, name: creditor.fiscalCode,
+            ReportDestination(creditor: creditor, folder: try ReportFolder(root: wide.path, name: creditor.fiscalCode,
                                                                           groupReadable: options.groupReadable))
         }
-        if chosen == nil {
-            destinations.insert(ReportDestination(creditor: nil, folder: try ReportFolder(root: root, name: folderName,
-                                                                                       groupReadable: options.groupReadable)),
-                                at: 0)
-        }
+        if chosen == nil { destinations.insert(ReportDestination(creditor: nil, folder: wide), at: 0) }
         return destinations
     }
 

@@ -7,8 +7,9 @@ import Testing
 @Suite struct CreditorFolderTests {
     static let day = CivilDate(iso: "2026-11-20")!
 
-    /// The sample day run into a fresh store; returns the store and the reports' root.
-    static func sampleNight(options: ReportWriter.Options = .init()) throws -> (store: Store, out: URL) {
+    /// The sample day run into a fresh store; returns the store and the reports' root (`prepare`d first).
+    static func sampleNight(options: ReportWriter.Options = .init(), prepare: (URL) throws -> Void = { _ in })
+        throws -> (store: Store, out: URL) {
         let folder = try TestSupport.scratchFolder()
         let inbox = folder.appendingPathComponent("inbox")
         try FileManager.default.copyItem(at: SampleDayTests.inbox, to: inbox)
@@ -16,8 +17,24 @@ import Testing
         var nightly = NightlyRun(store: store, configuration: try TreasurySamples.configuration, asOf: day)
         nightly.reportOptions = options
         let out = folder.appendingPathComponent("out")
+        try prepare(out)
         _ = try nightly.run(inbox: inbox.path, out: out.path)
         return (store, out)
+    }
+
+    /// Under a setgid reports root (the installed one, owned by the readers' group), the night's folder
+    /// and every creditor's keep the setgid bit, so all their files belong to the readers' group.
+    @Test func underASetgidRootEveryFolderOfTheNightKeepsTheReadersGroup() throws {
+        let (_, out) = try Self.sampleNight(options: .init(groupReadable: true)) { out in
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: false)
+            try #require(chmod(out.path, 0o2750) == 0)
+        }
+        let night = out.appendingPathComponent(Self.day.description)
+        for folder in [night.path] + NightlyRunTests.creditorFolders.map({ night.appendingPathComponent($0).path }) {
+            var info = stat()
+            try #require(stat(folder, &info) == 0)
+            #expect(info.st_mode & 0o7777 == 0o2750, "\(folder): \(String(info.st_mode & 0o7777, radix: 8))")
+        }
     }
 
     /// The report files each creditor's folder holds, and the creditor column of each CSV.
