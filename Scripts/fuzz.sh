@@ -53,5 +53,6 @@ case $target in
 esac
 
 echo "fuzz: $target for $seconds s, corpus $corpus ($(ls "$corpus" | wc -l) seeds)" >&2
-SWIFT_BACKTRACE=enable=no QUADRA_FUZZ_TARGET=$target nice -n 19 "$binary" "$corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+# Leaks are still checked, but for the third-party ones listed (with their reason) in Fuzz/lsan.supp.
+LSAN_OPTIONS=suppressions=$PWD/Fuzz/lsan.supp SWIFT_BACKTRACE=enable=no QUADRA_FUZZ_TARGET=$target nice -n 19 "$binary" "$corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
     -timeout=10 -artifact_prefix="$artifacts/" -print_final_stats=1
