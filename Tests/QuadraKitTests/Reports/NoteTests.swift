@@ -43,7 +43,7 @@ import Testing
         let night = try sampleNight()
         let before = try night.report()
         #expect(before.codes == ["CAUSALE_UNPARSEABLE", "TES_UNKNOWN_REFERENCE"] && before.hidden.isEmpty)
-        #expect(before.page.contains("2 anomalie nuove"))
+        #expect(before.page.contains("Anomalie nuove: 2;"))
 
         let note = try night.store.addNote(Self.unparseable, text: "Accredito manuale, verificato col tesoriere", author: "mrossi",
                                            writtenAt: "2026-11-21T08:15:00Z", hide: true, until: nil)
@@ -51,7 +51,7 @@ import Testing
         let after = try night.report()
         #expect(after.codes == ["TES_UNKNOWN_REFERENCE"])
         #expect(after.manifest.discrepanciesByCode == ["TES_UNKNOWN_REFERENCE": 1] && after.manifest.discrepanciesByStatus == ["new": 1])
-        #expect(after.page.contains("1 anomalie nuove") && !after.page.contains("CAUSALE_UNPARSEABLE"))
+        #expect(after.page.contains("Anomalie nuove: 1;") && !after.page.contains("CAUSALE_UNPARSEABLE"))
         #expect(after.manifest.files.contains { $0.name == ReportWriter.hiddenFile })
         let hidden = try #require(after.hidden.first)
         #expect(after.hidden.count == 1)
