@@ -144,7 +144,7 @@ final class OPIJournalReader: XMLContentReader {
         let year = try fiscalYear()
         let settled = try sospesi.enumerated().map { index, sospeso -> Regularisation.Sospeso in
             let place = "\(element)/sospeso[\(index + 1)]"
-            guard let number = sospeso.number, !number.isEmpty, number.allSatisfy(\.isASCIIDigit) else {
+            guard let number = sospeso.number, Provvisorio.value(ofNumber: number) != nil else {
                 throw DocumentRejection(element: "\(place)/numero_provvisorio", reason: "numero_provvisorio '\(sospeso.number ?? "")' is not a number")
             }
             guard let cents = Money.cents(fromDecimal: sospeso.amount ?? ""), cents > 0 else {
@@ -190,9 +190,18 @@ final class OPIJournalReader: XMLContentReader {
         movement.debtorName = fields["anagrafica_cliente"]
         movement.reversedReference = sign == .reversal ? number : nil
         if sign == .credit, fields["tipo_documento"] == "SOSPESO ENTRATA" {
+            // A provvisorio the ragioneria could not name, or whose age could not be counted, is refused
+            // here with its reason, never stored as a credit that silently has no provvisorio.
+            guard Provvisorio.value(ofNumber: number) != nil else {
+                throw reject("numero_documento", "numero_documento '\(number)' of a SOSPESO ENTRATA is not a provvisorio number (digits)")
+            }
+            let effectiveDate = fields["data_effettiva_sospeso"]
+            if let effectiveDate, !ISODate.matches(effectiveDate, .date) {
+                throw reject("sospeso_da_regolarizzare/data_effettiva_sospeso",
+                             "data_effettiva_sospeso '\(effectiveDate)' is not an ISO date (YYYY-MM-DD)")
+            }
             movement.provvisorio = Provvisorio(fiscalYear: try fiscalYear(), number: number,
-                                               receiptNumber: fields["numero_bolletta_quietanza"],
-                                               effectiveDate: fields["data_effettiva_sospeso"].flatMap { ISODate.matches($0, .date) ? $0 : nil },
+                                               receiptNumber: fields["numero_bolletta_quietanza"], effectiveDate: effectiveDate,
                                                managementCode: fields["codice_gestionale_provvisorio"])
         }
         return movement

@@ -13,6 +13,12 @@ public struct Provvisorio: Sendable, Equatable {
     /// OPI `sospeso_da_regolarizzare/codice_gestionale_provvisorio` (SIOPE code, 4 or 10 digits).
     public var managementCode: String?
 
+    /// A provvisorio number as the integer both sides are matched by (a reversale may quote `0064501`
+    /// as `64501`); nil unless it is all digits and fits, which the reader requires of every one.
+    public static func value(ofNumber number: String) -> Int64? {
+        !number.isEmpty && number.allSatisfy(\.isASCIIDigit) ? Int64(number) : nil
+    }
+
     public init(fiscalYear: Int, number: String, receiptNumber: String? = nil, effectiveDate: String? = nil,
                 managementCode: String? = nil) {
         self.fiscalYear = fiscalYear

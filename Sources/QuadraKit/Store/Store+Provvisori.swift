@@ -10,7 +10,10 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (movement_id) DO NOTHING
             """)
         for movement in statement.movements {
-            guard let booked = movement.provvisorio, let value = Int64(booked.number) else { continue }
+            guard let booked = movement.provvisorio else { continue }
+            guard let value = Provvisorio.value(ofNumber: booked.number) else {
+                throw DocumentRejection(element: movement.element, reason: "provvisorio number '\(booked.number)' is not a number")
+            }
             try provvisorio.run {
                 $0.add(movement.movementId)
                 $0.add(booked.fiscalYear)
@@ -30,7 +33,9 @@ extension Store {
         var stored = 0
         for regularisation in statement.regularisations {
             for (index, sospeso) in regularisation.sospesi.enumerated() {
-                guard let value = Int64(sospeso.number) else { continue }
+                guard let value = Provvisorio.value(ofNumber: sospeso.number) else {
+                    throw DocumentRejection(element: regularisation.element, reason: "numero_provvisorio '\(sospeso.number)' is not a number")
+                }
                 try settlement.run {
                     $0.add(regularisation.regularisationId)
                     $0.add(index + 1)

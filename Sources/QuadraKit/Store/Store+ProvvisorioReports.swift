@@ -159,7 +159,8 @@ extension Store {
                 ORDER BY k.iur, k.transfer_index
                 """
         }
-        return try Row.fetchAll(db, sql: sql, arguments: ["owner": owner, "flow": flowId, "iuv": iuv, "capitolo": keys.capitolo,
+        // Cached: one of two statements, run for every provvisorio of the night.
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: ["owner": owner, "flow": flowId, "iuv": iuv, "capitolo": keys.capitolo,
                                                           "accertamento": keys.accertamento, "ufficio": keys.ufficio]).map { row in
             let known: Bool = row["known"] ?? false
             return ProvvisorioAttribution.Part(

@@ -64,4 +64,23 @@ import Testing
             "informazioni_conto_evidenza[1]/movimento_conto_evidenza[5]/sospeso[2]/importo_provvisorio: importo_provvisorio '59,60' is not a positive amount in euro",
         ])
     }
+
+    /// A SOSPESO ENTRATA the ragioneria could not name (a number that is not digits) or whose age could
+    /// not be counted (a date that is not one) is quarantined naming the field, never stored as a credit
+    /// with no provvisorio; the journal's other credits land.
+    @Test func aSospesoEntrataWithoutANumberOrADateIsQuarantinedNamingIt() throws {
+        let journal = try TreasurySamples.text(TreasurySamples.journal17)
+        for (from, to, reason) in [
+            ("<numero_documento>0064501</numero_documento>", "<numero_documento>A64501</numero_documento>",
+             "movimento_conto_evidenza[2]/numero_documento: numero_documento 'A64501' of a SOSPESO ENTRATA is not a provvisorio number (digits)"),
+            ("<data_effettiva_sospeso>2026-11-17</data_effettiva_sospeso>", "<data_effettiva_sospeso>17/11/2026</data_effettiva_sospeso>",
+             "movimento_conto_evidenza[2]/sospeso_da_regolarizzare/data_effettiva_sospeso: data_effettiva_sospeso '17/11/2026' is not an ISO date (YYYY-MM-DD)"),
+        ] {
+            let text = journal.replacingCharacters(in: try #require(journal.range(of: from)), with: to)
+            let (_, statement, quarantined) = try TreasurySamples.statement(text)
+            #expect(quarantined.map(\.description) == ["informazioni_conto_evidenza[1]/" + reason])
+            #expect(statement.movements.count == (try TreasurySamples.statement(journal)).statement.movements.count - 1)
+            #expect(statement.movements.contains { $0.provvisorio?.number == "0064502" })
+        }
+    }
 }
