@@ -12,7 +12,7 @@ struct FetchOptions: ParsableArguments {
     /// Starts logging, then reads the configuration (it must have `[pagopa]`) and makes a client with
     /// its key, or exits 78 saying what is missing.
     func start(_ global: GlobalOptions) throws -> (Logger, QuadraConfiguration, PagoPAConfiguration, PagoPAClient) {
-        global.bootstrapLogging()
+        global.bootstrap()
         let logger = Logger(label: "quadra.fetch")
         let configuration = try global.loadConfiguration(logger: logger)
         guard let pagopa = configuration.pagopa else {

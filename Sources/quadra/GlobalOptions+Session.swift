@@ -6,7 +6,7 @@ extension GlobalOptions {
     /// when wrong), the store under its lock, and the resulting exit status thrown for ArgumentParser.
     func withLockedStore(opening: Store.Opening = .create(groupReadable: false), configurationRequired: Bool = false,
                          _ body: (Store, QuadraConfiguration, Logger) throws -> ExitStatus) throws {
-        bootstrapLogging()
+        bootstrap()
         let logger = Logger(label: "quadra")
         let configuration = try loadConfiguration(logger: logger, required: configurationRequired)
         throw StoreSession.run(db: db, opening: opening, logger: logger) { try body($0, configuration, logger) }.exitCode
@@ -15,10 +15,10 @@ extension GlobalOptions {
     /// The store for a command that only reads it: exit 74 when it is missing (nothing is created) or
     /// cannot be read, so a typo in `--db` never reports an empty night.
     func readableStore() throws -> Store {
-        bootstrapLogging()
+        bootstrap()
         do {
             let store = try Store(path: db, opening: .existing)
-            try store.checkIntegrity()
+            try store.checkIntegrityUnlessSealed()
             return store
         } catch {
             Logger(label: "quadra").error("\(error)")

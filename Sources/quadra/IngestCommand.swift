@@ -25,7 +25,7 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
-        global.bootstrapLogging()
+        global.bootstrap()
         let logger = Logger(label: "quadra")
         let configuration = try global.loadConfiguration(logger: logger)
         let status = StoreSession.run(db: global.db, logger: logger) { store in

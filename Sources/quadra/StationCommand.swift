@@ -36,7 +36,7 @@ struct StationCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        global.bootstrapLogging()
+        global.bootstrap()
         let logger = Logger(label: "quadra.station")
         let configuration = try global.loadConfiguration(logger: logger)
         guard !configuration.creditors.isEmpty else {

@@ -9,7 +9,9 @@ enum StoreSession {
         do {
             let (store, lock) = try Store.openLocked(path: db, opening: opening)
             defer { withExtendedLifetime(lock) {} }
-            return try body(store)
+            let status = try body(store)
+            try store.closeSealing()
+            return status
         } catch let failure as StoreLock.Failure {
             logger.error("\(failure.description)")
             if case .held = failure { return .locked }

@@ -5,7 +5,7 @@ import Foundation
 /// `NAME.reason` file, each keeping its path below the inbox so two `rt.xml` never collide.
 ///
 /// ```swift
-/// try DocumentArchive(root: "/srv/quadra/archive", day: asOf).file(summary.outcomes, archives: summary.archives, from: "inbox")
+/// try DocumentArchive(root: "/srv/quadra/archive", day: asOf).file(summary.log, archives: summary.archives, from: "inbox")
 /// ```
 ///
 /// A ZIP archive moves whole, once, whatever its entries became: to `rejected/` when any entry was
@@ -22,35 +22,52 @@ public struct DocumentArchive: Sendable {
 
     /// Moves the file of each outcome (the archive, for a document read from a ZIP in `archives`).
     public func file(_ outcomes: [DocumentOutcome], archives: [String], from inbox: String) throws {
-        let dated = String(format: "%04d/%02d/%02d", day.year, day.month, day.day)
-        let manager = FileManager.default
+        try file(archives: archives, from: inbox) { body in try outcomes.forEach(body) }
+    }
+
+    /// The same, reading a night's outcomes back from its spool.
+    public func file(_ log: OutcomeLog, archives: [String], from inbox: String) throws {
+        try file(archives: archives, from: inbox, log.forEach)
+    }
+
+    /// The outcomes of one file come one after another (an archive's entries are read in a row), so
+    /// each file is moved when the next one begins: nothing is held but the file at hand.
+    private func file(archives: [String], from inbox: String,
+                      _ outcomes: ((DocumentOutcome) throws -> Void) throws -> Void) throws {
         let zips = Set(archives)
-        var files: [String] = []
-        var refused: [String: [DocumentOutcome]] = [:]
-        for outcome in outcomes {
+        var current: (file: String, refused: [DocumentOutcome])?
+        try outcomes { outcome in
             let file = Self.file(holding: outcome.path, among: zips)
-            if refused[file] == nil {
-                files.append(file)
-                refused[file] = []
+            if let at = current, at.file != file {
+                try move(at.file, refused: at.refused, from: inbox)
+                current = nil
             }
-            if outcome.status == .rejected { refused[file]?.append(outcome) }
+            if current == nil { current = (file, []) }
+            if outcome.status == .rejected { current?.refused.append(outcome) }
         }
-        for file in files where manager.fileExists(atPath: file) {
-            let reasons = (refused[file] ?? []).map { outcome in
-                outcome.path == file ? outcome.reason ?? "rejected" : "\(outcome.path.dropFirst(file.count + 1)): \(outcome.reason ?? "rejected")"
+        if let at = current { try move(at.file, refused: at.refused, from: inbox) }
+    }
+
+    /// Files one document file (or archive) under the day, or under `rejected/` beside the reasons of
+    /// its refused documents.
+    private func move(_ file: String, refused: [DocumentOutcome], from inbox: String) throws {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: file) else { return }
+        let dated = String(format: "%04d/%02d/%02d", day.year, day.month, day.day)
+        let reasons = refused.map { outcome in
+            outcome.path == file ? outcome.reason ?? "rejected" : "\(outcome.path.dropFirst(file.count + 1)): \(outcome.reason ?? "rejected")"
+        }
+        let folder = (root as NSString).appendingPathComponent(reasons.isEmpty ? dated : "rejected/" + dated)
+        let wanted = (folder as NSString).appendingPathComponent(Self.relative(file, to: inbox))
+        let target = Self.unused(wanted)
+        do {
+            try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try manager.moveItem(atPath: file, toPath: target)
+            if !reasons.isEmpty {
+                try Data(reasons.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: target + ".reason"))
             }
-            let folder = (root as NSString).appendingPathComponent(reasons.isEmpty ? dated : "rejected/" + dated)
-            let wanted = (folder as NSString).appendingPathComponent(Self.relative(file, to: inbox))
-            let target = Self.unused(wanted)
-            do {
-                try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try manager.moveItem(atPath: file, toPath: target)
-                if !reasons.isEmpty {
-                    try Data(reasons.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: target + ".reason"))
-                }
-            } catch {
-                throw ReportError.io(path: target, reason: "cannot archive \(file): \(error.localizedDescription)")
-            }
+        } catch {
+            throw ReportError.io(path: target, reason: "cannot archive \(file): \(error.localizedDescription)")
         }
     }
 

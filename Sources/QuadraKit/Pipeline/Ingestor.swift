@@ -9,8 +9,8 @@ import Logging
 /// print(summary.count(.rejected))
 /// ```
 ///
-/// Files are taken in batches: both cores read, hash and parse a batch while the writer stores the
-/// previous one in one transaction, one savepoint per document but receipts. The ledger makes a second pass over
+/// Files are taken in batches: the other cores read, hash and parse a batch while the writer stores
+/// the previous one in one transaction, one savepoint per document but receipts. The ledger makes a second pass over
 /// the same bytes free: a document already stored is skipped before it is parsed.
 public struct Ingestor: Sendable {
     public struct Options: Sendable {
@@ -61,7 +61,7 @@ public struct Ingestor: Sendable {
         let listing = try InputFiles.list(paths, modifiedBefore: options.settleSeconds > 0 ? now - options.settleSeconds : nil)
         let files = listing.files
         if files.isEmpty && listing.waiting.isEmpty { try requireDocuments() }
-        var summary = IngestSummary()
+        var summary = try IngestSummary()
         summary.passedOver = listing.passedOver
         summary.archives = listing.archives
         summary.waiting = listing.waiting
@@ -96,7 +96,7 @@ public struct Ingestor: Sendable {
                 summary.unreadable.append(reason)
             case let .settled(outcome):
                 log(outcome)
-                summary.outcomes.append(outcome)
+                try summary.record(outcome)
             case .document:
                 break
             }
@@ -106,7 +106,7 @@ public struct Ingestor: Sendable {
     /// Reads, hashes and parses a batch on every core; what needs storing is left for the writer.
     private func prepare(_ batch: [InputFiles.File]) throws -> [Preparation] {
         let threshold = options.streamingThreshold
-        let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count) { index in
+        let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count, workers: Parallel.besideWriter) { index in
             do {
                 let input = batch[index].input
                 guard batch[index].size <= threshold, let bytes = try input.readAll(limit: threshold) else {
@@ -123,7 +123,7 @@ public struct Ingestor: Sendable {
         let creditor = options.creditor
         let directory = options.configuration.directory
         let layouts = options.configuration.bankCSVLayouts
-        return Parallel.map(batch.count) { index in
+        return Parallel.map(batch.count, workers: Parallel.besideWriter) { index in
             let file = batch[index]
             switch loaded[index] {
             case let .failure(error):

@@ -28,7 +28,7 @@ public struct NightlyRun: Sendable {
         public var line: String {
             let documents = DocumentOutcome.Status.allCases.map { "\($0.rawValue) \(ingest.count($0))" }.joined(separator: ", ")
             let waiting = ingest.waiting.isEmpty ? "" : ", waiting \(ingest.waiting.count)"
-            return "run \(reconciliation.asOf): \(ingest.outcomes.count) documents (\(documents)\(waiting)); "
+            return "run \(reconciliation.asOf): \(ingest.documents) documents (\(documents)\(waiting)); "
                 + "\(reconciliation.line.drop(while: { $0 != ":" }).dropFirst().trimmingCharacters(in: .whitespaces)); "
                 + "\(manifest.files.count) report files; \(String(format: "%.2f", seconds)) s"
         }
@@ -85,19 +85,20 @@ public struct NightlyRun: Sendable {
         reconciler.provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
         let reconciliation = try reconciler.run(asOf: asOf)
         progress(.keys(reconciliation))
-        let filed = try store.ledgerFiling(ingest.outcomes.map(\.sha256))
-        let read = ingest.outcomes.map { outcome in
-            let ledger = filed[outcome.sha256]
-            return ReportManifest.Document(path: outcome.path, kind: ledger?.kind ?? outcome.kind.rawValue, sha256: outcome.sha256,
-                                           outcome: ledger?.outcome ?? outcome.status.rawValue)
+        // A document skipped as already read is listed as the ledger filed it when it was read.
+        let read = ReportManifest.DocumentList { [store, log = ingest.log] body in
+            try log.forEach { outcome in
+                let ledger = outcome.status == .skipped ? try store.ledgerFiling(of: outcome.sha256) : nil
+                try body(ReportManifest.Document(path: outcome.path, kind: ledger?.kind ?? outcome.kind.rawValue,
+                                                 sha256: outcome.sha256, outcome: ledger?.outcome ?? outcome.status.rawValue))
+            }
         }
         let folder = (out as NSString).appendingPathComponent(asOf.description)
         progress(.reports(folder: folder))
-        let documents = ReportManifest.documents(read, after: folder)
         let manifest = try ReportWriter(store: store, asOf: asOf, options: reportOptions)
-            .write(to: out, documents: documents, configurationDigest: configurationDigest)
+            .write(to: out, documents: read.after(folder), configurationDigest: configurationDigest)
         if let archive {
-            try DocumentArchive(root: archive, day: asOf).file(ingest.outcomes, archives: ingest.archives, from: inbox)
+            try DocumentArchive(root: archive, day: asOf).file(ingest.log, archives: ingest.archives, from: inbox)
         }
         let elapsed = ContinuousClock.now - started
         return Result(ingest: ingest, reconciliation: reconciliation, manifest: manifest,

@@ -1,10 +1,28 @@
 import Dispatch
+import Foundation
+import Synchronization
 
-/// Runs independent work on every core and gathers the results in input order.
+/// Runs independent work on several cores and gathers the results in input order.
 enum Parallel {
-    static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    /// Cores left for parsing while the ingest's writer thread stores the previous batch: all but
+    /// one. With as many parsing threads as cores, the writer shared a core with them and the other
+    /// sat idle whenever parsing finished first (100,000 receipts on 2 cores: 16.8 s wall for 16.6 s
+    /// of CPU, one core's worth).
+    static let besideWriter = max(1, cores - 1)
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    /// `body` for each index below `count`, on up to `workers` threads taking the next index as they
+    /// finish one (a batch mixes small receipts and large flows).
+    static func map<T: Sendable>(_ count: Int, workers: Int = cores, _ body: @Sendable (Int) -> T) -> [T] {
         let results = Slots<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { results.set($0, body($0)) }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, count))) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                results.set(index, body(index))
+            }
+        }
         return results.collect()
     }
 

@@ -42,15 +42,83 @@ public struct ReportManifest: Sendable, Codable, Equatable {
         self.configurationDigest = configurationDigest
     }
 
-    /// The documents listed by the manifest already in `folder` (an earlier run of the same as-of
-    /// date), followed by `documents` not already listed: a same-day rerun adds to the night's list
-    /// instead of dropping what the first run read. None when there is no readable manifest.
-    public static func documents(_ documents: [Document], after folder: String) -> [Document] {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("manifest.json")),
-              let earlier = try? decoder.decode(ReportManifest.self, from: data).documents else { return documents }
-        let listed = Set(earlier.map { [$0.path, $0.sha256] })
-        return earlier + documents.filter { !listed.contains([$0.path, $0.sha256]) }
+    /// The documents a run read, produced while `manifest.json` is written: a night of a million
+    /// documents is read back from the ingest's spool (`OutcomeLog`) rather than held as a list.
+    public struct DocumentList: Sendable {
+        let produce: @Sendable (_ body: (Document) throws -> Void) throws -> Void
+
+        public init(_ produce: @escaping @Sendable (_ body: (Document) throws -> Void) throws -> Void) {
+            self.produce = produce
+        }
+
+        public static let none = DocumentList { _ in }
+
+        /// The documents listed by the manifest already in `folder` (an earlier run of the same as-of
+        /// date), followed by these not already listed: a same-day rerun adds to the night's list
+        /// instead of dropping what the first run read. These alone when there is no readable manifest.
+        public func after(_ folder: String) -> DocumentList {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("manifest.json")),
+                  let earlier = try? decoder.decode(ReportManifest.self, from: data).documents else { return self }
+            let listed = Set(earlier.map { [$0.path, $0.sha256] })
+            return DocumentList { body in
+                for document in earlier { try body(document) }
+                try produce { document in
+                    if !listed.contains([document.path, document.sha256]) { try body(document) }
+                }
+            }
+        }
+    }
+
+    /// The manifest as `JSONEncoder.report` writes it, with `documents` streamed into its place: each
+    /// document is written in the encoder's own layout (four keys, sorted, at the array's indentation),
+    /// so the file reads back as if the whole list had been encoded at once.
+    func write(documents: DocumentList, to out: AtomicFile) throws {
+        var manifest = self
+        manifest.documents = []
+        let whole = try JSONEncoder.report.encode(manifest)
+        let marker = Array("\n  \"documents\" : [".utf8)
+        let bytes = Array(whole)
+        guard let start = bytes.firstRange(of: marker)?.upperBound,
+              let close = bytes[start...].firstIndex(of: UInt8(ascii: "]")) else {
+            throw ReportError.io(path: out.path, reason: "the manifest has no document list to fill")
+        }
+        var buffer = Array(bytes[..<start])
+        var first = true
+        try documents.produce { document in
+            buffer.append(contentsOf: (first ? "\n" : ",\n").utf8)
+            first = false
+            buffer.append(contentsOf: "    {\n      \"kind\" : ".utf8)
+            try Self.appendJSON(document.kind, to: &buffer)
+            buffer.append(contentsOf: ",\n      \"outcome\" : ".utf8)
+            try Self.appendJSON(document.outcome, to: &buffer)
+            buffer.append(contentsOf: ",\n      \"path\" : ".utf8)
+            try Self.appendJSON(document.path, to: &buffer)
+            buffer.append(contentsOf: ",\n      \"sha256\" : ".utf8)
+            try Self.appendJSON(document.sha256, to: &buffer)
+            buffer.append(contentsOf: "\n    }".utf8)
+            if buffer.count >= 1 << 16 {
+                try out.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        buffer.append(contentsOf: (first ? "\n\n  " : "\n  ").utf8)
+        buffer.append(contentsOf: bytes[close...])
+        buffer.append(UInt8(ascii: "\n"))
+        try out.write(buffer)
+    }
+
+    /// A JSON string as the encoder writes it: printable ASCII but `"` and `\\` as it is (the common
+    /// case, a path or a hash), anything else through the encoder itself.
+    private static func appendJSON(_ text: String, to buffer: inout [UInt8]) throws {
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        }
+        guard plain else { return buffer.append(contentsOf: try JSONEncoder.report.encode(text)) }
+        buffer.append(UInt8(ascii: "\""))
+        text.withUTF8 { buffer.append(contentsOf: $0) }
+        buffer.append(UInt8(ascii: "\""))
     }
 }

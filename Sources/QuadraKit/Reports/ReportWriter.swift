@@ -107,7 +107,7 @@ public struct ReportWriter: Sendable {
 
     /// Writes every report, then the manifest, into the intermediary-wide folder and each served
     /// creditor's; returns the intermediary-wide manifest as written (the creditor's with `--creditor`).
-    public func write(to root: String, documents: [ReportManifest.Document] = [],
+    public func write(to root: String, documents: ReportManifest.DocumentList = .none,
                       configurationDigest: String? = nil) throws -> ReportManifest {
         let destinations = try self.destinations(root: root)
         var outputs = destinations.map { destination in
@@ -115,7 +115,6 @@ public struct ReportWriter: Sendable {
                                           configurationDigest: configurationDigest)
             manifest.creditor = destination.creditor
             if destination.creditor == nil {
-                manifest.documents = documents
                 let served = destinations.compactMap(\.creditor)
                 manifest.creditors = served.isEmpty ? nil : served
             }
@@ -203,14 +202,15 @@ public struct ReportWriter: Sendable {
             // The previous run's open discrepancies are counted for the whole run only.
             if destination.creditor == nil { outputs[index].figures.previous = previous }
             let table = destination.creditor.map { [(creditor: $0, figures: outputs[index].figures)] } ?? creditorFigures
-            outputs[index].manifest = try finish(outputs[index], in: destination, creditors: table)
+            outputs[index].manifest = try finish(outputs[index], in: destination, creditors: table,
+                                                 documents: destination.creditor == nil ? documents : .none)
         }
         return outputs[0].manifest
     }
 
     /// The page and the workbook from what the rows added up to, then the manifest, last.
     private func finish(_ output: Output, in destination: ReportDestination,
-                        creditors: [SummaryPage.CreditorFigures]) throws -> ReportManifest {
+                        creditors: [SummaryPage.CreditorFigures], documents: ReportManifest.DocumentList) throws -> ReportManifest {
         var manifest = output.manifest
         let page = try destination.folder.create("summary.html")
         try page.write(Array(SummaryPage.render(output.figures, creditors: creditors, links: destination.creditor == nil,
@@ -223,7 +223,7 @@ public struct ReportWriter: Sendable {
         manifest.amountCentsByState = output.figures.centsByState
         manifest.discrepanciesByStatus = output.figures.discrepanciesByStatus
         manifest.files.sort { $0.name < $1.name }
-        try writeManifest(manifest, in: destination.folder)
+        try writeManifest(manifest, documents: documents, in: destination.folder)
         return manifest
     }
 
@@ -255,9 +255,10 @@ public struct ReportWriter: Sendable {
     }
 
     /// `manifest.json` last, once every file it lists has landed.
-    private func writeManifest(_ manifest: ReportManifest, in folder: ReportFolder) throws {
+    private func writeManifest(_ manifest: ReportManifest, documents: ReportManifest.DocumentList = .none,
+                               in folder: ReportFolder) throws {
         let out = try folder.create("manifest.json")
-        try out.write(Array(try Self.encoded(manifest)))
+        try manifest.write(documents: documents, to: out)
         _ = try out.commit()
     }
 
@@ -296,12 +297,6 @@ public struct ReportWriter: Sendable {
             return "\"\(column)\":\(value)"
         }
         return "{" + members.joined(separator: ",") + "}\n"
-    }
-
-    static func encoded(_ manifest: ReportManifest) throws -> Data {
-        var data = try JSONEncoder.report.encode(manifest)
-        data.append(UInt8(ascii: "\n"))
-        return data
     }
 }
 

@@ -13,16 +13,12 @@ extension Store {
         }
     }
 
-    /// How the ledger filed each document (kind and outcome), by hash: the manifest reports a
-    /// document as filed, so a night run again lists the same documents the same way.
-    func ledgerFiling(_ hashes: [String]) throws -> [String: (kind: String, outcome: String)] {
+    /// How the ledger filed the document of hash `sha256` (kind and outcome); nil when it holds none.
+    /// The manifest reports a document as filed, so a night run again lists the same documents alike.
+    func ledgerFiling(of sha256: String) throws -> (kind: String, outcome: String)? {
         try pool.read { db in
-            var filed: [String: (kind: String, outcome: String)] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT kind, outcome FROM document WHERE sha256 = ?")
-            for hash in hashes {
-                if let row = try Row.fetchOne(statement, arguments: [hash]) { filed[hash] = (row["kind"], row["outcome"]) }
-            }
-            return filed
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, outcome FROM document WHERE sha256 = ?"), arguments: [sha256])
+                .map { ($0["kind"], $0["outcome"]) }
         }
     }
 

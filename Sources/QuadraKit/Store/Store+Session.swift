@@ -6,9 +6,9 @@ extension Store {
     /// takes the same lock as the store itself), its folder and file created privately when absent
     /// (none of it when `opening` is `.existing` and the store is not there), the lock taken, then
     /// SQLite's `PRAGMA quick_check`, so a damaged store is refused before a run writes to it rather
-    /// than failing halfway through reconciliation. It reads every page (1.0 s at 500 MB): the one
-    /// part of a run that grows with the history, kept because writing into a damaged store loses
-    /// the night.
+    /// than failing halfway through reconciliation. The check reads every page (1.0 s at 500 MB), so
+    /// it is skipped when the store is as the last writing command sealed it (`StoreSeal`); the seal
+    /// is removed before anything is written, and `closeSealing()` puts it back.
     ///
     /// ```swift
     /// let (store, lock) = try Store.openLocked(path: "Reports/quadra.sqlite", opening: .create(groupReadable: false))
@@ -25,9 +25,25 @@ extension Store {
             try createPrivately(real, groupReadable: groupReadable)
         }
         let lock = try StoreLock(databasePath: real)
+        let sealed = StoreSeal.holds(for: real)
+        StoreSeal.remove(for: real)
         let store = try Store(path: real, opening: .existing)
-        try store.checkIntegrity()
+        if !sealed { try store.checkIntegrity() }
         return (store, lock)
+    }
+
+    /// Closes the store of a writing command that ended, its write-ahead log copied back and emptied,
+    /// and seals it so the next command need not read every page. When another process is reading
+    /// (the log cannot be emptied) the store is closed unsealed and the next command checks it.
+    public func closeSealing() throws {
+        let emptied = (try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }) != nil
+        try pool.close()
+        if emptied { try StoreSeal.write(for: path) }
+    }
+
+    /// `checkIntegrity()`, unless the store is sealed: for a command that only reads.
+    public func checkIntegrityUnlessSealed() throws {
+        if !StoreSeal.holds(for: Self.resolvedPath(path)) { try checkIntegrity() }
     }
 
     /// `PRAGMA quick_check` ([sqlite.org](https://sqlite.org/pragma.html#pragma_quick_check)): the

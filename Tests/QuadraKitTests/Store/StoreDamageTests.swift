@@ -33,6 +33,39 @@ import Testing
         }
     }
 
+    /// A writing command that closes the store seals it, and the next one opens it without reading every
+    /// page; anything else writing the file in between (here a page overwritten with zeros) breaks the
+    /// seal, and the store is checked and refused. A command that dies leaves no seal behind.
+    @Test func aSealedStoreSkipsTheCheckUntilSomethingElseWritesIt() throws {
+        let folder = try TestSupport.scratchFolder()
+        let path = folder.appendingPathComponent("quadra.sqlite").path
+        let (root, pageSize) = try store(at: path)
+        #expect(!StoreSeal.holds(for: path), "a store nobody closed sealed is checked")
+
+        do {
+            let (opened, lock) = try Store.openLocked(path: path, opening: .existing)
+            try opened.closeSealing()
+            withExtendedLifetime(lock) {}
+        }
+        #expect(StoreSeal.holds(for: path))
+        do {
+            let (opened, lock) = try Store.openLocked(path: path, opening: .existing)
+            #expect(!FileManager.default.fileExists(atPath: StoreSeal.file(for: path)), "a run in progress (or killed) holds no seal")
+            try opened.pool.write { try $0.execute(sql: "INSERT INTO ballast VALUES (300, zeroblob(10))") }
+            try opened.closeSealing()
+            withExtendedLifetime(lock) {}
+        }
+        #expect(StoreSeal.holds(for: path), "Quadra's own writes keep it sealed")
+
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seek(toOffset: UInt64((root - 1) * pageSize))
+        try handle.write(contentsOf: Data(repeating: 0, count: pageSize))
+        try handle.close()
+        #expect(!StoreSeal.holds(for: path))
+        #expect(throws: Store.Unopenable.self) { _ = try Store.openLocked(path: path, opening: .existing) }
+        #expect(throws: Store.Unopenable.self) { try Store(path: path, opening: .existing).checkIntegrityUnlessSealed() }
+    }
+
     @Test func theBackupOfAStoreWithADamagedPageFailsAndKeepsTheLastGoodOne() throws {
         let folder = try TestSupport.scratchFolder()
         let path = folder.appendingPathComponent("quadra.sqlite").path, backup = folder.appendingPathComponent("backup.sqlite").path
