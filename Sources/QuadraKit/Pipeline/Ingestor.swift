@@ -19,8 +19,10 @@ public struct Ingestor: Sendable {
         /// Served creditors (to tell whose account a treasury movement is on) and bank CSV layouts.
         public var configuration = QuadraConfiguration()
         /// Files per batch (and per transaction): a commit writes each page its batch touched, and
-        /// receipts touch index pages at random, so larger batches write fewer pages per document.
-        public var batchSize = 1024
+        /// receipts touch index pages at random, so larger batches write fewer pages per document
+        /// (100,000 receipts: 2.0 GB written through the write-ahead log in batches of 1,024, 1.0 GB
+        /// in batches of 4,096, for a 138 MB store).
+        public var batchSize = 4096
         /// Raw bytes per batch, so that a batch of large files stays small in memory.
         public var batchBytes = 64 << 20
         /// Files larger than this are never held whole: the writer parses them as they stream from disk.
