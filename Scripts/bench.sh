@@ -17,12 +17,13 @@ files=$(find "$data/inbox" -type f | wc -l)
 work=$(mktemp -d "$bench/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# One phase: wall seconds and peak RSS (KB) of one process, appended to $work/times.
+# One phase: wall seconds, peak RSS (KB) and CPU seconds (user + system) of one process, appended
+# to $work/times.
 phase() {
     local name=$1; shift
-    /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>"$work/$name.log" || { cat "$work/$name.log" >&2; exit 1; }
-    read -r seconds rss < "$work/time"
-    echo "$name $seconds $rss" >> "$work/times"
+    /usr/bin/time -o "$work/time" -f "%e %M %U %S" "$@" >/dev/null 2>"$work/$name.log" || { cat "$work/$name.log" >&2; exit 1; }
+    read -r seconds rss user system < "$work/time"
+    echo "$name $seconds $rss $user $system" >> "$work/times"
 }
 config=(--db "$work/phases.sqlite" --config "$data/quadra.toml" --log-level warning)
 phase ingest "$quadra" ingest "${config[@]}" "$data/inbox"
@@ -34,12 +35,13 @@ phase together "$quadra" run --db "$work/run.sqlite" --config "$data/quadra.toml
 store_mb=$(du -sm "$work/run.sqlite" | cut -f1)
 reports_kb=$(du -sk "$work/run-reports" | cut -f1)
 echo "dataset: $n receipts (seed $seed), $files files, $input_mb MB of input; as of $as_of"
-while read -r name seconds rss; do
-    python3 - "$name" "$seconds" "$rss" "$n" "$input_mb" <<'PY'
+while read -r name seconds rss user system; do
+    python3 - "$name" "$seconds" "$rss" "$n" "$input_mb" "$user" "$system" <<'PY'
 import sys
 name, seconds, rss, n, mb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+cpu = float(sys.argv[6]) + float(sys.argv[7])
 rate = f", {n / seconds:,.0f} receipts/s, {mb / seconds:,.1f} MB/s" if name in ("ingest", "together") else ""
-print(f"  {name:<10} {seconds:7.2f} s, peak RSS {rss / 1024:,.0f} MB{rate}")
+print(f"  {name:<10} {seconds:7.2f} s, peak RSS {rss / 1024:,.0f} MB, CPU {cpu:.1f} s ({cpu / max(seconds, 0.01):.2f} cores){rate}")
 PY
 done < "$work/times"
 echo "  store $store_mb MB, reports $reports_kb KB"

@@ -16,6 +16,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.readableStore()
+        defer { store.closeReading() }
         do {
             try store.backup(to: to)
         } catch {

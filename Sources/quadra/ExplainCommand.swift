@@ -20,7 +20,9 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let trail: ExplainTrail
         do {
-            trail = try global.readableStore().explain(term)
+            let store = try global.readableStore()
+            defer { store.closeReading() }
+            trail = try store.explain(term)
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -70,6 +70,7 @@ struct NoteCommand: ParsableCommand {
 
         func run() throws {
             let store = try global.readableStore()
+            defer { store.closeReading() }
             var notes: [DiscrepancyNote]
             do {
                 notes = try store.notes()

@@ -30,6 +30,7 @@ struct ReceiptCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.readableStore()
+        defer { store.closeReading() }
         let logger = Logger(label: "quadra")
         let found: [PaymentAttestation]
         do {

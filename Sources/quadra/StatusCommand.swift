@@ -16,6 +16,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.readableStore()
+        defer { store.closeReading() }
         let status: StoreStatus
         do {
             status = try store.status()

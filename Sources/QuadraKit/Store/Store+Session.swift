@@ -25,10 +25,9 @@ extension Store {
             try createPrivately(real, groupReadable: groupReadable)
         }
         let lock = try StoreLock(databasePath: real)
-        let sealed = StoreSeal.holds(for: real)
-        StoreSeal.remove(for: real)
         let store = try Store(path: real, opening: .existing)
-        if !sealed { try store.checkIntegrity() }
+        StoreSeal.remove(for: real)
+        if !store.sealedWhenOpened { try store.checkIntegrity() }
         return (store, lock)
     }
 
@@ -38,12 +37,25 @@ extension Store {
     public func closeSealing() throws {
         let emptied = (try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }) != nil
         try pool.close()
-        if emptied { try StoreSeal.write(for: path) }
+        if emptied { try StoreSeal.write(for: Self.resolvedPath(path)) }
     }
 
-    /// `checkIntegrity()`, unless the store is sealed: for a command that only reads.
+    /// `checkIntegrity()`, unless the store was sealed when opened: for a command that only reads.
     public func checkIntegrityUnlessSealed() throws {
-        if !StoreSeal.holds(for: Self.resolvedPath(path)) { try checkIntegrity() }
+        if !sealedWhenOpened { try checkIntegrity() }
+    }
+
+    /// A reading command's close. Opening the pool wrote to the store (GRDB's WAL set-up), which moves
+    /// the file and would break its seal, so a store sealed when this command opened it is sealed
+    /// again: only when no writing command holds the lock and the seal is still there (a writer that
+    /// started meanwhile removed it, and seals the store itself when it ends). Best effort: a store
+    /// left unsealed is only checked in full by the next command.
+    public func closeReading() {
+        let real = Self.resolvedPath(path)
+        guard sealedWhenOpened, let lock = try? StoreLock(databasePath: real),
+              FileManager.default.fileExists(atPath: StoreSeal.file(for: real)) else { return }
+        try? closeSealing()
+        withExtendedLifetime(lock) {}
     }
 
     /// `PRAGMA quick_check` ([sqlite.org](https://sqlite.org/pragma.html#pragma_quick_check)): the

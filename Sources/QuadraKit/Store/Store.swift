@@ -27,6 +27,9 @@ public final class Store: Sendable {
     public let path: String
     /// A reader's page cache, in KiB (`PRAGMA cache_size`): see the type's comment.
     static let readerCacheKiB = 32 << 10
+    /// Whether the store was sealed (`StoreSeal`) when this opened it, told before the pool's own
+    /// first write (GRDB's WAL set-up creates and drops a table when the log is empty).
+    let sealedWhenOpened: Bool
 
     /// How a command opens the store: a writing command creates it when absent; a reading one
     /// (`status`, `explain`, `report`) must find it, since an empty store made by a typo in `--db`
@@ -55,6 +58,7 @@ public final class Store: Sendable {
         case let .create(groupReadable):
             try Self.createPrivately(path, groupReadable: groupReadable)
         }
+        sealedWhenOpened = StoreSeal.holds(for: Self.resolvedPath(path))
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in

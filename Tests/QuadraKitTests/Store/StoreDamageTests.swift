@@ -56,6 +56,14 @@ import Testing
             withExtendedLifetime(lock) {}
         }
         #expect(StoreSeal.holds(for: path), "Quadra's own writes keep it sealed")
+        do {
+            // Opening a pool writes to the store (GRDB creates and drops a table): a reader seals it again.
+            let reader = try Store(path: path, opening: .existing)
+            #expect(reader.sealedWhenOpened)
+            try reader.checkIntegrityUnlessSealed()
+            reader.closeReading()
+        }
+        #expect(StoreSeal.holds(for: path), "a command that only reads leaves it sealed")
 
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.seek(toOffset: UInt64((root - 1) * pageSize))
