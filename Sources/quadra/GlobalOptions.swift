@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import Logging
@@ -27,17 +24,10 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Logging goes to stderr so stdout stays clean for `--json` output.
-    /// What every command does first: its log lines, and at most two malloc arenas. glibc gives each
-    /// thread that allocates an arena of its own, up to eight per core, and a night's parsing threads,
-    /// writer and readers each kept one growing (200,000 receipts: 730 MB peak RSS, 638 MB with two).
-    /// (`mallopt` is not in Swift's Glibc module, so it is looked up by name; `M_ARENA_MAX` is -8.)
+    /// What every command does first: at most two malloc arenas, and its log lines (to stderr, so
+    /// stdout stays clean for `--json` output).
     func bootstrap() {
-        #if canImport(Glibc)
-        if let mallopt = dlsym(nil, "mallopt") {
-            _ = unsafeBitCast(mallopt, to: (@convention(c) (Int32, Int32) -> Int32).self)(-8, 2)
-        }
-        #endif
+        ProcessMemory.limitArenas()
         let level = logLevel
         LoggingSystem.bootstrap { _ in LogLine(level: level) }
     }

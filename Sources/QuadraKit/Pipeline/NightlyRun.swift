@@ -85,6 +85,7 @@ public struct NightlyRun: Sendable {
         reconciler.provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
         let reconciliation = try reconciler.run(asOf: asOf)
         progress(.keys(reconciliation))
+        store.releaseMemory()
         // A document skipped as already read is listed as the ledger filed it when it was read.
         let read = ReportManifest.DocumentList { [store, log = ingest.log] body in
             try log.forEach { outcome in

@@ -40,6 +40,14 @@ extension Store {
         if emptied { try StoreSeal.write(for: Self.resolvedPath(path)) }
     }
 
+    /// Gives back what the writer's page cache and the readers hold, between a night's phases: the
+    /// ingest and the reconciliation fill the writer's cache (up to 256 MiB), of no use to the reports,
+    /// which read through fresh readers (100,000 receipts: the run's peak RSS 500 MB, 437 MB with this).
+    public func releaseMemory() {
+        pool.releaseMemory()
+        ProcessMemory.trim()
+    }
+
     /// `checkIntegrity()`, unless the store was sealed when opened: for a command that only reads.
     public func checkIntegrityUnlessSealed() throws {
         if !sealedWhenOpened { try checkIntegrity() }
