@@ -278,26 +278,6 @@ public struct ReportWriter: Sendable {
         String(identifier.prefix(6)) + String(repeating: "*", count: max(0, identifier.count - 6))
     }
 
-    /// One JSON object per line, keys in column order, numbers as numbers, absent values as null.
-    static func jsonLine(_ columns: [String], _ fields: [String?], numeric: Set<String>) -> String {
-        let members = zip(columns, fields).map { column, field -> String in
-            let value: String
-            if let field {
-                if numeric.contains(column), Int64(field) != nil {
-                    value = field
-                } else {
-                    var literal = ""
-                    MetadataColumn.append(field, to: &literal)
-                    value = literal
-                }
-            } else {
-                value = "null"
-            }
-            return "\"\(column)\":\(value)"
-        }
-        return "{" + members.joined(separator: ",") + "}\n"
-    }
-
     static func encoded(_ manifest: ReportManifest) throws -> Data {
         var data = try JSONEncoder.report.encode(manifest)
         data.append(UInt8(ascii: "\n"))
