@@ -15,8 +15,9 @@ import Foundation
 ///
 /// Each file is streamed from one query into gzip under a temporary name and renamed when whole.
 /// Nothing reads the clock: the same store and as-of date give byte-identical files. The accounting
-/// export reads only verdicts, so it is written on a second core (its own read connection) while
-/// the other reports stream on this one.
+/// export and P4PA's export add to no figure of the page, so each is written on another thread (its
+/// own read connection) while the other reports stream on this one; every file has one writer, and
+/// the lists are landed in a fixed order.
 public struct ReportWriter: Sendable {
     public struct Options: Sendable {
         /// Keep `debtor_id` whole instead of masking all but its first six characters.
@@ -143,6 +144,10 @@ public struct ReportWriter: Sendable {
             }
             return outputs[0].manifest
         }
+        // The P4PA export, the largest file, adds to no figure: it streams on the second core with its
+        // own read connection while the reports the page and manifest count stream on this one.
+        let export = BackgroundWork { [self] in try classificationExport(to: destinations) }
+        defer { export.wait() }
         let previous = try store.previousReconciliation(before: asOf)
         outputs.land(try route(Self.classification, to: destinations) { report in
             try store.classificationRows(asOf: asOf, everything: options.everything) { fields in
@@ -190,7 +195,7 @@ public struct ReportWriter: Sendable {
             try store.positionRows(asOf: asOf, everything: options.everything) { try report.row($0) }
         })
         for landed in try provvisorioReports(to: destinations) { outputs.land(landed) }
-        outputs.land(try classificationExport(to: destinations))
+        outputs.land(try export.value())
         outputs.land(try accounting.value())
         let routes = ReportRoutes(destinations)
         try store.paymentDayTotals(from: asOf.adding(days: -SummaryPage.windowDays), asOf: asOf) { fields in

@@ -314,47 +314,60 @@ extension Store {
     /// `/RFB/` credit; every lookup is an indexed one, so the export costs what the keys do.
     public func classificationExportRows(asOf: CivilDate, everything: Bool, creditor: String? = nil, unmask: Bool = false,
                                          _ body: (ClassificationExportRow) throws -> Void) throws {
-        // Tonight's keys through the `changed_on` and `open` indexes, as classification.csv.gz finds them.
-        let keys = everything ? "SELECT * FROM key_verdict" : """
-            SELECT * FROM key_verdict WHERE changed_on = :day UNION ALL SELECT * FROM key_verdict WHERE open = 1 AND changed_on <> :day
+        // Tonight's keys through the `changed_on` and `open` indexes, as classification.csv.gz finds them, in
+        // order; each key's columns are then looked up on its own, so no wide row waits in a sort.
+        let keys = everything ? "SELECT creditor_fiscal_code, iuv, iur, transfer_index FROM key_verdict" : """
+            SELECT creditor_fiscal_code, iuv, iur, transfer_index FROM key_verdict WHERE changed_on = :day
+            UNION ALL SELECT creditor_fiscal_code, iuv, iur, transfer_index FROM key_verdict WHERE open = 1 AND changed_on <> :day
             """
-        try streamRows(sql: """
-            WITH chosen AS (SELECT * FROM (\(keys)) WHERE :creditor IS NULL OR creditor_fiscal_code = :creditor)
-            SELECT \(ExportColumn.selectList)
-            FROM chosen k
-            LEFT JOIN receipt r ON r.receipt_id = k.receipt_id
-            LEFT JOIN document rd ON rd.id = r.document_id
-            LEFT JOIN receipt_transfer rt ON rt.receipt_id = k.receipt_id AND rt.id_transfer = k.transfer_index
-            LEFT JOIN flow_version v ON v.receiver_fiscal_code = k.creditor_fiscal_code AND v.psp_id = k.flow_psp_id
-                AND v.flow_id = k.iuf AND v.is_current = 1
-            LEFT JOIN document fd ON fd.id = v.document_id
-            LEFT JOIN flow_row fr ON fr.flow_version_id = v.id AND fr.position = (
-                SELECT min(x.position) FROM flow_row x WHERE x.flow_version_id = v.id AND x.iuv = k.iuv AND x.iur = k.iur
-                    AND x.transfer_index = k.transfer_index)
-            LEFT JOIN treasury_movement t ON t.movement_id = coalesce(
-                (SELECT n.movement_id FROM treasury_movement n
-                    WHERE n.creditor_fiscal_code = k.creditor_fiscal_code AND n.flow_id = k.iuf AND n.sign = 'credit'
-                    ORDER BY n.booking_date, coalesce(n.reference, n.movement_id) LIMIT 1),
-                (SELECT n.movement_id FROM treasury_movement n
-                    WHERE n.iuv = k.iuv AND n.creditor_fiscal_code = k.creditor_fiscal_code AND n.flow_id IS NULL AND n.sign = 'credit'
-                    ORDER BY n.booking_date, coalesce(n.reference, n.movement_id) LIMIT 1))
-            LEFT JOIN document td ON td.id = t.document_id
-            LEFT JOIN provvisorio p ON p.movement_id = t.movement_id
-            LEFT JOIN payment_option o ON k.iupd IS NOT NULL AND o.id = coalesce(
-                (SELECT o2.id FROM payment_option o2 WHERE o2.iuv = k.iuv AND o2.is_current = 1
-                    AND o2.creditor_fiscal_code = k.creditor_fiscal_code),
-                (SELECT min(o2.id) FROM payment_option o2 WHERE o2.iuv = k.iuv AND o2.is_current = 1))
-            LEFT JOIN debt_position dp ON dp.id = o.position_id
-            LEFT JOIN document pd ON pd.id = dp.document_id
-            LEFT JOIN planned_transfer pt ON pt.option_id = o.id AND pt.id_transfer = k.transfer_index
-            LEFT JOIN receipt_transfer sb ON sb.receipt_id = k.receipt_id AND sb.id_transfer = (
-                SELECT min(s.id_transfer) FROM receipt_transfer s WHERE s.receipt_id = k.receipt_id
-                    AND s.beneficiary_fiscal_code <> r.fiscal_code)
-            ORDER BY k.creditor_fiscal_code, k.iuv, k.iur, k.transfer_index
-            """, arguments: ["day": asOf.description, "creditor": creditor]) { fields in
-            let source = ExportSource(fields: fields, unmask: unmask)
-            try body(ClassificationExportRow(creditor: fields[ExportColumn.creditor.rawValue]!,
-                                             fields: ClassificationExportRow.layout.map { $0.value?(source) }))
+        try pool.read { db in
+            let lookup = try RawStatement(db, """
+                SELECT \(ExportColumn.selectList)
+                FROM key_verdict k
+                LEFT JOIN receipt r ON r.receipt_id = k.receipt_id
+                LEFT JOIN document rd ON rd.id = r.document_id
+                LEFT JOIN receipt_transfer rt ON rt.receipt_id = k.receipt_id AND rt.id_transfer = k.transfer_index
+                LEFT JOIN flow_version v ON v.receiver_fiscal_code = k.creditor_fiscal_code AND v.psp_id = k.flow_psp_id
+                    AND v.flow_id = k.iuf AND v.is_current = 1
+                LEFT JOIN document fd ON fd.id = v.document_id
+                LEFT JOIN flow_row fr ON fr.flow_version_id = v.id AND fr.position = (
+                    SELECT min(x.position) FROM flow_row x WHERE x.flow_version_id = v.id AND x.iuv = k.iuv AND x.iur = k.iur
+                        AND x.transfer_index = k.transfer_index)
+                LEFT JOIN treasury_movement t ON t.movement_id = coalesce(
+                    (SELECT n.movement_id FROM treasury_movement n
+                        WHERE n.creditor_fiscal_code = k.creditor_fiscal_code AND n.flow_id = k.iuf AND n.sign = 'credit'
+                        ORDER BY n.booking_date, coalesce(n.reference, n.movement_id) LIMIT 1),
+                    (SELECT n.movement_id FROM treasury_movement n
+                        WHERE n.iuv = k.iuv AND n.creditor_fiscal_code = k.creditor_fiscal_code AND n.flow_id IS NULL AND n.sign = 'credit'
+                        ORDER BY n.booking_date, coalesce(n.reference, n.movement_id) LIMIT 1))
+                LEFT JOIN document td ON td.id = t.document_id
+                LEFT JOIN provvisorio p ON p.movement_id = t.movement_id
+                LEFT JOIN payment_option o ON k.iupd IS NOT NULL AND o.id = coalesce(
+                    (SELECT o2.id FROM payment_option o2 WHERE o2.iuv = k.iuv AND o2.is_current = 1
+                        AND o2.creditor_fiscal_code = k.creditor_fiscal_code),
+                    (SELECT min(o2.id) FROM payment_option o2 WHERE o2.iuv = k.iuv AND o2.is_current = 1))
+                LEFT JOIN debt_position dp ON dp.id = o.position_id
+                LEFT JOIN document pd ON pd.id = dp.document_id
+                LEFT JOIN planned_transfer pt ON pt.option_id = o.id AND pt.id_transfer = k.transfer_index
+                LEFT JOIN receipt_transfer sb ON sb.receipt_id = k.receipt_id AND sb.id_transfer = (
+                    SELECT min(s.id_transfer) FROM receipt_transfer s WHERE s.receipt_id = k.receipt_id
+                        AND s.beneficiary_fiscal_code <> r.fiscal_code)
+                WHERE k.creditor_fiscal_code = ? AND k.iuv = ? AND k.iur = ? AND k.transfer_index = ?
+                """)
+            try Self.streamRows(db, sql: """
+                SELECT * FROM (\(keys)) WHERE :creditor IS NULL OR creditor_fiscal_code = :creditor ORDER BY 1, 2, 3, 4
+                """, arguments: ["day": asOf.description, "creditor": creditor]) { key in
+                // Every join is on a unique key: one row per key.
+                guard let fields = try lookup.first({ binder in
+                    binder.add(key[0])
+                    binder.add(key[1])
+                    binder.add(key[2])
+                    binder.add(key[3].flatMap { Int64($0) })
+                }, { $0.fields() }) else { return }
+                let source = ExportSource(fields: fields, unmask: unmask)
+                try body(ClassificationExportRow(creditor: fields[ExportColumn.creditor.rawValue]!,
+                                                 fields: ClassificationExportRow.layout.map { $0.value?(source) }))
+            }
         }
     }
 }
