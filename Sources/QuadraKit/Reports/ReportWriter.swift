@@ -317,18 +317,19 @@ extension JSONEncoder {
     }
 }
 
-/// Work run on another thread and waited for by the thread that started it: the result is written
-/// before the semaphore is signalled and read only after the wait.
-private final class BackgroundWork<T: Sendable>: @unchecked Sendable {
+/// Work run on a thread of its own and waited for by the thread that started it: the result is
+/// written before the semaphore is signalled and read only after the wait. A thread, not a shared
+/// pool, so that work waiting on other work (a report's reader and writer) never waits for a free worker.
+final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<T, any Error>?
     private var waited = false
 
     init(_ body: @escaping @Sendable () throws -> T) {
-        DispatchQueue.global().async { [self] in
+        Thread { [self] in
             result = Result(catching: body)
             done.signal()
-        }
+        }.start()
     }
 
     /// Waits until the work has finished (at most once; later calls return at once).
@@ -341,5 +342,12 @@ private final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     func value() throws -> T {
         wait()
         return try result!.get()
+    }
+
+    /// What the work failed with, once it has finished; nil when it succeeded.
+    var failure: (any Error)? {
+        wait()
+        if case let .failure(error) = result { return error }
+        return nil
     }
 }
