@@ -280,7 +280,13 @@ public struct ReportWriter: Sendable {
     /// The first six characters kept, the rest `*` to the same length: enough to tell two debtors
     /// apart on a call, not enough to identify one from a leaked file.
     static func mask(_ identifier: String) -> String {
-        String(identifier.prefix(6)) + String(repeating: "*", count: max(0, identifier.count - 6))
+        var identifier = identifier
+        // Nearly every identifier and name is ASCII with no CR, where a character is a byte.
+        if let masked = identifier.withUTF8({ utf8 -> String? in
+            guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+            return String(decoding: Array(utf8.prefix(6)) + repeatElement(UInt8(ascii: "*"), count: max(0, utf8.count - 6)), as: UTF8.self)
+        }) { return masked }
+        return String(identifier.prefix(6)) + String(repeating: "*", count: max(0, identifier.count - 6))
     }
 
     static func encoded(_ manifest: ReportManifest) throws -> Data {

@@ -272,10 +272,17 @@ private enum ExportColumn: Int, CaseIterable {
     static let selectList = allCases.map(\.expression).joined(separator: ", ")
 }
 
+/// The last instant each column was read as a day: ingestion instants repeat row after row, and
+/// comparing one costs less than reading it as Rome's date again.
+private final class DayMemo {
+    var last = [(instant: String, day: String)?](repeating: nil, count: ExportColumn.allCases.count)
+}
+
 /// One row of the export query as the layout reads it: values by position, spelled as P4PA wants them.
 private struct ExportSource {
     let fields: [String?]
     let unmask: Bool
+    let days: DayMemo
 
     subscript(_ column: ExportColumn) -> String? { fields[column.rawValue] }
 
@@ -283,7 +290,11 @@ private struct ExportSource {
 
     /// An instant in UTC as its day in Rome, where the office is.
     func day(_ column: ExportColumn) -> String? {
-        self[column].map { RomeTime.localDate(ofUTC: $0)?.description ?? String($0.prefix(10)) }
+        guard let instant = self[column] else { return nil }
+        if let last = days.last[column.rawValue], last.instant == instant { return last.day }
+        let day = RomeTime.localDate(ofUTC: instant)?.description ?? String(instant.prefix(10))
+        days.last[column.rawValue] = (instant, day)
+        return day
     }
 
     /// A payer's or debtor's identifier or name, masked unless `--unmask`.
@@ -320,6 +331,7 @@ extension Store {
             SELECT creditor_fiscal_code, iuv, iur, transfer_index FROM key_verdict WHERE changed_on = :day
             UNION ALL SELECT creditor_fiscal_code, iuv, iur, transfer_index FROM key_verdict WHERE open = 1 AND changed_on <> :day
             """
+        let days = DayMemo()
         try pool.read { db in
             let lookup = try RawStatement(db, """
                 SELECT \(ExportColumn.selectList)
@@ -364,7 +376,7 @@ extension Store {
                     binder.add(key[2])
                     binder.add(key[3].flatMap { Int64($0) })
                 }, { $0.fields() }) else { return }
-                let source = ExportSource(fields: fields, unmask: unmask)
+                let source = ExportSource(fields: fields, unmask: unmask, days: days)
                 try body(ClassificationExportRow(creditor: fields[ExportColumn.creditor.rawValue]!,
                                                  fields: ClassificationExportRow.layout.map { $0.value?(source) }))
             }

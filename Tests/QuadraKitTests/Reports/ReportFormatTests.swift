@@ -13,6 +13,10 @@ import Testing
     @Test func debtorIdsKeepSixCharactersAndTheirLength() {
         #expect(ReportWriter.mask("RSSMRA80A01H501U") == "RSSMRA**********")
         #expect(ReportWriter.mask("ABC") == "ABC")
+        // Characters, not bytes: an accent is one, and so is a CRLF pair.
+        #expect(ReportWriter.mask("Niccolò Rossi") == "Niccol*******")
+        #expect(ReportWriter.mask("Lucà Bianchi") == "Lucà B******")
+        #expect(ReportWriter.mask("AB\r\nCDEFG") == "AB\r\nCDE**")
     }
 
     @Test func listsAreSortedAndPipeJoined() {
