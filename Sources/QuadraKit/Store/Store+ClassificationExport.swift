@@ -32,7 +32,7 @@ public struct ClassificationExportRow: Sendable, Equatable {
         ("cod_e_riferimento_messaggio_richiesta_e", nil),
         ("dt_e_riferimento_data_richiesta_e", nil),
         ("cod_e_istit_att_id_univ_att_tipo_id_univoco_e", nil),
-        ("cod_e_istit_att_id_univ_att_codice_id_univoco_e", nil),
+        ("cod_e_istit_att_id_univ_att_codice_id_univoco_e", { $0[.pspId] }),
         ("de_e_istit_att_denominazione_attestante_e", { $0[.pspCompanyName] }),
         ("cod_e_istit_att_codice_unit_oper_attestante_e", nil),
         ("de_e_istit_att_denom_unit_oper_attestante_e", nil),
@@ -174,7 +174,7 @@ public struct ClassificationExportRow: Sendable, Equatable {
 /// a value is read by its position.
 private enum ExportColumn: Int, CaseIterable {
     case creditor, iuv, label, changedOn, paymentDay, rtAmountCents, settlementReference, settlementDate
-    case receiptId, version, domain, noticeNumber, paymentDateTime, outcome, paymentAmountCents, companyName,
+    case receiptId, version, domain, noticeNumber, paymentDateTime, outcome, paymentAmountCents, companyName, pspId,
          pspCompanyName, debtorType, debtorId, debtorName, payerType, payerId, payerName, receiptIngested
     case remittanceInformation, receiptTaxonomy
     case flowId, flowInstant, senderType, senderId, senderName, receiverFiscalCode, receiverName, declaredCount,
@@ -205,6 +205,7 @@ private enum ExportColumn: Int, CaseIterable {
         case .outcome: "r.outcome"
         case .paymentAmountCents: "r.payment_amount_cents"
         case .companyName: "r.company_name"
+        case .pspId: "r.psp_id"
         case .pspCompanyName: "r.psp_company_name"
         case .debtorType: "r.debtor_type"
         case .debtorId: "r.debtor_id"
