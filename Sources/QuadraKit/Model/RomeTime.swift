@@ -54,9 +54,8 @@ public enum RomeTime {
     }
 
     private static func lastSunday(year: Int, month: Int) -> CivilDate {
-        var day = CivilDate(year: year, month: month, day: 31)!
-        while day.weekday != 7 { day = day.adding(days: -1) }
-        return day
+        let last = CivilDate(year: year, month: month, day: 31)!
+        return last.adding(days: -(last.weekday % 7))
     }
 
     private static func isSummer(date: CivilDate, utcSeconds: Int) -> Bool {

@@ -14,10 +14,14 @@ public struct CSVWriter {
     private let sink: GzipWriter
     private let dialect: CSVDialect
 
+    /// Per column, whether the dialect rewrites its values (amounts in `excel-it`): decided once, not per field.
+    private let rewritten: [Bool]
+
     public init(into sink: GzipWriter, header columns: [String], dialect: CSVDialect = .machine) throws {
         self.sink = sink
         self.columns = columns
         self.dialect = dialect
+        rewritten = columns.map { dialect == .excelItalian && CSVDialect.isAmount($0) }
         try sink.write { $0.append(contentsOf: dialect.preamble) }
         try sink.write(Self.line(columns.map(dialect.header), separator: dialect.separator))
     }
@@ -25,14 +29,28 @@ public struct CSVWriter {
     public func row(_ fields: [String?]) throws {
         precondition(fields.count == columns.count, "a row of \(fields.count) fields under \(columns.count) columns")
         try sink.write { bytes in
-            for (index, field) in fields.enumerated() {
+            for index in fields.indices {
                 if index > 0 { bytes.append(dialect.separator) }
-                if let field {
-                    bytes.append(contentsOf: Self.quoted(Self.neutralized(dialect.field(field, column: columns[index])), separator: dialect.separator).utf8)
-                }
+                guard let field = fields[index] else { continue }
+                Self.append(rewritten[index] ? dialect.field(field, column: columns[index]) : field, separator: dialect.separator,
+                            to: &bytes)
             }
-            bytes.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+            bytes.append(UInt8(ascii: "\r"))
+            bytes.append(UInt8(ascii: "\n"))
         }
+    }
+
+    /// Appends a field as `quoted(neutralized(field))` spells it: nearly every field needs neither, and
+    /// goes over from its own UTF-8 after one scan of its bytes, with no string built in between.
+    static func append(_ field: String, separator: UInt8, to bytes: inout [UInt8]) {
+        var field = field
+        let plain = field.withUTF8 { utf8 in
+            if let first = utf8.first, isFormulaStart(first) { return false }
+            for byte in utf8 where byte == separator || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if !plain { bytes.append(contentsOf: quoted(neutralized(field), separator: separator).utf8) }
     }
 
     static func line(_ fields: [String?], separator: UInt8 = UInt8(ascii: ",")) -> String {
@@ -45,13 +63,16 @@ public struct CSVWriter {
     /// office opens the file in a spreadsheet (OWASP's CSV injection advice). An integer (a negative
     /// amount in cents) stays a number.
     static func neutralized(_ field: String) -> String {
-        guard let first = field.utf8.first,
-              first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
-                || first == 0x09 || first == 0x0D else { return field }
+        guard let first = field.utf8.first, isFormulaStart(first) else { return field }
         if first == UInt8(ascii: "-"), field.utf8.count > 1, field.utf8.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }) {
             return field
         }
         return "'" + field
+    }
+
+    private static func isFormulaStart(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
+            || byte == 0x09 || byte == 0x0D
     }
 
     /// Quoted when a character (a whole grapheme, so a CRLF pair is neither CR nor LF) is a comma,

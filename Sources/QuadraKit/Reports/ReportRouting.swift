@@ -91,30 +91,41 @@ final class RoutedReport {
     private final class Sink {
         let gzip: GzipWriter
         let csv: CSVWriter
-        let json: GzipWriter?
+        let json: (writer: GzipWriter, format: JSONLineFormat)?
         let sheet: WorkbookSheet?
+        /// The intermediary-wide folder's, which takes rows as the query gave them.
+        let wide: Bool
 
-        init(_ file: ReportFile, columns: [String], in folder: ReportFolder, dialect: CSVDialect, sheets: Bool) throws {
+        init(_ file: ReportFile, to destination: ReportDestination, dialect: CSVDialect, sheets: Bool) throws {
+            let folder = destination.folder
+            wide = destination.creditor == nil
+            let columns = wide ? file.columns : file.namedColumns
             gzip = try GzipWriter(into: try folder.create(file.name))
             csv = try CSVWriter(into: gzip, header: columns, dialect: dialect)
-            json = try file.jsonLines.map { try GzipWriter(into: try folder.create($0.name)) }
+            json = try file.jsonLines.map {
+                (try GzipWriter(into: try folder.create($0.name)), JSONLineFormat(columns: columns, numeric: $0.numeric))
+            }
             sheet = try file.sheet.flatMap { sheets ? try WorkbookSheet(name: $0, in: folder, columns: file.namedColumns) : nil }
         }
     }
 
+    /// Where the last row's creditor went: rows come sorted by creditor, so the next one nearly
+    /// always goes to the same places, found with no lookup.
+    private struct Route {
+        var creditor: String?
+        var indices: [Int]
+        var name: String?
+    }
+
     private let file: ReportFile
-    private let destinations: [ReportDestination]
     private let sinks: [Sink]
     private let routes: ReportRoutes
+    private var last: Route?
 
     /// `sheets`: whether a workbook will take the report's sheet (not for a period export).
     init(_ file: ReportFile, to destinations: [ReportDestination], dialect: CSVDialect, sheets: Bool = true) throws {
         self.file = file
-        self.destinations = destinations
-        sinks = try destinations.map { destination in
-            try Sink(file, columns: destination.creditor == nil ? file.columns : file.namedColumns, in: destination.folder,
-                     dialect: file.dialect ?? dialect, sheets: sheets)
-        }
+        sinks = try destinations.map { try Sink(file, to: $0, dialect: file.dialect ?? dialect, sheets: sheets) }
         routes = ReportRoutes(destinations)
     }
 
@@ -127,18 +138,30 @@ final class RoutedReport {
     /// A row whose creditor is given beside it (a file with no creditor column of its own).
     @discardableResult
     func row(_ fields: [String?], creditor: String?) throws -> [Int] {
-        let named = file.named(fields, creditor.flatMap { routes.names[$0] })
-        let reached = routes.indices(of: creditor)
-        for index in reached {
-            let sink = sinks[index]
-            let written = destinations[index].creditor == nil ? fields : named
-            try sink.csv.row(written)
-            if let json = sink.json, let lines = file.jsonLines {
-                try json.write(ReportWriter.jsonLine(sink.csv.columns, written, numeric: lines.numeric))
-            }
-            try sink.sheet?.reportRow(named, columns: file.namedColumns)
+        let route = self.route(of: creditor)
+        // The row with its creditor's name, built only when a creditor's folder or a sheet takes it.
+        var named: [String?]?
+        func withName() -> [String?] {
+            if let named { return named }
+            let built = file.named(fields, route.name)
+            named = built
+            return built
         }
-        return reached
+        for index in route.indices {
+            let sink = sinks[index]
+            let written = sink.wide ? fields : withName()
+            try sink.csv.row(written)
+            if let json = sink.json { try json.writer.write { json.format.append(written, to: &$0) } }
+            if let sheet = sink.sheet { try sheet.reportRow(withName(), columns: file.namedColumns) }
+        }
+        return route.indices
+    }
+
+    private func route(of creditor: String?) -> Route {
+        if let last, last.creditor == creditor { return last }
+        let route = Route(creditor: creditor, indices: routes.indices(of: creditor), name: creditor.flatMap { routes.names[$0] })
+        last = route
+        return route
     }
 
     /// Closes every file; one result per destination, in their order.
@@ -146,7 +169,7 @@ final class RoutedReport {
         try sinks.map { sink in
             var landed = LandedReport()
             landed.files.append(Self.file(file.name, try sink.gzip.finish()))
-            if let json = sink.json, let lines = file.jsonLines { landed.files.append(Self.file(lines.name, try json.finish())) }
+            if let json = sink.json, let lines = file.jsonLines { landed.files.append(Self.file(lines.name, try json.writer.finish())) }
             landed.sheet = try sink.sheet?.finish()
             return landed
         }

@@ -15,8 +15,9 @@ import Foundation
 ///
 /// Each file is streamed from one query into gzip under a temporary name and renamed when whole.
 /// Nothing reads the clock: the same store and as-of date give byte-identical files. The accounting
-/// export reads only verdicts, so it is written on a second core (its own read connection) while
-/// the other reports stream on this one.
+/// export and P4PA's export add to no figure of the page, so each is written on another thread (its
+/// own read connection) while the other reports stream on this one; every file has one writer, and
+/// the lists are landed in a fixed order.
 public struct ReportWriter: Sendable {
     public struct Options: Sendable {
         /// Keep `debtor_id` whole instead of masking all but its first six characters.
@@ -142,6 +143,10 @@ public struct ReportWriter: Sendable {
             }
             return outputs[0].manifest
         }
+        // The P4PA export, the largest file, adds to no figure: it streams on the second core with its
+        // own read connection while the reports the page and manifest count stream on this one.
+        let export = BackgroundWork { [self] in try classificationExport(to: destinations) }
+        defer { export.wait() }
         let previous = try store.previousReconciliation(before: asOf)
         outputs.land(try route(Self.classification, to: destinations) { report in
             try store.classificationRows(asOf: asOf, everything: options.everything) { fields in
@@ -189,7 +194,7 @@ public struct ReportWriter: Sendable {
             try store.positionRows(asOf: asOf, everything: options.everything) { try report.row($0) }
         })
         for landed in try provvisorioReports(to: destinations) { outputs.land(landed) }
-        outputs.land(try classificationExport(to: destinations))
+        outputs.land(try export.value())
         outputs.land(try accounting.value())
         let routes = ReportRoutes(destinations)
         try store.paymentDayTotals(from: asOf.adding(days: -SummaryPage.windowDays), asOf: asOf) { fields in
@@ -276,27 +281,13 @@ public struct ReportWriter: Sendable {
     /// The first six characters kept, the rest `*` to the same length: enough to tell two debtors
     /// apart on a call, not enough to identify one from a leaked file.
     static func mask(_ identifier: String) -> String {
-        String(identifier.prefix(6)) + String(repeating: "*", count: max(0, identifier.count - 6))
-    }
-
-    /// One JSON object per line, keys in column order, numbers as numbers, absent values as null.
-    static func jsonLine(_ columns: [String], _ fields: [String?], numeric: Set<String>) -> String {
-        let members = zip(columns, fields).map { column, field -> String in
-            let value: String
-            if let field {
-                if numeric.contains(column), Int64(field) != nil {
-                    value = field
-                } else {
-                    var literal = ""
-                    MetadataColumn.append(field, to: &literal)
-                    value = literal
-                }
-            } else {
-                value = "null"
-            }
-            return "\"\(column)\":\(value)"
-        }
-        return "{" + members.joined(separator: ",") + "}\n"
+        var identifier = identifier
+        // Nearly every identifier and name is ASCII with no CR, where a character is a byte.
+        if let masked = identifier.withUTF8({ utf8 -> String? in
+            guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+            return String(decoding: Array(utf8.prefix(6)) + repeatElement(UInt8(ascii: "*"), count: max(0, utf8.count - 6)), as: UTF8.self)
+        }) { return masked }
+        return String(identifier.prefix(6)) + String(repeating: "*", count: max(0, identifier.count - 6))
     }
 }
 
@@ -327,18 +318,19 @@ extension JSONEncoder {
     }
 }
 
-/// Work run on another thread and waited for by the thread that started it: the result is written
-/// before the semaphore is signalled and read only after the wait.
-private final class BackgroundWork<T: Sendable>: @unchecked Sendable {
+/// Work run on a thread of its own and waited for by the thread that started it: the result is
+/// written before the semaphore is signalled and read only after the wait. A thread, not a shared
+/// pool, so that work waiting on other work (a report's reader and writer) never waits for a free worker.
+final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<T, any Error>?
     private var waited = false
 
     init(_ body: @escaping @Sendable () throws -> T) {
-        DispatchQueue.global().async { [self] in
+        Thread { [self] in
             result = Result(catching: body)
             done.signal()
-        }
+        }.start()
     }
 
     /// Waits until the work has finished (at most once; later calls return at once).
@@ -351,5 +343,12 @@ private final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     func value() throws -> T {
         wait()
         return try result!.get()
+    }
+
+    /// What the work failed with, once it has finished; nil when it succeeded.
+    var failure: (any Error)? {
+        wait()
+        if case let .failure(error) = result { return error }
+        return nil
     }
 }

@@ -72,6 +72,9 @@ struct RawStatement {
         func text(_ index: Int32) -> String? {
             sqlite3_column_text(handle, index).map { String(cString: $0) }
         }
+
+        /// Every column as the reports spell it (`Store.text`: integers in decimal).
+        func fields() -> [String?] { (0..<sqlite3_column_count(handle)).map { Store.text(handle, $0) } }
     }
 
     /// Binds, steps once and resets: for INSERT, UPDATE and DELETE.

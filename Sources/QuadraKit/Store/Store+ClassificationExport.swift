@@ -8,72 +8,314 @@ public struct ClassificationExportRow: Sendable, Equatable {
     /// The creditor whose key the row is (no column of the export says it: `domain` is the receipt's
     /// primary creditor), for its folder.
     public var creditor: String
-    /// The values by column name; a column absent here is written empty.
-    public var values: [String: String]
+    /// The values in the order of `columns`; an absent one is written empty.
+    public var fields: [String?]
 
-    /// In the order of declaration of the export: receipt (`_e`), flow (`_r`), treasury (`_t`) and the
-    /// classification, notification (`_i`), secondary beneficiary (`_pa1`).
-    public static let columns = [
+    /// P4PA's column names, in the order of `layout`.
+    public static let columns = layout.map(\.column)
+
+    /// Every column of the export with the Quadra value it holds (none: always empty), in the order of
+    /// declaration of the export: receipt (`_e`), flow (`_r`), treasury (`_t`) and the classification,
+    /// notification (`_i`), secondary beneficiary (`_pa1`). A value reads the query's row by position,
+    /// so a row of 141 columns costs no lookup by name.
+    fileprivate static let layout: [(column: String, value: (@Sendable (ExportSource) -> String?)?)] = [
         // Receipt (_e)
-        "de_nome_flusso_e", "num_riga_flusso_e", "cod_iud_e", "cod_rp_silinviarp_id_univoco_versamento_e",
-        "de_e_versione_oggetto_e", "cod_e_dom_id_dominio_e", "cod_e_dom_id_stazione_richiedente_e",
-        "cod_e_id_messaggio_ricevuta_e", "dt_e_data_ora_messaggio_ricevuta_e", "cod_e_riferimento_messaggio_richiesta_e",
-        "dt_e_riferimento_data_richiesta_e", "cod_e_istit_att_id_univ_att_tipo_id_univoco_e",
-        "cod_e_istit_att_id_univ_att_codice_id_univoco_e", "de_e_istit_att_denominazione_attestante_e",
-        "cod_e_istit_att_codice_unit_oper_attestante_e", "de_e_istit_att_denom_unit_oper_attestante_e",
-        "de_e_istit_att_indirizzo_attestante_e", "de_e_istit_att_civico_attestante_e", "cod_e_istit_att_cap_attestante_e",
-        "de_e_istit_att_localita_attestante_e", "de_e_istit_att_provincia_attestante_e", "cod_e_istit_att_nazione_attestante_e",
-        "cod_e_ente_benef_id_univ_benef_tipo_id_univoco_e", "cod_e_ente_benef_id_univ_benef_codice_id_univoco_e",
-        "de_e_ente_benef_denominazione_beneficiario_e", "cod_e_ente_benef_codice_unit_oper_beneficiario_e",
-        "de_e_ente_benef_denom_unit_oper_beneficiario_e", "de_e_ente_benef_indirizzo_beneficiario_e",
-        "de_e_ente_benef_civico_beneficiario_e", "cod_e_ente_benef_cap_beneficiario_e",
-        "de_e_ente_benef_localita_beneficiario_e", "de_e_ente_benef_provincia_beneficiario_e",
-        "cod_e_ente_benef_nazione_beneficiario_e", "cod_e_sogg_vers_id_univ_vers_tipo_id_univoco_e",
-        "cod_e_sogg_vers_id_univ_vers_codice_id_univoco_e", "cod_e_sogg_vers_anagrafica_versante_e",
-        "de_e_sogg_vers_indirizzo_versante_e", "de_e_sogg_vers_civico_versante_e", "cod_e_sogg_vers_cap_versante_e",
-        "de_e_sogg_vers_localita_versante_e", "de_e_sogg_vers_provincia_versante_e", "cod_e_sogg_vers_nazione_versante_e",
-        "de_e_sogg_vers_email_versante_e", "cod_e_sogg_pag_id_univ_pag_tipo_id_univoco_e",
-        "cod_e_sogg_pag_id_univ_pag_codice_id_univoco_e", "cod_e_sogg_pag_anagrafica_pagatore_e",
-        "de_e_sogg_pag_indirizzo_pagatore_e", "de_e_sogg_pag_civico_pagatore_e", "cod_e_sogg_pag_cap_pagatore_e",
-        "de_e_sogg_pag_localita_pagatore_e", "de_e_sogg_pag_provincia_pagatore_e", "cod_e_sogg_pag_nazione_pagatore_e",
-        "de_e_sogg_pag_email_pagatore_e", "cod_e_dati_pag_codice_esito_pagamento_e", "num_e_dati_pag_importo_totale_pagato_e",
-        "cod_e_dati_pag_id_univoco_versamento_e", "cod_e_dati_pag_codice_contesto_pagamento_e",
-        "num_e_dati_pag_dati_sing_pag_singolo_importo_pagato_e", "de_e_dati_pag_dati_sing_pag_esito_singolo_pagamento_e",
-        "dt_e_dati_pag_dati_sing_pag_data_esito_singolo_pagamento_e", "cod_e_dati_pag_dati_sing_pag_id_univoco_riscoss_e",
-        "de_e_dati_pag_dati_sing_pag_causale_versamento_e", "de_e_dati_pag_dati_sing_pag_dati_specifici_riscossione_e",
-        "cod_tipo_dovuto_e", "dt_acquisizione_e", "bilancioE",
+        ("de_nome_flusso_e", nil),
+        ("num_riga_flusso_e", nil),
+        ("cod_iud_e", { $0[.noticeNumber] }),
+        ("cod_rp_silinviarp_id_univoco_versamento_e", { $0[.iuv] }),
+        ("de_e_versione_oggetto_e", { $0[.version] }),
+        ("cod_e_dom_id_dominio_e", { $0[.domain] }),
+        ("cod_e_dom_id_stazione_richiedente_e", nil),
+        ("cod_e_id_messaggio_ricevuta_e", { $0[.receiptId] }),
+        ("dt_e_data_ora_messaggio_ricevuta_e", { $0[.paymentDateTime].flatMap { RomeTime.utc(fromInstant: $0) ?? RomeTime.utc(fromLocal: $0) } }),
+        ("cod_e_riferimento_messaggio_richiesta_e", nil),
+        ("dt_e_riferimento_data_richiesta_e", nil),
+        ("cod_e_istit_att_id_univ_att_tipo_id_univoco_e", nil),
+        ("cod_e_istit_att_id_univ_att_codice_id_univoco_e", { $0[.pspId] }),
+        ("de_e_istit_att_denominazione_attestante_e", { $0[.pspCompanyName] }),
+        ("cod_e_istit_att_codice_unit_oper_attestante_e", nil),
+        ("de_e_istit_att_denom_unit_oper_attestante_e", nil),
+        ("de_e_istit_att_indirizzo_attestante_e", nil),
+        ("de_e_istit_att_civico_attestante_e", nil),
+        ("cod_e_istit_att_cap_attestante_e", nil),
+        ("de_e_istit_att_localita_attestante_e", nil),
+        ("de_e_istit_att_provincia_attestante_e", nil),
+        ("cod_e_istit_att_nazione_attestante_e", nil),
+        ("cod_e_ente_benef_id_univ_benef_tipo_id_univoco_e", { $0[.receiptId].map { _ in "G" } }),
+        ("cod_e_ente_benef_id_univ_benef_codice_id_univoco_e", { $0[.domain] }),
+        ("de_e_ente_benef_denominazione_beneficiario_e", { $0[.companyName] }),
+        ("cod_e_ente_benef_codice_unit_oper_beneficiario_e", nil),
+        ("de_e_ente_benef_denom_unit_oper_beneficiario_e", nil),
+        ("de_e_ente_benef_indirizzo_beneficiario_e", nil),
+        ("de_e_ente_benef_civico_beneficiario_e", nil),
+        ("cod_e_ente_benef_cap_beneficiario_e", nil),
+        ("de_e_ente_benef_localita_beneficiario_e", nil),
+        ("de_e_ente_benef_provincia_beneficiario_e", nil),
+        ("cod_e_ente_benef_nazione_beneficiario_e", nil),
+        ("cod_e_sogg_vers_id_univ_vers_tipo_id_univoco_e", { $0[.payerType] }),
+        ("cod_e_sogg_vers_id_univ_vers_codice_id_univoco_e", { $0.person(.payerId) }),
+        ("cod_e_sogg_vers_anagrafica_versante_e", { $0.person(.payerName) }),
+        ("de_e_sogg_vers_indirizzo_versante_e", nil),
+        ("de_e_sogg_vers_civico_versante_e", nil),
+        ("cod_e_sogg_vers_cap_versante_e", nil),
+        ("de_e_sogg_vers_localita_versante_e", nil),
+        ("de_e_sogg_vers_provincia_versante_e", nil),
+        ("cod_e_sogg_vers_nazione_versante_e", nil),
+        ("de_e_sogg_vers_email_versante_e", nil),
+        ("cod_e_sogg_pag_id_univ_pag_tipo_id_univoco_e", { $0[.debtorType] }),
+        ("cod_e_sogg_pag_id_univ_pag_codice_id_univoco_e", { $0.person(.debtorId) }),
+        ("cod_e_sogg_pag_anagrafica_pagatore_e", { $0.person(.debtorName) }),
+        ("de_e_sogg_pag_indirizzo_pagatore_e", nil),
+        ("de_e_sogg_pag_civico_pagatore_e", nil),
+        ("cod_e_sogg_pag_cap_pagatore_e", nil),
+        ("de_e_sogg_pag_localita_pagatore_e", nil),
+        ("de_e_sogg_pag_provincia_pagatore_e", nil),
+        ("cod_e_sogg_pag_nazione_pagatore_e", nil),
+        ("de_e_sogg_pag_email_pagatore_e", nil),
+        ("cod_e_dati_pag_codice_esito_pagamento_e", { $0[.outcome].map { $0 == "OK" ? "0" : "1" } }),
+        ("num_e_dati_pag_importo_totale_pagato_e", { $0.euro(.paymentAmountCents) }),
+        ("cod_e_dati_pag_id_univoco_versamento_e", { $0[.iuv] }),
+        ("cod_e_dati_pag_codice_contesto_pagamento_e", { $0[.receiptId] }),
+        ("num_e_dati_pag_dati_sing_pag_singolo_importo_pagato_e", { $0[.receiptId] == nil ? nil : $0.euro(.rtAmountCents) }),
+        ("de_e_dati_pag_dati_sing_pag_esito_singolo_pagamento_e", nil),
+        ("dt_e_dati_pag_dati_sing_pag_data_esito_singolo_pagamento_e", { $0[.receiptId] == nil ? nil : $0[.paymentDay] }),
+        ("cod_e_dati_pag_dati_sing_pag_id_univoco_riscoss_e", { $0[.receiptId] }),
+        ("de_e_dati_pag_dati_sing_pag_causale_versamento_e", { $0[.remittanceInformation] }),
+        ("de_e_dati_pag_dati_sing_pag_dati_specifici_riscossione_e", { $0.category(.receiptTaxonomy) }),
+        ("cod_tipo_dovuto_e", nil),
+        ("dt_acquisizione_e", { $0.day(.receiptIngested) }),
+        ("bilancioE", nil),
         // Reporting flow (_r)
-        "versione_oggetto_r", "cod_identificativo_flusso_r", "dt_data_ora_flusso_r", "cod_identificativo_univoco_regolamento_r",
-        "dt_data_regolamento_r", "cod_ist_mitt_id_univ_mitt_tipo_identificativo_univoco_r",
-        "cod_ist_mitt_id_univ_mitt_codice_identificativo_univoco_r", "de_ist_mitt_denominazione_mittente_r",
-        "cod_ist_ricev_id_univ_ricev_tipo_identificativo_univoco_r",
-        "cod_ist_ricev_id_univ_ricev_codice_identificativo_univoco_r", "de_ist_ricev_denominazione_ricevente_r",
-        "num_numero_totale_pagamenti_r", "num_importo_totale_pagamenti_r",
-        "cod_dati_sing_pagam_identificativo_univoco_versamento_r", "cod_dati_sing_pagam_identificativo_univoco_riscossione_r",
-        "num_dati_sing_pagam_singolo_importo_pagato_r", "cod_dati_sing_pagam_codice_esito_singolo_pagamento_r",
-        "dt_dati_sing_pagam_data_esito_singolo_pagamento_r", "dt_acquisizione_r",
-        // Treasury (_t) and classification
-        "cod_abi_t", "cod_cab_t", "cod_conto_tesoreria", "cod_divisa_t", "dt_data_contabile_t", "dt_data_valuta_t",
-        "num_importo_tesoreria", "cod_segno_t", "de_causale_t", "cod_numero_assegno_t", "cod_riferimento_banca_t",
-        "cod_riferimento_cliente_t", "dt_data_ordine_t", "de_descrizione_ordinante_t", "cod_or1_t", "cod_id_univoco_flusso_t",
-        "cod_id_univoco_versamento_t", "dt_acquisizione_t", "de_anno_bolletta_t", "cod_bolletta_t", "cod_id_dominio_t",
-        "dt_ricezione_t", "de_anno_documento_t", "cod_documento_t", "de_anno_provvisorio_t", "cod_provvisorio_t",
-        "dt_effettiva_sospeso_t", "codice_gestionale_provvisorio_t", "classificazione_completezza",
-        "dt_data_ultimo_aggiornamento",
-        // Notification (_i, "with notification" profiles only)
-        "cod_iud_i", "cod_rp_silinviarp_id_univoco_versamento_i", "cod_rp_sogg_pag_id_univ_pag_tipo_id_univoco_i",
-        "cod_rp_sogg_pag_id_univ_pag_codice_id_univoco_i", "de_rp_sogg_pag_anagrafica_pagatore_i",
-        "de_rp_sogg_pag_indirizzo_pagatore_i", "de_rp_sogg_pag_civico_pagatore_i", "cod_rp_sogg_pag_cap_pagatore_i",
-        "de_rp_sogg_pag_localita_pagatore_i", "de_rp_sogg_pag_provincia_pagatore_i", "cod_rp_sogg_pag_nazione_pagatore_i",
-        "de_rp_sogg_pag_email_pagatore_i", "dt_rp_dati_vers_data_esecuzione_pagamento_i", "cod_rp_dati_vers_tipo_versamento_i",
-        "num_rp_dati_vers_dati_sing_vers_importo_singolo_versamento_i",
-        "num_rp_dati_vers_dati_sing_vers_commissione_carico_pa_i", "de_rp_dati_vers_dati_sing_vers_causale_versamento_i",
-        "de_rp_dati_vers_dati_sing_vers_dati_specifici_riscossione_i", "cod_tipo_dovuto_i", "bilancio_i", "dt_acquisizione_i",
-        // Secondary beneficiary (_pa1, version 1.4 only)
-        "cod_tipo_dovuto_pa1", "de_tipo_dovuto_pa1", "cod_tassonomico_dovuto_pa1", "cod_fiscale_pa1", "de_nome_pa1",
+        ("versione_oggetto_r", nil),
+        ("cod_identificativo_flusso_r", { $0[.flowId] }),
+        ("dt_data_ora_flusso_r", { $0[.flowInstant] }),
+        ("cod_identificativo_univoco_regolamento_r", { $0[.flowId] == nil ? nil : $0[.settlementReference] }),
+        ("dt_data_regolamento_r", { $0[.flowId] == nil ? nil : $0[.settlementDate] }),
+        ("cod_ist_mitt_id_univ_mitt_tipo_identificativo_univoco_r", { $0[.senderType] }),
+        ("cod_ist_mitt_id_univ_mitt_codice_identificativo_univoco_r", { $0[.senderId] }),
+        ("de_ist_mitt_denominazione_mittente_r", { $0[.senderName] }),
+        ("cod_ist_ricev_id_univ_ricev_tipo_identificativo_univoco_r", { $0[.flowId].map { _ in "G" } }),
+        ("cod_ist_ricev_id_univ_ricev_codice_identificativo_univoco_r", { $0[.receiverFiscalCode] }),
+        ("de_ist_ricev_denominazione_ricevente_r", { $0[.receiverName] }),
+        ("num_numero_totale_pagamenti_r", { $0[.declaredCount] }),
+        ("num_importo_totale_pagamenti_r", { $0.euro(.declaredTotalCents) }),
+        ("cod_dati_sing_pagam_identificativo_univoco_versamento_r", { $0[.rowIuv] }),
+        ("cod_dati_sing_pagam_identificativo_univoco_riscossione_r", { $0[.rowIur] }),
+        ("num_dati_sing_pagam_singolo_importo_pagato_r", { $0.euro(.rowAmountCents) }),
+        ("cod_dati_sing_pagam_codice_esito_singolo_pagamento_r", { row in
+            row[.rowOutcome].flatMap(FlowOutcome.init(rawValue:)).flatMap { $0.xmlCode ?? row[.outcomeCode] } }),
+        ("dt_dati_sing_pagam_data_esito_singolo_pagamento_r", { $0[.outcomeDate] }),
+        ("dt_acquisizione_r", { $0.day(.flowIngested) }),
+        // Treasury (_t) and classification; an Italian IBAN names its bank (ABI) and branch (CAB), an OPI
+        // conto_evidenza does not.
+        ("cod_abi_t", { $0.italianIBAN.map { String(decoding: $0[5..<10], as: UTF8.self) } }),
+        ("cod_cab_t", { $0.italianIBAN.map { String(decoding: $0[10..<15], as: UTF8.self) } }),
+        ("cod_conto_tesoreria", { $0[.account] }),
+        ("cod_divisa_t", { $0[.account].map { _ in "EUR" } }),
+        ("dt_data_contabile_t", { $0[.bookingDate] }),
+        ("dt_data_valuta_t", { $0[.valueDate] }),
+        ("num_importo_tesoreria", { $0.euro(.tesAmountCents) }),
+        ("cod_segno_t", nil),
+        ("de_causale_t", { $0[.rawCausale] }),
+        ("cod_numero_assegno_t", nil),
+        ("cod_riferimento_banca_t", { $0[.reference] }),
+        ("cod_riferimento_cliente_t", { $0[.endToEndId] }),
+        ("dt_data_ordine_t", nil),
+        ("de_descrizione_ordinante_t", { $0[.orderer] }),
+        ("cod_or1_t", nil),
+        ("cod_id_univoco_flusso_t", { $0[.tesFlow] }),
+        ("cod_id_univoco_versamento_t", { $0[.tesIuv] }),
+        ("dt_acquisizione_t", { $0.day(.tesIngested) }),
+        ("de_anno_bolletta_t", { $0[.fiscalYear] }),
+        ("cod_bolletta_t", { $0[.receiptNumber] }),
+        ("cod_id_dominio_t", { $0[.tesCreditor] }),
+        ("dt_ricezione_t", nil),
+        ("de_anno_documento_t", { $0.reversale.map { String($0.year) } }),
+        ("cod_documento_t", { $0.reversale.map { String($0.document) } }),
+        ("de_anno_provvisorio_t", { $0[.fiscalYear] }),
+        ("cod_provvisorio_t", { $0[.provvisorioNumber] }),
+        ("dt_effettiva_sospeso_t", { $0[.effectiveDate] }),
+        ("codice_gestionale_provvisorio_t", { $0[.managementCode] }),
+        ("classificazione_completezza", { $0[.label] }),
+        ("dt_data_ultimo_aggiornamento", { $0[.changedOn] }),
+        // Notification (_i, "with notification" profiles only): the position's option and planned transfer
+        ("cod_iud_i", { $0[.nav] }),
+        ("cod_rp_silinviarp_id_univoco_versamento_i", { $0[.nav] == nil && $0[.plannedAmountCents] == nil ? nil : $0[.iuv] }),
+        ("cod_rp_sogg_pag_id_univ_pag_tipo_id_univoco_i", { $0[.positionDebtorType] }),
+        ("cod_rp_sogg_pag_id_univ_pag_codice_id_univoco_i", { $0.person(.positionDebtorId) }),
+        ("de_rp_sogg_pag_anagrafica_pagatore_i", { $0.person(.positionDebtorName) }),
+        ("de_rp_sogg_pag_indirizzo_pagatore_i", nil),
+        ("de_rp_sogg_pag_civico_pagatore_i", nil),
+        ("cod_rp_sogg_pag_cap_pagatore_i", nil),
+        ("de_rp_sogg_pag_localita_pagatore_i", nil),
+        ("de_rp_sogg_pag_provincia_pagatore_i", nil),
+        ("cod_rp_sogg_pag_nazione_pagatore_i", nil),
+        ("de_rp_sogg_pag_email_pagatore_i", nil),
+        ("dt_rp_dati_vers_data_esecuzione_pagamento_i", { $0[.dueDate].map { String($0.prefix(10)) } }),
+        ("cod_rp_dati_vers_tipo_versamento_i", nil),
+        ("num_rp_dati_vers_dati_sing_vers_importo_singolo_versamento_i", { $0.euro(.plannedAmountCents) }),
+        ("num_rp_dati_vers_dati_sing_vers_commissione_carico_pa_i", nil),
+        ("de_rp_dati_vers_dati_sing_vers_causale_versamento_i", { $0[.plannedRemittance] }),
+        ("de_rp_dati_vers_dati_sing_vers_dati_specifici_riscossione_i", { $0.category(.plannedTaxonomy) }),
+        ("cod_tipo_dovuto_i", nil),
+        ("bilancio_i", nil),
+        ("dt_acquisizione_i", { $0.day(.positionIngested) }),
+        // Secondary beneficiary (_pa1, version 1.4 only) of a multi-beneficiary receipt
+        ("cod_tipo_dovuto_pa1", nil),
+        ("de_tipo_dovuto_pa1", nil),
+        ("cod_tassonomico_dovuto_pa1", { $0[.secondaryTaxonomy] }),
+        ("cod_fiscale_pa1", { $0[.secondary] }),
+        ("de_nome_pa1", { $0[.secondaryName] }),
     ]
+}
 
-    public var fields: [String?] { Self.columns.map { values[$0] } }
+/// The export query's result columns, in the order of its select list (which is built from them), so
+/// a value is read by its position.
+private enum ExportColumn: Int, CaseIterable {
+    case creditor, iuv, label, changedOn, paymentDay, rtAmountCents, settlementReference, settlementDate
+    case receiptId, version, domain, noticeNumber, paymentDateTime, outcome, paymentAmountCents, companyName, pspId,
+         pspCompanyName, debtorType, debtorId, debtorName, payerType, payerId, payerName, receiptIngested
+    case remittanceInformation, receiptTaxonomy
+    case flowId, flowInstant, senderType, senderId, senderName, receiverFiscalCode, receiverName, declaredCount,
+         declaredTotalCents, flowIngested
+    case rowIuv, rowIur, rowAmountCents, rowOutcome, outcomeCode, outcomeDate
+    case account, bookingDate, valueDate, tesAmountCents, rawCausale, reference, endToEndId, orderer, tesFlow, tesIuv,
+         tesCreditor, tesIngested
+    case fiscalYear, provvisorioNumber, receiptNumber, effectiveDate, managementCode, reversale
+    case nav, dueDate, positionDebtorType, positionDebtorId, positionDebtorName, positionIngested
+    case plannedAmountCents, plannedRemittance, plannedTaxonomy
+    case secondary, secondaryName, secondaryTaxonomy
+
+    var expression: String {
+        switch self {
+        case .creditor: "k.creditor_fiscal_code"
+        case .iuv: "k.iuv"
+        case .label: "k.label"
+        case .changedOn: "k.changed_on"
+        case .paymentDay: "k.payment_day"
+        case .rtAmountCents: "k.rt_amount_cents"
+        case .settlementReference: "k.settlement_reference"
+        case .settlementDate: "k.settlement_date"
+        case .receiptId: "r.receipt_id"
+        case .version: "r.version"
+        case .domain: "r.fiscal_code"
+        case .noticeNumber: "r.notice_number"
+        case .paymentDateTime: "r.payment_date_time"
+        case .outcome: "r.outcome"
+        case .paymentAmountCents: "r.payment_amount_cents"
+        case .companyName: "r.company_name"
+        case .pspId: "r.psp_id"
+        case .pspCompanyName: "r.psp_company_name"
+        case .debtorType: "r.debtor_type"
+        case .debtorId: "r.debtor_id"
+        case .debtorName: "r.debtor_name"
+        case .payerType: "r.payer_type"
+        case .payerId: "r.payer_id"
+        case .payerName: "r.payer_name"
+        case .receiptIngested: "rd.ingested_at"
+        case .remittanceInformation: "rt.remittance_information"
+        case .receiptTaxonomy: "rt.taxonomy_code"
+        case .flowId: "v.flow_id"
+        case .flowInstant: "v.flow_instant"
+        case .senderType: "v.sender_type"
+        case .senderId: "v.sender_id"
+        case .senderName: "v.sender_name"
+        case .receiverFiscalCode: "v.receiver_fiscal_code"
+        case .receiverName: "v.receiver_name"
+        case .declaredCount: "v.declared_count"
+        case .declaredTotalCents: "v.declared_total_cents"
+        case .flowIngested: "fd.ingested_at"
+        case .rowIuv: "fr.iuv"
+        case .rowIur: "fr.iur"
+        case .rowAmountCents: "fr.amount_cents"
+        case .rowOutcome: "fr.outcome"
+        case .outcomeCode: "fr.outcome_code"
+        case .outcomeDate: "fr.outcome_date"
+        case .account: "t.account"
+        case .bookingDate: "t.booking_date"
+        case .valueDate: "t.value_date"
+        case .tesAmountCents: "t.amount_cents"
+        case .rawCausale: "t.raw_causale"
+        case .reference: "t.reference"
+        case .endToEndId: "t.end_to_end_id"
+        case .orderer: "t.debtor_name"
+        case .tesFlow: "t.flow_id"
+        case .tesIuv: "t.iuv"
+        case .tesCreditor: "t.creditor_fiscal_code"
+        case .tesIngested: "td.ingested_at"
+        case .fiscalYear: "p.fiscal_year"
+        case .provvisorioNumber: "p.number"
+        case .receiptNumber: "p.receipt_number"
+        case .effectiveDate: "p.effective_date"
+        case .managementCode: "p.management_code"
+        case .reversale: """
+            (SELECT g.fiscal_year || '|' || g.document_number FROM treasury_regularisation g
+                WHERE g.creditor_fiscal_code = t.creditor_fiscal_code AND g.fiscal_year = p.fiscal_year
+                  AND g.provvisorio_number_value = p.number_value
+                ORDER BY g.booking_date, g.document_number LIMIT 1)
+            """
+        case .nav: "o.nav"
+        case .dueDate: "o.due_date"
+        case .positionDebtorType: "dp.debtor_type"
+        case .positionDebtorId: "dp.debtor_id"
+        case .positionDebtorName: "dp.debtor_name"
+        case .positionIngested: "pd.ingested_at"
+        case .plannedAmountCents: "pt.amount_cents"
+        case .plannedRemittance: "pt.remittance_information"
+        case .plannedTaxonomy: "pt.taxonomy_code"
+        case .secondary: "sb.beneficiary_fiscal_code"
+        case .secondaryName: "sb.company_name"
+        case .secondaryTaxonomy: "sb.taxonomy_code"
+        }
+    }
+
+    static let selectList = allCases.map(\.expression).joined(separator: ", ")
+}
+
+/// The last instant each column was read as a day: ingestion instants repeat row after row, and
+/// comparing one costs less than reading it as Rome's date again.
+private final class DayMemo {
+    var last = [(instant: String, day: String)?](repeating: nil, count: ExportColumn.allCases.count)
+}
+
+/// One row of the export query as the layout reads it: values by position, spelled as P4PA wants them.
+private struct ExportSource {
+    let fields: [String?]
+    let unmask: Bool
+    let days: DayMemo
+
+    subscript(_ column: ExportColumn) -> String? { fields[column.rawValue] }
+
+    func euro(_ column: ExportColumn) -> String? { self[column].flatMap { Int64($0) }.map(Money.format) }
+
+    /// An instant in UTC as its day in Rome, where the office is.
+    func day(_ column: ExportColumn) -> String? {
+        guard let instant = self[column] else { return nil }
+        if let last = days.last[column.rawValue], last.instant == instant { return last.day }
+        let day = RomeTime.localDate(ofUTC: instant)?.description ?? String(instant.prefix(10))
+        days.last[column.rawValue] = (instant, day)
+        return day
+    }
+
+    /// A payer's or debtor's identifier or name, masked unless `--unmask`.
+    func person(_ column: ExportColumn) -> String? { self[column].map { unmask ? $0 : ReportWriter.mask($0) } }
+
+    /// A taxonomy code as the `datiSpecificiRiscossione` category.
+    func category(_ column: ExportColumn) -> String? { self[column].map { "9/\($0)/" } }
+
+    /// The credit's account when it is an Italian IBAN, as bytes.
+    var italianIBAN: [UInt8]? {
+        guard let account = self[.account], account.hasPrefix("IT") else { return nil }
+        let iban = Array(account.utf8)
+        return iban.count == 27 ? iban : nil
+    }
+
+    /// The reversale that regularised the credit's provvisorio, stored as `year|number`.
+    var reversale: (year: Substring, document: Substring)? {
+        guard let reversale = self[.reversale], let bar = reversale.firstIndex(of: "|") else { return nil }
+        return (reversale[..<bar], reversale[reversale.index(after: bar)...])
+    }
 }
 
 extension Store {
@@ -84,35 +326,22 @@ extension Store {
     /// `/RFB/` credit; every lookup is an indexed one, so the export costs what the keys do.
     public func classificationExportRows(asOf: CivilDate, everything: Bool, creditor: String? = nil, unmask: Bool = false,
                                          _ body: (ClassificationExportRow) throws -> Void) throws {
+        // Tonight's keys through the `changed_on` and `open` indexes, as classification.csv.gz finds them, in
+        // order; each key's columns are then looked up on its own, so no wide row waits in a sort.
+        let keys = everything ? "SELECT creditor_fiscal_code, iuv, iur, transfer_index FROM key_verdict" : """
+            SELECT creditor_fiscal_code, iuv, iur, transfer_index FROM key_verdict WHERE changed_on = :day
+            UNION ALL SELECT creditor_fiscal_code, iuv, iur, transfer_index FROM key_verdict WHERE open = 1 AND changed_on <> :day
+            """
+        let days = DayMemo()
         try pool.read { db in
-            // Tonight's keys through the `changed_on` and `open` indexes, as classification.csv.gz finds them.
-            let keys = everything ? "SELECT * FROM key_verdict" : """
-                SELECT * FROM key_verdict WHERE changed_on = :day UNION ALL SELECT * FROM key_verdict WHERE open = 1 AND changed_on <> :day
-                """
-            let rows = try Row.fetchCursor(db, sql: """
-                WITH chosen AS (SELECT * FROM (\(keys)) WHERE :creditor IS NULL OR creditor_fiscal_code = :creditor)
-                SELECT k.creditor_fiscal_code, k.iuv, k.iur, k.transfer_index, k.label, k.changed_on, k.payment_day, k.rt_amount_cents,
-                    k.iuf, k.settlement_reference, k.settlement_date,
-                    r.receipt_id, r.version, r.fiscal_code AS domain, r.notice_number, r.payment_date_time, r.outcome,
-                    r.payment_amount_cents, r.company_name, r.psp_id, r.psp_company_name, r.debtor_type, r.debtor_id, r.debtor_name,
-                    r.payer_type, r.payer_id, r.payer_name, rd.ingested_at AS receipt_ingested,
-                    rt.remittance_information, rt.taxonomy_code AS receipt_taxonomy,
-                    v.flow_id, v.flow_instant, v.sender_type, v.sender_id, v.sender_name, v.receiver_fiscal_code, v.receiver_name,
-                    v.declared_count, v.declared_total_cents, fd.ingested_at AS flow_ingested,
-                    fr.iuv AS row_iuv, fr.iur AS row_iur, fr.amount_cents AS row_amount, fr.outcome AS row_outcome, fr.outcome_code, fr.outcome_date,
-                    t.account, t.booking_date, t.value_date, t.amount_cents AS tes_amount, t.raw_causale, t.reference, t.end_to_end_id,
-                    t.debtor_name AS orderer, t.flow_id AS tes_flow, t.iuv AS tes_iuv, t.creditor_fiscal_code AS tes_creditor,
-                    td.ingested_at AS tes_ingested, p.fiscal_year, p.number AS provvisorio_number, p.receipt_number,
-                    p.effective_date, p.management_code,
-                    (SELECT g.fiscal_year || '|' || g.document_number FROM treasury_regularisation g
-                        WHERE g.creditor_fiscal_code = t.creditor_fiscal_code AND g.fiscal_year = p.fiscal_year
-                          AND g.provvisorio_number_value = p.number_value
-                        ORDER BY g.booking_date, g.document_number LIMIT 1) AS reversale,
-                    o.nav, o.due_date, dp.debtor_type AS position_debtor_type, dp.debtor_id AS position_debtor_id,
-                    dp.debtor_name AS position_debtor_name, pd.ingested_at AS position_ingested,
-                    pt.amount_cents AS planned_amount, pt.remittance_information AS planned_remittance, pt.taxonomy_code AS planned_taxonomy,
-                    sb.beneficiary_fiscal_code AS secondary, sb.company_name AS secondary_name, sb.taxonomy_code AS secondary_taxonomy
-                FROM chosen k
+            // This read runs beside the other reports' on a connection of its own: a smaller page cache
+            // keeps the run's memory near one connection's (its pages stay in the system's file cache).
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+            let lookup = try RawStatement(db, """
+                SELECT \(ExportColumn.selectList)
+                FROM key_verdict k
                 LEFT JOIN receipt r ON r.receipt_id = k.receipt_id
                 LEFT JOIN document rd ON rd.id = r.document_id
                 LEFT JOIN receipt_transfer rt ON rt.receipt_id = k.receipt_id AND rt.id_transfer = k.transfer_index
@@ -141,134 +370,23 @@ extension Store {
                 LEFT JOIN receipt_transfer sb ON sb.receipt_id = k.receipt_id AND sb.id_transfer = (
                     SELECT min(s.id_transfer) FROM receipt_transfer s WHERE s.receipt_id = k.receipt_id
                         AND s.beneficiary_fiscal_code <> r.fiscal_code)
-                ORDER BY k.creditor_fiscal_code, k.iuv, k.iur, k.transfer_index
-                """, arguments: ["day": asOf.description, "creditor": creditor])
-            while let row = try rows.next() {
-                try body(ClassificationExportRow(creditor: row["creditor_fiscal_code"], values: Self.exportValues(row, unmask: unmask)))
+                WHERE k.creditor_fiscal_code = ? AND k.iuv = ? AND k.iur = ? AND k.transfer_index = ?
+                """)
+            try Self.streamRows(db, sql: """
+                SELECT * FROM (\(keys)) WHERE :creditor IS NULL OR creditor_fiscal_code = :creditor ORDER BY 1, 2, 3, 4
+                """, arguments: ["day": asOf.description, "creditor": creditor]) { key in
+                // Every join is on a unique key: one row per key.
+                guard let fields = try lookup.first({ binder in
+                    binder.add(key[0])
+                    binder.add(key[1])
+                    binder.add(key[2])
+                    binder.add(key[3].flatMap { Int64($0) })
+                }, { $0.fields() }) else { return }
+                let source = ExportSource(fields: fields, unmask: unmask, days: days)
+                try body(ClassificationExportRow(creditor: fields[ExportColumn.creditor.rawValue]!,
+                                                 fields: ClassificationExportRow.layout.map { $0.value?(source) }))
             }
         }
-    }
-
-    private static func exportValues(_ row: Row, unmask: Bool) -> [String: String] {
-        var values: [String: String] = [:]
-        func text(_ column: String, _ name: String) { if let value: String = row[name] { values[column] = value } }
-        func euro(_ column: String, _ name: String) { if let cents: Int64 = row[name] { values[column] = Money.format(cents) } }
-        func day(_ column: String, _ name: String) {
-            if let value: String = row[name] { values[column] = RomeTime.localDate(ofUTC: value)?.description ?? String(value.prefix(10)) }
-        }
-        func person(_ column: String, _ name: String) {
-            if let value: String = row[name] { values[column] = unmask ? value : ReportWriter.mask(value) }
-        }
-        func category(_ column: String, _ name: String) { if let code: String = row[name] { values[column] = "9/\(code)/" } }
-        // Receipt
-        text("cod_iud_e", "notice_number")
-        text("cod_rp_silinviarp_id_univoco_versamento_e", "iuv")
-        text("de_e_versione_oggetto_e", "version")
-        text("cod_e_dom_id_dominio_e", "domain")
-        text("cod_e_id_messaggio_ricevuta_e", "receipt_id")
-        if let paid: String = row["payment_date_time"] {
-            values["dt_e_data_ora_messaggio_ricevuta_e"] = RomeTime.utc(fromInstant: paid) ?? RomeTime.utc(fromLocal: paid)
-        }
-        text("cod_e_istit_att_codice_id_univoco_e", "psp_id")
-        text("de_e_istit_att_denominazione_attestante_e", "psp_company_name")
-        if row["receipt_id"] as String? != nil { values["cod_e_ente_benef_id_univ_benef_tipo_id_univoco_e"] = "G" }
-        text("cod_e_ente_benef_id_univ_benef_codice_id_univoco_e", "domain")
-        text("de_e_ente_benef_denominazione_beneficiario_e", "company_name")
-        text("cod_e_sogg_vers_id_univ_vers_tipo_id_univoco_e", "payer_type")
-        person("cod_e_sogg_vers_id_univ_vers_codice_id_univoco_e", "payer_id")
-        person("cod_e_sogg_vers_anagrafica_versante_e", "payer_name")
-        text("cod_e_sogg_pag_id_univ_pag_tipo_id_univoco_e", "debtor_type")
-        person("cod_e_sogg_pag_id_univ_pag_codice_id_univoco_e", "debtor_id")
-        person("cod_e_sogg_pag_anagrafica_pagatore_e", "debtor_name")
-        if let outcome: String = row["outcome"] { values["cod_e_dati_pag_codice_esito_pagamento_e"] = outcome == "OK" ? "0" : "1" }
-        euro("num_e_dati_pag_importo_totale_pagato_e", "payment_amount_cents")
-        text("cod_e_dati_pag_id_univoco_versamento_e", "iuv")
-        text("cod_e_dati_pag_codice_contesto_pagamento_e", "receipt_id")
-        if row["receipt_id"] as String? != nil {
-            euro("num_e_dati_pag_dati_sing_pag_singolo_importo_pagato_e", "rt_amount_cents")
-            text("dt_e_dati_pag_dati_sing_pag_data_esito_singolo_pagamento_e", "payment_day")
-            text("cod_e_dati_pag_dati_sing_pag_id_univoco_riscoss_e", "receipt_id")
-        }
-        text("de_e_dati_pag_dati_sing_pag_causale_versamento_e", "remittance_information")
-        category("de_e_dati_pag_dati_sing_pag_dati_specifici_riscossione_e", "receipt_taxonomy")
-        day("dt_acquisizione_e", "receipt_ingested")
-        // Flow
-        text("cod_identificativo_flusso_r", "flow_id")
-        text("dt_data_ora_flusso_r", "flow_instant")
-        if row["flow_id"] as String? != nil {
-            text("cod_identificativo_univoco_regolamento_r", "settlement_reference")
-            text("dt_data_regolamento_r", "settlement_date")
-            values["cod_ist_ricev_id_univ_ricev_tipo_identificativo_univoco_r"] = "G"
-        }
-        text("cod_ist_mitt_id_univ_mitt_tipo_identificativo_univoco_r", "sender_type")
-        text("cod_ist_mitt_id_univ_mitt_codice_identificativo_univoco_r", "sender_id")
-        text("de_ist_mitt_denominazione_mittente_r", "sender_name")
-        text("cod_ist_ricev_id_univ_ricev_codice_identificativo_univoco_r", "receiver_fiscal_code")
-        text("de_ist_ricev_denominazione_ricevente_r", "receiver_name")
-        if let count: Int64 = row["declared_count"] { values["num_numero_totale_pagamenti_r"] = String(count) }
-        euro("num_importo_totale_pagamenti_r", "declared_total_cents")
-        text("cod_dati_sing_pagam_identificativo_univoco_versamento_r", "row_iuv")
-        text("cod_dati_sing_pagam_identificativo_univoco_riscossione_r", "row_iur")
-        euro("num_dati_sing_pagam_singolo_importo_pagato_r", "row_amount")
-        if let outcome = (row["row_outcome"] as String?).flatMap(FlowOutcome.init(rawValue:)) {
-            values["cod_dati_sing_pagam_codice_esito_singolo_pagamento_r"] = outcome.xmlCode ?? row["outcome_code"]
-        }
-        text("dt_dati_sing_pagam_data_esito_singolo_pagamento_r", "outcome_date")
-        day("dt_acquisizione_r", "flow_ingested")
-        // Treasury and classification
-        if let account: String = row["account"] {
-            // An Italian IBAN names its bank (ABI) and branch (CAB); an OPI conto_evidenza does not.
-            let iban = Array(account.utf8)
-            if account.hasPrefix("IT"), iban.count == 27 {
-                values["cod_abi_t"] = String(decoding: iban[5..<10], as: UTF8.self)
-                values["cod_cab_t"] = String(decoding: iban[10..<15], as: UTF8.self)
-            }
-            values["cod_conto_tesoreria"] = account
-            values["cod_divisa_t"] = "EUR"
-        }
-        text("dt_data_contabile_t", "booking_date")
-        text("dt_data_valuta_t", "value_date")
-        euro("num_importo_tesoreria", "tes_amount")
-        text("de_causale_t", "raw_causale")
-        text("cod_riferimento_banca_t", "reference")
-        text("cod_riferimento_cliente_t", "end_to_end_id")
-        text("de_descrizione_ordinante_t", "orderer")
-        text("cod_id_univoco_flusso_t", "tes_flow")
-        text("cod_id_univoco_versamento_t", "tes_iuv")
-        day("dt_acquisizione_t", "tes_ingested")
-        if let year: Int64 = row["fiscal_year"] {
-            values["de_anno_bolletta_t"] = String(year)
-            values["de_anno_provvisorio_t"] = String(year)
-        }
-        text("cod_bolletta_t", "receipt_number")
-        text("cod_id_dominio_t", "tes_creditor")
-        if let reversale: String = row["reversale"], let bar = reversale.firstIndex(of: "|") {
-            values["de_anno_documento_t"] = String(reversale[..<bar])
-            values["cod_documento_t"] = String(reversale[reversale.index(after: bar)...])
-        }
-        text("cod_provvisorio_t", "provvisorio_number")
-        text("dt_effettiva_sospeso_t", "effective_date")
-        text("codice_gestionale_provvisorio_t", "management_code")
-        text("classificazione_completezza", "label")
-        text("dt_data_ultimo_aggiornamento", "changed_on")
-        // Notification: the position's option and planned transfer
-        if row["nav"] as String? != nil || row["planned_amount"] as Int64? != nil {
-            text("cod_iud_i", "nav")
-            text("cod_rp_silinviarp_id_univoco_versamento_i", "iuv")
-        }
-        text("cod_rp_sogg_pag_id_univ_pag_tipo_id_univoco_i", "position_debtor_type")
-        person("cod_rp_sogg_pag_id_univ_pag_codice_id_univoco_i", "position_debtor_id")
-        person("de_rp_sogg_pag_anagrafica_pagatore_i", "position_debtor_name")
-        if let due: String = row["due_date"] { values["dt_rp_dati_vers_data_esecuzione_pagamento_i"] = String(due.prefix(10)) }
-        euro("num_rp_dati_vers_dati_sing_vers_importo_singolo_versamento_i", "planned_amount")
-        text("de_rp_dati_vers_dati_sing_vers_causale_versamento_i", "planned_remittance")
-        category("de_rp_dati_vers_dati_sing_vers_dati_specifici_riscossione_i", "planned_taxonomy")
-        day("dt_acquisizione_i", "position_ingested")
-        // Secondary beneficiary of a multi-beneficiary receipt
-        text("cod_tassonomico_dovuto_pa1", "secondary_taxonomy")
-        text("cod_fiscale_pa1", "secondary")
-        text("de_nome_pa1", "secondary_name")
-        return values
     }
 }
 

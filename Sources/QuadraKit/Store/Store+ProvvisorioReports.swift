@@ -124,8 +124,10 @@ extension Store {
     /// code and from the metadata of its planned transfer, else of its receipt transfer.
     private static func creditParts(owner: String, flowId: String?, iuv: String?, keys: AccountingKeys,
                                     in db: Database) throws -> [ProvvisorioAttribution.Part] {
-        func metadata(_ name: String) -> String {
-            """
+        func metadata(_ name: String, _ key: String?) -> String {
+            // A head no key is configured for is absent: no row's metadata is searched for it.
+            guard key != nil else { return "NULL AS \(name)" }
+            return """
             coalesce(
                 (SELECT json_extract(e.value, '$.value') FROM payment_option o
                     JOIN planned_transfer pt ON pt.option_id = o.id AND pt.id_transfer = k.transfer_index
@@ -139,7 +141,7 @@ extension Store {
         }
         let heads = """
             k.taxonomy_code, k.receipt_id IS NOT NULL OR k.iupd IS NOT NULL AS known,
-            \(metadata("capitolo")), \(metadata("accertamento")), \(metadata("ufficio"))
+            \(metadata("capitolo", keys.capitolo)), \(metadata("accertamento", keys.accertamento)), \(metadata("ufficio", keys.ufficio))
             """
         let sql: String
         if flowId != nil {

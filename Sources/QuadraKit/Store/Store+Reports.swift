@@ -160,29 +160,33 @@ extension Store {
     /// `dropping` leaves out the last columns, which only served the sort.
     func streamRows(sql: String, arguments: StatementArguments = [], dropping: Int32 = 0,
                             _ body: ([String?]) throws -> Void) throws {
-        try pool.read { db in
-            let statement = try db.makeStatement(sql: sql)
-            try statement.setArguments(arguments)
-            let handle = statement.sqliteStatement
-            defer { sqlite3_reset(handle) }
-            let columns = sqlite3_column_count(handle) - dropping
-            var fields = [String?](repeating: nil, count: Int(columns))
-            while true {
-                let status = sqlite3_step(handle)
-                if status == SQLITE_DONE { break }
-                guard status == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: status),
-                                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-                }
-                for column in 0..<columns {
-                    fields[Int(column)] = Self.text(handle, column)
-                }
-                try body(fields)
+        try pool.read { db in try Self.streamRows(db, sql: sql, arguments: arguments, dropping: dropping, body) }
+    }
+
+    /// The same within a read already open (so that `body` may query the same connection).
+    static func streamRows(_ db: Database, sql: String, arguments: StatementArguments = [], dropping: Int32 = 0,
+                           _ body: ([String?]) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        let columns = sqlite3_column_count(handle) - dropping
+        var fields = [String?](repeating: nil, count: Int(columns))
+        while true {
+            let status = sqlite3_step(handle)
+            if status == SQLITE_DONE { break }
+            guard status == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: status),
+                                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
             }
+            for column in 0..<columns {
+                fields[Int(column)] = Self.text(handle, column)
+            }
+            try body(fields)
         }
     }
 
-    private static func text(_ handle: OpaquePointer, _ column: Int32) -> String? {
+    static func text(_ handle: OpaquePointer, _ column: Int32) -> String? {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER:
             return String(sqlite3_column_int64(handle, column))

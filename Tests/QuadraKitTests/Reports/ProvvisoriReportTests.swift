@@ -145,7 +145,7 @@ import Testing
             "dt_data_ultimo_aggiornamento": "2026-11-20", "num_rp_dati_vers_dati_sing_vers_importo_singolo_versamento_i": "204.00",
             "dt_rp_dati_vers_data_esecuzione_pagamento_i": "2026-11-30",
             "cod_fiscale_pa1": "80000000010", "de_nome_pa1": "Provincia di Esempio", "cod_tassonomico_dovuto_pa1": "0201102IM",
-            "de_e_istit_att_indirizzo_attestante_e": "", "bilancioE": "",
+            "de_e_istit_att_indirizzo_attestante_e": "", "bilancioE": "", "cod_e_istit_att_id_univ_att_codice_id_univoco_e": "ESMPITMM",
         ]
         #expect(tari.filter { expected[$0.key] != nil } == expected)
         #expect(tari["cod_e_sogg_pag_id_univ_pag_codice_id_univoco_e"]?.hasSuffix("**********") == true, "masked unless --unmask")

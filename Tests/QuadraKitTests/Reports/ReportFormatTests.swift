@@ -13,6 +13,10 @@ import Testing
     @Test func debtorIdsKeepSixCharactersAndTheirLength() {
         #expect(ReportWriter.mask("RSSMRA80A01H501U") == "RSSMRA**********")
         #expect(ReportWriter.mask("ABC") == "ABC")
+        // Characters, not bytes: an accent is one, and so is a CRLF pair.
+        #expect(ReportWriter.mask("Niccolò Rossi") == "Niccol*******")
+        #expect(ReportWriter.mask("Lucà Bianchi") == "Lucà B******")
+        #expect(ReportWriter.mask("AB\r\nCDEFG") == "AB\r\nCDE**")
     }
 
     @Test func listsAreSortedAndPipeJoined() {
@@ -21,9 +25,23 @@ import Testing
     }
 
     @Test func jsonLinesEscapeAndKeepNumbersAsNumbers() {
-        let line = ReportWriter.jsonLine(["code", "age_days", "iuv", "message"], ["X", "3", nil, "a \"q\"\n\u{1}"],
-                                         numeric: ["age_days"])
-        #expect(line == "{\"code\":\"X\",\"age_days\":3,\"iuv\":null,\"message\":\"a \\\"q\\\"\\n\\u0001\"}\n")
+        var line: [UInt8] = []
+        JSONLineFormat(columns: ["code", "age_days", "iuv", "message", "days"], numeric: ["age_days"])
+            .append(["X", "3", nil, "a \"q\"\n\u{1}", "4"], to: &line)
+        #expect(String(decoding: line, as: UTF8.self)
+                == "{\"code\":\"X\",\"age_days\":3,\"iuv\":null,\"message\":\"a \\\"q\\\"\\n\\u0001\",\"days\":\"4\"}\n")
+    }
+
+    /// A row is written straight from each field's bytes when it needs no quote and no neutralising;
+    /// whatever the field, the bytes are those of the header's spelling (`quoted(neutralized(_))`).
+    @Test(arguments: ["plain", "", "a,b", "a;b", "say \"hi\"", "two\nlines", "cr\r", "crlf\r\n", "=1+1", "+39", "-1200", "-",
+                      "-12a", "@x", "\tx", "città", "a=b"])
+    func rowFieldsAreSpelledAsTheHeaderSpellsThem(field: String) throws {
+        for separator in [UInt8(ascii: ","), UInt8(ascii: ";")] {
+            var bytes: [UInt8] = []
+            CSVWriter.append(field, separator: separator, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == CSVWriter.quoted(CSVWriter.neutralized(field), separator: separator))
+        }
     }
 
     /// Settlement 2026-11-17 (a Tuesday): the credit is due by Wednesday 18. A net credit of zero or

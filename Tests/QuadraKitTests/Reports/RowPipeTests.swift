@@ -1,0 +1,39 @@
+import Testing
+@testable import QuadraKit
+
+/// The handoff between a report's reading thread and its writing thread.
+@Suite struct RowPipeTests {
+    @Test func rowsArriveInTheOrderSentAcrossBatches() throws {
+        let pipe = RowPipe<Int>(batchSize: 3, depth: 1)
+        let writer = BackgroundWork { () throws -> [Int] in
+            var received: [Int] = []
+            while let batch = try pipe.receive() { received += batch }
+            return received
+        }
+        for row in 0..<100 { try pipe.send(row) }
+        try pipe.close()
+        #expect(try writer.value() == Array(0..<100))
+    }
+
+    /// A reader that fails stops the writer, which then lands nothing.
+    @Test func aFailedReaderStopsTheWriter() throws {
+        let pipe = RowPipe<Int>(batchSize: 2, depth: 1)
+        let writer = BackgroundWork { () throws -> Int in
+            var count = 0
+            while let batch = try pipe.receive() { count += batch.count }
+            return count
+        }
+        try pipe.send(1)
+        try pipe.send(2)
+        pipe.fail()
+        #expect(writer.failure is RowPipe<Int>.Stopped)
+    }
+
+    /// A writer that fails stops the reader at its next batch instead of leaving it waiting.
+    @Test func anAbandonedPipeStopsTheReader() throws {
+        let pipe = RowPipe<Int>(batchSize: 1, depth: 1)
+        try pipe.send(1)
+        pipe.abandon()
+        #expect(throws: RowPipe<Int>.Stopped.self) { try pipe.send(2) }
+    }
+}
