@@ -12,7 +12,8 @@ import GRDB
 /// WAL lets reports read while a run writes; `synchronous = NORMAL` keeps each commit atomic and
 /// durable at checkpoint, which is what a batch that can be re-run needs. Temporary tables, sorts and
 /// the statement journal of each document's savepoint stay in memory (in `/var/tmp` the journal alone
-/// was seven times the store's own writes). The writer's page cache may grow to 256 MiB, not SQLite's
+/// was seven times the store's own writes), but for reconciliation's scope tables, which grow with the
+/// night's keys (`Store.reconcile`). The writer's page cache may grow to 256 MiB, not SQLite's
 /// 2 MiB: receipts and ledger rows are indexed by random keys (hashes, receipt ids), so every cached
 /// index page saves a read and a rewrite ([PRAGMA cache_size](https://sqlite.org/pragma.html#pragma_cache_size)).
 /// A reader's stops at 32 MiB: a miss there is a `pread` from the kernel's cache, while a run's
