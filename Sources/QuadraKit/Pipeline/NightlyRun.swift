@@ -88,10 +88,12 @@ public struct NightlyRun: Sendable {
         store.releaseMemory()
         // A document skipped as already read is listed as the ledger filed it when it was read.
         let read = ReportManifest.DocumentList { [store, log = ingest.log] body in
-            try log.forEach { outcome in
-                let ledger = outcome.status == .skipped ? try store.ledgerFiling(of: outcome.sha256) : nil
-                try body(ReportManifest.Document(path: outcome.path, kind: ledger?.kind ?? outcome.kind.rawValue,
-                                                 sha256: outcome.sha256, outcome: ledger?.outcome ?? outcome.status.rawValue))
+            try store.withLedgerFiling { filing in
+                try log.forEach { outcome in
+                    let ledger = outcome.status == .skipped ? try filing(outcome.sha256) : nil
+                    try body(ReportManifest.Document(path: outcome.path, kind: ledger?.kind ?? outcome.kind.rawValue,
+                                                     sha256: outcome.sha256, outcome: ledger?.outcome ?? outcome.status.rawValue))
+                }
             }
         }
         let folder = (out as NSString).appendingPathComponent(asOf.description)

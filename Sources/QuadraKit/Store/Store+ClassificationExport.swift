@@ -334,11 +334,6 @@ extension Store {
             """
         let days = DayMemo()
         try pool.read { db in
-            // This read runs beside the other reports' on a connection of its own: a smaller page cache
-            // keeps the run's memory near one connection's (its pages stay in the system's file cache).
-            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             let lookup = try RawStatement(db, """
                 SELECT \(ExportColumn.selectList)
                 FROM key_verdict k

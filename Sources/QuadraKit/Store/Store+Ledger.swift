@@ -13,12 +13,13 @@ extension Store {
         }
     }
 
-    /// How the ledger filed the document of hash `sha256` (kind and outcome); nil when it holds none.
-    /// The manifest reports a document as filed, so a night run again lists the same documents alike.
-    func ledgerFiling(of sha256: String) throws -> (kind: String, outcome: String)? {
+    /// Calls `body` with a lookup of how the ledger filed a document (kind and outcome, by hash; nil
+    /// when it holds none), all within one read. The manifest reports a document as filed, so a night
+    /// run again lists the same documents alike.
+    func withLedgerFiling<T>(_ body: (_ filing: (String) throws -> (kind: String, outcome: String)?) throws -> T) throws -> T {
         try pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, outcome FROM document WHERE sha256 = ?"), arguments: [sha256])
-                .map { ($0["kind"], $0["outcome"]) }
+            let statement = try db.cachedStatement(sql: "SELECT kind, outcome FROM document WHERE sha256 = ?")
+            return try body { sha256 in try Row.fetchOne(statement, arguments: [sha256]).map { ($0["kind"], $0["outcome"]) } }
         }
     }
 
