@@ -9,8 +9,8 @@ import Logging
 /// print(summary.count(.rejected))
 /// ```
 ///
-/// Files are taken in batches: the other cores read, hash and parse a batch while the writer stores
-/// the previous one in one transaction, one savepoint per document but receipts. The ledger makes a second pass over
+/// Files are taken in batches: every core reads, hashes and parses the next batches while the writer
+/// stores the previous one in one transaction, one savepoint per document but receipts. The ledger makes a second pass over
 /// the same bytes free: a document already stored is skipped before it is parsed.
 public struct Ingestor: Sendable {
     public struct Options: Sendable {
@@ -71,16 +71,21 @@ public struct Ingestor: Sendable {
         for path in listing.waiting { logger.notice("waiting \(path): modified less than \(options.settleSeconds) s ago, left for the next run") }
         var done = 0
         let writing = BatchWriter(store: store)
-        for batch in batches(of: files) {
-            let prepared = try prepare(batch)
-            try collect(writing.wait(), into: &summary)
-            writing.start(prepared)
-            done += batch.count
-            summary.bytes += batch.reduce(0) { $0 + $1.size }
-            progress?(Progress(documents: done, totalDocuments: files.count, bytes: summary.bytes,
-                               seconds: Self.seconds(since: started)))
+        do {
+            for batch in batches(of: files) {
+                writing.start(try prepare(batch))
+                try collect(writing.takeWritten(), into: &summary)
+                done += batch.count
+                summary.bytes += batch.reduce(0) { $0 + $1.size }
+                progress?(Progress(documents: done, totalDocuments: files.count, bytes: summary.bytes,
+                                   seconds: Self.seconds(since: started)))
+            }
+        } catch {
+            // The batches in hand must be written (or refused) before the caller closes the store.
+            _ = try? writing.finish()
+            throw error
         }
-        try collect(writing.wait(), into: &summary)
+        try collect(writing.finish(), into: &summary)
         summary.seconds = Self.seconds(since: started)
         return summary
     }
@@ -105,10 +110,11 @@ public struct Ingestor: Sendable {
         }
     }
 
-    /// Reads, hashes and parses a batch on every core; what needs storing is left for the writer.
+    /// Reads, hashes and parses a batch on every core (the writer's too: it runs while a batch is
+    /// in hand); what needs storing is left for the writer.
     private func prepare(_ batch: [InputFiles.File]) throws -> [Preparation] {
         let threshold = options.streamingThreshold
-        let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count, workers: Parallel.besideWriter) { index in
+        let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count) { index in
             do {
                 let input = batch[index].input
                 guard batch[index].size <= threshold, let bytes = try input.readAll(limit: threshold) else {
@@ -125,7 +131,7 @@ public struct Ingestor: Sendable {
         let creditor = options.creditor
         let directory = options.configuration.directory
         let layouts = options.configuration.bankCSVLayouts
-        return Parallel.map(batch.count, workers: Parallel.besideWriter) { index in
+        return Parallel.map(batch.count) { index in
             let file = batch[index]
             switch loaded[index] {
             case let .failure(error):

@@ -4,11 +4,6 @@ import Synchronization
 
 /// Runs independent work on several cores and gathers the results in input order.
 enum Parallel {
-    /// Cores left for parsing while the ingest's writer thread stores the previous batch: all but
-    /// one. With as many parsing threads as cores, the writer shared a core with them and the other
-    /// sat idle whenever parsing finished first (100,000 receipts on 2 cores: 16.8 s wall for 16.6 s
-    /// of CPU, one core's worth).
-    static let besideWriter = max(1, cores - 1)
     static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     /// `body` for each index below `count`, on up to `workers` threads taking the next index as they
