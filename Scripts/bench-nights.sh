@@ -2,9 +2,9 @@
 # The many-nights benchmark (release build): generates N nights of R receipts each (on average; 50
 # creditors, anomaly rate 0.01; kept under $BENCH_DIR, default /tmp/quadra-bench), then runs the
 # nights in order into ONE new store with `quadra run`, each night its own inbox and as-of date,
-# and prints per night: wall time and peak RSS of the run (GNU time), keys classified and
-# discrepancies by status (from the run's summary line), whether those counts match the night's
-# truth.jsonl, the store's size after the night and the size of the night's reports.
+# and prints per night: wall time and peak RSS of the run (GNU time); each step's wall time, keys
+# classified and discrepancies by status (from the run's summary line); whether those counts match
+# the night's truth.jsonl; the store's size after the night and the size of the night's reports.
 # Usage: Scripts/bench-nights.sh [N] [R] [SEED]   (default 30 100000 1)
 set -euo pipefail
 nights=${1:-30}
@@ -18,8 +18,8 @@ work=$(mktemp -d "$bench/nights.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 echo "$nights nights of $n receipts (seed $seed) from $data, one store"
-printf '%-5s %-10s %9s %9s %9s %9s %6s %6s %8s %-5s %9s %10s\n' \
-    night as-of input-MB wall-s RSS-MB keys new open resolved truth store-MB reports-KB
+printf '%-5s %-10s %9s %9s %8s %8s %8s %9s %9s %6s %6s %8s %-5s %9s %10s\n' \
+    night as-of input-MB wall-s ingest reconc reports RSS-MB keys new open resolved truth store-MB reports-KB
 for folder in "$data"/night-*/; do
     folder=${folder%/}
     as_of=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["as_of"])' "$folder/night.json")
@@ -35,11 +35,12 @@ def size(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
 line = next(l for l in open(f"{work}/run.log") if f"run {as_of}:" in l)
 keys = int(re.search(r"; (\d+) keys", line).group(1))
+steps = re.search(r"\(ingest ([\d.]+), reconcile ([\d.]+), reports ([\d.]+)\)", line).groups()
 found = {s: int(re.search(rf"\b{s} (\d+)", line.split("discrepancies", 1)[1]).group(1)) for s in ("new", "open", "resolved", "escalated")}
 planted = json.load(open(f"{folder}/night.json"))["statuses"]
 truth = "ok" if all(found[s] == planted.get(s, 0) for s in found) else "DIFF"
 store = sum(size(f"{work}/nights.sqlite{suffix}") for suffix in ("", "-wal") if os.path.exists(f"{work}/nights.sqlite{suffix}"))
-print(f"{os.path.basename(folder)[6:]:<5} {as_of:<10} {size(folder + '/inbox') / 2**20:9.1f} {seconds:9.2f} {rss / 1024:9.0f} "
+print(f"{os.path.basename(folder)[6:]:<5} {as_of:<10} {size(folder + '/inbox') / 2**20:9.1f} {seconds:9.2f} {steps[0]:>8} {steps[1]:>8} {steps[2]:>8} {rss / 1024:9.0f} "
       f"{keys:9d} {found['new']:6d} {found['open']:6d} {found['resolved']:8d} {truth:<5} {store / 2**20:9.1f} "
       f"{size(f'{work}/reports/{as_of}') / 1024:10.0f}")
 PY

@@ -61,8 +61,7 @@ public struct Ingestor: Sendable {
         let started = ContinuousClock.now
         let now = Int(time(nil))
         let listing = try InputFiles.list(paths, modifiedBefore: options.settleSeconds > 0 ? now - options.settleSeconds : nil)
-        let files = listing.files
-        if files.isEmpty && listing.waiting.isEmpty { try requireDocuments() }
+        if listing.count == 0 && listing.waiting.isEmpty { try requireDocuments() }
         var summary = try IngestSummary()
         summary.passedOver = listing.passedOver
         summary.archives = listing.archives
@@ -72,12 +71,13 @@ public struct Ingestor: Sendable {
         var done = 0
         let writing = BatchWriter(store: store)
         do {
-            for batch in batches(of: files) {
+            var batches = Batches(documents: listing.makeIterator(), options: options)
+            while let batch = batches.next() {
                 writing.start(try prepare(batch))
                 try collect(writing.takeWritten(), into: &summary)
                 done += batch.count
                 summary.bytes += batch.reduce(0) { $0 + $1.size }
-                progress?(Progress(documents: done, totalDocuments: files.count, bytes: summary.bytes,
+                progress?(Progress(documents: done, totalDocuments: listing.count, bytes: summary.bytes,
                                    seconds: Self.seconds(since: started)))
             }
         } catch {
@@ -91,8 +91,7 @@ public struct Ingestor: Sendable {
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - start).seconds
     }
 
     private func collect(_ written: [Preparation], into summary: inout IngestSummary) throws {
@@ -168,21 +167,35 @@ public struct Ingestor: Sendable {
         }
     }
 
-    private func batches(of files: [InputFiles.File]) -> [[InputFiles.File]] {
-        var batches: [[InputFiles.File]] = []
-        var current: [InputFiles.File] = []
-        var bytes = 0
-        for file in files {
-            if !current.isEmpty && (current.count >= options.batchSize || bytes + file.size > options.batchBytes) {
-                batches.append(current)
-                current = []
-                bytes = 0
-            }
-            current.append(file)
-            bytes += file.size
+    /// The listing's documents in batches of `batchSize` files and at most `batchBytes` bytes (a
+    /// single larger file makes a batch of its own), taken as they are read.
+    private struct Batches {
+        var documents: InputFiles.Documents
+        let options: Options
+        /// The file that closed the previous batch, the first of the next.
+        private var pending: InputFiles.File?
+
+        init(documents: InputFiles.Documents, options: Options) {
+            self.documents = documents
+            self.options = options
+            pending = self.documents.next()
         }
-        if !current.isEmpty { batches.append(current) }
-        return batches
+
+        mutating func next() -> [InputFiles.File]? {
+            guard let first = pending else { return nil }
+            var batch = [first]
+            var bytes = first.size
+            pending = nil
+            while let file = documents.next() {
+                if batch.count >= options.batchSize || bytes + file.size > options.batchBytes {
+                    pending = file
+                    break
+                }
+                batch.append(file)
+                bytes += file.size
+            }
+            return batch
+        }
     }
 
     private func log(_ outcome: DocumentOutcome) {
@@ -196,5 +209,12 @@ public struct Ingestor: Sendable {
         case .ingested:
             logger.debug("ingested \(outcome.path) (\(outcome.kind.rawValue), \(outcome.records) records)")
         }
+    }
+}
+
+extension Duration {
+    /// For log lines and progress: never for anything a report or a rule reads.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

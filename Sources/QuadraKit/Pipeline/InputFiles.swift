@@ -10,8 +10,8 @@ import Darwin
 /// listed in the archive's own order.
 ///
 /// Folders are walked with `readdir` and `lstat`: an inbox of a million receipts is listed in
-/// about a second, where FileManager's enumerator takes many. An archive's central directory is
-/// read once here, and each entry keeps where its bytes lie, so no entry is looked up by name later.
+/// about a second, where FileManager's enumerator takes many. Each entry of an archive keeps where
+/// its bytes lie, so no entry is looked up by name later.
 enum InputFiles {
     struct File: Sendable {
         var input: InputFile
@@ -22,13 +22,49 @@ enum InputFiles {
 
     /// The documents to read, the entries passed over with the reason, for the log, and the ZIP
     /// archives the documents came from, which are archived whole.
-    struct Listing {
+    ///
+    /// Iterating gives the documents in order; an archive's entries are read from its central
+    /// directory again when the iteration reaches it, so the documents of a night are never all in
+    /// memory at once (a million ZIP entries held as a list, and again as batches, took about
+    /// 250 MB).
+    struct Listing: Sequence {
         var cutoff: Int?
-        var files: [File] = []
+        /// Files (and unreadable archives) and ZIP archives, in reading order.
+        fileprivate var sources: [Source] = []
+        /// How many documents iterating gives.
+        var count = 0
         var passedOver: [String] = []
         var archives: [String] = []
         /// Files modified too recently to be whole: left for the next run (`--settle`).
         var waiting: [String] = []
+
+        fileprivate enum Source {
+            case document(File)
+            case archive(path: String, size: Int)
+        }
+
+        func makeIterator() -> Documents { Documents(sources: sources.makeIterator()) }
+    }
+
+    /// The documents of a listing, one archive's entries in memory at a time.
+    struct Documents: IteratorProtocol {
+        fileprivate var sources: IndexingIterator<[Listing.Source]>
+        private var entries: IndexingIterator<[File]> = [File]().makeIterator()
+
+        fileprivate init(sources: IndexingIterator<[Listing.Source]>) {
+            self.sources = sources
+        }
+
+        mutating func next() -> File? {
+            while true {
+                if let file = entries.next() { return file }
+                switch sources.next() {
+                case nil: return nil
+                case let .document(file): return file
+                case let .archive(path, size): entries = InputFiles.documents(inArchive: path, size: size).files.makeIterator()
+                }
+            }
+        }
     }
 
     /// Hidden entries (`.DS_Store`, editors' swap files) are not documents and are passed over, and
@@ -84,24 +120,36 @@ enum InputFiles {
         }
         let size = Int(info.st_size)
         guard isZip(path) else {
-            listing.files.append(File(input: InputFile(path: path), size: size))
+            listing.sources.append(.document(File(input: InputFile(path: path), size: size)))
+            listing.count += 1
             return
         }
         listing.archives.append(path)
+        let (files, passedOver) = documents(inArchive: path, size: size)
+        listing.count += files.count
+        listing.passedOver += passedOver
+        listing.sources.append(.archive(path: path, size: size))
+    }
+
+    /// The documents of an archive, and the entries passed over with the reason; an archive whose
+    /// central directory cannot be read is one document, refused when read.
+    fileprivate static func documents(inArchive path: String, size: Int) -> (files: [File], passedOver: [String]) {
         let entries: [ZipEntry]
         do {
             entries = try ZipDirectory.entries(of: path)
         } catch {
-            listing.files.append(File(input: InputFile(unreadableArchive: path, error: error), size: size))
-            return
+            return ([File(input: InputFile(unreadableArchive: path, error: error), size: size)], [])
         }
+        var files: [File] = []
+        var passedOver: [String] = []
         for entry in entries {
             if let reason = passOverReason(entry) {
-                listing.passedOver.append("\(path)/\(entry.name): \(reason)")
+                passedOver.append("\(path)/\(entry.name): \(reason)")
             } else {
-                listing.files.append(File(input: InputFile(entry: entry, in: path), size: Int(clamping: entry.uncompressedSize)))
+                files.append(File(input: InputFile(entry: entry, in: path), size: Int(clamping: entry.uncompressedSize)))
             }
         }
+        return (files, passedOver)
     }
 
     /// Whether the file begins with a ZIP signature: a local file header (`PK\u{3}\u{4}`) or, for an

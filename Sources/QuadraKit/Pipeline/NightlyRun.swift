@@ -20,6 +20,15 @@ public struct NightlyRun: Sendable {
         public var reconciliation: ReconciliationSummary
         public var manifest: ReportManifest
         public var seconds: Double
+        /// Wall seconds of each step (reports include the archive), so that a night that grows slower
+        /// says where.
+        public var phases = Phases()
+
+        public struct Phases: Sendable {
+            public var ingest = 0.0
+            public var reconcile = 0.0
+            public var reports = 0.0
+        }
 
         /// The ingest's exit status: reconciliation and reports either succeed or throw.
         public var exitStatus: ExitStatus { ingest.exitCode }
@@ -31,6 +40,8 @@ public struct NightlyRun: Sendable {
             return "run \(reconciliation.asOf): \(ingest.documents) documents (\(documents)\(waiting)); "
                 + "\(reconciliation.line.drop(while: { $0 != ":" }).dropFirst().trimmingCharacters(in: .whitespaces)); "
                 + "\(manifest.files.count) report files; \(String(format: "%.2f", seconds)) s"
+                + " (ingest \(String(format: "%.2f", phases.ingest)), reconcile \(String(format: "%.2f", phases.reconcile)),"
+                + " reports \(String(format: "%.2f", phases.reports)))"
         }
     }
 
@@ -73,11 +84,19 @@ public struct NightlyRun: Sendable {
     /// before anything is written.
     public func run(inbox: String, out: String, progress: @escaping (Progress) -> Void = { _ in }) throws -> Result {
         let started = ContinuousClock.now
+        var phases = Result.Phases()
+        var lap = started
+        func endPhase(_ phase: WritableKeyPath<Result.Phases, Double>) {
+            let now = ContinuousClock.now
+            phases[keyPath: phase] = (now - lap).seconds
+            lap = now
+        }
         try configuration.inbox.verify(inbox)
         var options = Ingestor.Options(configuration: configuration)
         options.settleSeconds = settleSeconds
         let ingest = try Ingestor(store: store, options: options, logger: logger)
             .ingest([inbox], progress: { progress(.documents($0)) }, requireDocuments: { throw EmptyInbox(inbox: inbox) })
+        endPhase(\.ingest)
         progress(.reconciling(asOf: asOf))
         var reconciler = Reconciler(store: store, creditors: configuration.creditors)
         reconciler.lookBackDays = lookBackDays
@@ -85,6 +104,7 @@ public struct NightlyRun: Sendable {
         reconciler.provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
         let reconciliation = try reconciler.run(asOf: asOf)
         progress(.keys(reconciliation))
+        endPhase(\.reconcile)
         store.releaseMemory()
         // A document skipped as already read is listed as the ledger filed it when it was read.
         let read = ReportManifest.DocumentList { [store, log = ingest.log] body in
@@ -103,9 +123,9 @@ public struct NightlyRun: Sendable {
         if let archive {
             try DocumentArchive(root: archive, day: asOf).file(ingest.log, archives: ingest.archives, from: inbox)
         }
-        let elapsed = ContinuousClock.now - started
+        endPhase(\.reports)
         return Result(ingest: ingest, reconciliation: reconciliation, manifest: manifest,
-                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                      seconds: (ContinuousClock.now - started).seconds, phases: phases)
     }
 
     /// SHA-256 of the configuration file that `QuadraConfiguration.load(path:)` reads; nil when none.
