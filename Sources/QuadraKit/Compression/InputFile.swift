@@ -11,8 +11,9 @@ struct InputFile: Sendable {
     enum Source: Sendable {
         case file(path: String)
         case zipEntry(archive: String, ZipEntry)
-        /// A ZIP archive whose directory could not be read: reading it throws why.
-        case unreadableArchive(path: String, InputError)
+        /// What could not be listed (a ZIP archive whose directory could not be read, a file or folder
+        /// gone since the inbox was listed): reading it throws why.
+        case unreadable(path: String, InputError)
     }
 
     static let chunkSize = 256 * 1024
@@ -30,8 +31,8 @@ struct InputFile: Sendable {
         source = .zipEntry(archive: archive, entry)
     }
 
-    init(unreadableArchive path: String, error: InputError) {
-        source = .unreadableArchive(path: path, error)
+    init(unreadable path: String, error: InputError) {
+        source = .unreadable(path: path, error)
     }
 
     /// The document's name in the ledger and the logs: a file's path, or the archive's path and the
@@ -39,7 +40,7 @@ struct InputFile: Sendable {
     /// Built on demand, so a listing of a million entries holds each archive's path once.
     var path: String {
         switch source {
-        case let .file(path), let .unreadableArchive(path, _): return path
+        case let .file(path), let .unreadable(path, _): return path
         case let .zipEntry(archive, entry): return archive + "/" + entry.name
         }
     }
@@ -140,7 +141,7 @@ struct InputFile: Sendable {
         switch source {
         case .file: try forEachFileChunk(body)
         case let .zipEntry(archive, entry): try ZipEntryReader(archive: archive, entry: entry).forEachChunk(body)
-        case let .unreadableArchive(_, error): throw error
+        case let .unreadable(_, error): throw error
         }
     }
 
@@ -154,7 +155,7 @@ struct InputFile: Sendable {
             bytes.reserveCapacity(Int(min(entry.uncompressedSize, ZipEntryReader.maximumSize)))
             try ZipEntryReader(archive: archive, entry: entry).forEachChunk { bytes.append(contentsOf: $0) }
             return bytes
-        case let .unreadableArchive(_, error):
+        case let .unreadable(_, error):
             throw error
         }
     }

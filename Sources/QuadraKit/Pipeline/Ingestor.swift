@@ -71,7 +71,7 @@ public struct Ingestor: Sendable {
         var done = 0
         let writing = BatchWriter(store: store)
         do {
-            var batches = Batches(documents: listing.makeIterator(), options: options)
+            var batches = Batches(documents: listing.documents(), options: options)
             while let batch = batches.next() {
                 writing.start(try prepare(batch))
                 try collect(writing.takeWritten(), into: &summary)

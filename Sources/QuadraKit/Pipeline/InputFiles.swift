@@ -20,48 +20,53 @@ enum InputFiles {
         var path: String { input.path }
     }
 
-    /// The documents to read, the entries passed over with the reason, for the log, and the ZIP
-    /// archives the documents came from, which are archived whole.
+    /// How many documents the paths hold, the entries passed over with the reason, for the log,
+    /// the ZIP archives the documents come from, which are archived whole, and the files left for
+    /// the next run.
     ///
-    /// Iterating gives the documents in order; an archive's entries are read from its central
-    /// directory again when the iteration reaches it, so the documents of a night are never all in
-    /// memory at once (a million ZIP entries held as a list, and again as batches, took about
-    /// 250 MB).
-    struct Listing: Sequence {
-        var cutoff: Int?
-        /// Files (and unreadable archives) and ZIP archives, in reading order.
-        fileprivate var sources: [Source] = []
-        /// How many documents iterating gives.
+    /// The documents themselves are not held: `documents()` walks the paths again and reads each
+    /// archive's central directory again when it reaches it, so the documents of a night are never
+    /// all in memory at once (a million ZIP entries held as a list, and again as batches, took about
+    /// 250 MB; loose files cost as much).
+    struct Listing {
+        fileprivate let paths: [String]
+        let cutoff: Int?
+        /// How many documents `documents()` gives, unless the inbox changes in between.
         var count = 0
         var passedOver: [String] = []
         var archives: [String] = []
         /// Files modified too recently to be whole: left for the next run (`--settle`).
         var waiting: [String] = []
 
-        fileprivate enum Source {
-            case document(File)
-            case archive(path: String, size: Int)
-        }
-
-        func makeIterator() -> Documents { Documents(sources: sources.makeIterator()) }
+        func documents() -> Documents { Documents(walk: Walk(paths: paths, cutoff: cutoff)) }
     }
 
-    /// The documents of a listing, one archive's entries in memory at a time.
-    struct Documents: IteratorProtocol {
-        fileprivate var sources: IndexingIterator<[Listing.Source]>
+    /// The documents of a listing in order, with one folder's names per level and one archive's
+    /// entries in memory. What cannot be read any more (a file or folder gone since the listing)
+    /// comes as a document whose reading says why.
+    struct Documents {
+        fileprivate var walk: Walk
         private var entries: IndexingIterator<[File]> = [File]().makeIterator()
 
-        fileprivate init(sources: IndexingIterator<[Listing.Source]>) {
-            self.sources = sources
+        fileprivate init(walk: Walk) {
+            self.walk = walk
         }
 
         mutating func next() -> File? {
             while true {
                 if let file = entries.next() { return file }
-                switch sources.next() {
+                let found: Found?
+                do {
+                    found = try walk.next()
+                } catch {
+                    guard case let .io(path, _) = error else { continue }
+                    return File(input: InputFile(unreadable: path, error: error), size: 0)
+                }
+                switch found {
                 case nil: return nil
                 case let .document(file): return file
                 case let .archive(path, size): entries = InputFiles.documents(inArchive: path, size: size).files.makeIterator()
+                case .waiting, .passedOver: continue
                 }
             }
         }
@@ -74,61 +79,91 @@ enum InputFiles {
     /// A file (or ZIP archive) modified at or after `modifiedBefore` (seconds since the epoch) may
     /// still be being copied in: it is listed as `waiting`, not read, since a half-copied document
     /// would be rejected and, with `--archive`, moved out of the inbox.
-    static func list(_ paths: [String], modifiedBefore cutoff: Int? = nil) throws -> Listing {
-        var listing = Listing(cutoff: cutoff)
-        for path in paths {
-            var info = stat()
-            guard stat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
-            if (info.st_mode & S_IFMT) == S_IFDIR {
-                try walk(path, into: &listing)
-            } else {
-                add(path, info, into: &listing)
+    static func list(_ paths: [String], modifiedBefore cutoff: Int? = nil) throws(InputError) -> Listing {
+        var listing = Listing(paths: paths, cutoff: cutoff)
+        var walk = Walk(paths: paths, cutoff: cutoff)
+        while let found = try walk.next() {
+            switch found {
+            case .document:
+                listing.count += 1
+            case let .archive(path, size):
+                listing.archives.append(path)
+                let (files, passedOver) = documents(inArchive: path, size: size)
+                listing.count += files.count
+                listing.passedOver += passedOver
+            case let .waiting(path):
+                listing.waiting.append(path)
+            case let .passedOver(entry):
+                listing.passedOver.append(entry)
             }
         }
         return listing
     }
 
-    private static func walk(_ folder: String, into listing: inout Listing) throws {
-        guard let directory = opendir(folder) else { throw InputError.io(path: folder, reason: String(cString: strerror(errno))) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        closedir(directory)
-        for name in names.sorted() {
-            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            if name.hasPrefix(".") {
-                listing.passedOver.append("\(path): hidden")
-                continue
-            }
-            var info = stat()
-            guard lstat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR: try walk(path, into: &listing)
-            case S_IFREG: add(path, info, into: &listing)
-            case S_IFLNK: listing.passedOver.append("\(path): symbolic link (name the target itself to read it)")
-            default: listing.passedOver.append("\(path): not a regular file")
-            }
-        }
+    /// What a walk meets, in reading order.
+    fileprivate enum Found {
+        case document(File)
+        case archive(path: String, size: Int)
+        case waiting(String)
+        case passedOver(String)
     }
 
-    private static func add(_ path: String, _ info: stat, into listing: inout Listing) {
-        if let cutoff = listing.cutoff, Int(info.st_mtim.tv_sec) >= cutoff {
-            listing.waiting.append(path)
-            return
+    /// Walks the paths depth first, each folder's names in sorted order. After a throw (an entry
+    /// that cannot be read) the walk goes on with the next entry.
+    fileprivate struct Walk {
+        private var paths: IndexingIterator<[String]>
+        private let cutoff: Int?
+        /// The folders being walked, from the outermost, each with the names still to visit.
+        private var folders: [(path: String, names: IndexingIterator<[String]>)] = []
+
+        init(paths: [String], cutoff: Int?) {
+            self.paths = paths.makeIterator()
+            self.cutoff = cutoff
         }
-        let size = Int(info.st_size)
-        guard isZip(path) else {
-            listing.sources.append(.document(File(input: InputFile(path: path), size: size)))
-            listing.count += 1
-            return
+
+        mutating func next() throws(InputError) -> Found? {
+            while true {
+                guard !folders.isEmpty else {
+                    guard let path = paths.next() else { return nil }
+                    var info = stat()
+                    guard stat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
+                    if (info.st_mode & S_IFMT) == S_IFDIR { try enter(path) } else { return file(path, info) }
+                    continue
+                }
+                guard let name = folders[folders.count - 1].names.next() else {
+                    folders.removeLast()
+                    continue
+                }
+                let folder = folders[folders.count - 1].path
+                let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+                if name.hasPrefix(".") { return .passedOver("\(path): hidden") }
+                var info = stat()
+                guard lstat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: try enter(path)
+                case S_IFREG: return file(path, info)
+                case S_IFLNK: return .passedOver("\(path): symbolic link (name the target itself to read it)")
+                default: return .passedOver("\(path): not a regular file")
+                }
+            }
         }
-        listing.archives.append(path)
-        let (files, passedOver) = documents(inArchive: path, size: size)
-        listing.count += files.count
-        listing.passedOver += passedOver
-        listing.sources.append(.archive(path: path, size: size))
+
+        private mutating func enter(_ folder: String) throws(InputError) {
+            guard let directory = opendir(folder) else { throw InputError.io(path: folder, reason: String(cString: strerror(errno))) }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(directory)
+            folders.append((folder, names.sorted().makeIterator()))
+        }
+
+        private func file(_ path: String, _ info: stat) -> Found {
+            if let cutoff, Int(info.st_mtim.tv_sec) >= cutoff { return .waiting(path) }
+            let size = Int(info.st_size)
+            return isZip(path) ? .archive(path: path, size: size) : .document(File(input: InputFile(path: path), size: size))
+        }
     }
 
     /// The documents of an archive, and the entries passed over with the reason; an archive whose
@@ -138,7 +173,7 @@ enum InputFiles {
         do {
             entries = try ZipDirectory.entries(of: path)
         } catch {
-            return ([File(input: InputFile(unreadableArchive: path, error: error), size: size)], [])
+            return ([File(input: InputFile(unreadable: path, error: error), size: size)], [])
         }
         var files: [File] = []
         var passedOver: [String] = []
@@ -155,7 +190,7 @@ enum InputFiles {
     /// Whether the file begins with a ZIP signature: a local file header (`PK\u{3}\u{4}`) or, for an
     /// empty archive, the end of central directory (`PK\u{5}\u{6}`). A file that cannot be opened is
     /// listed as a document, whose reading then reports why.
-    private static func isZip(_ path: String) -> Bool {
+    fileprivate static func isZip(_ path: String) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }

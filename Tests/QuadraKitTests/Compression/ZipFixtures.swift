@@ -8,7 +8,8 @@ enum ZipFixtures {
     /// archive, each entry named by its path below the folder.
     static func pack(_ folder: URL, into archive: URL, extra: [(name: String, bytes: [UInt8])] = []) throws {
         let writer = try ZipWriter(path: archive.path)
-        for file in try InputFiles.list([folder.path]) {
+        var documents = try InputFiles.list([folder.path]).documents()
+        while let file = documents.next() {
             try writer.append(try Data(contentsOf: URL(fileURLWithPath: file.path)), as: String(file.path.dropFirst(folder.path.count + 1)))
         }
         for (name, bytes) in extra { try writer.append(bytes, as: name) }

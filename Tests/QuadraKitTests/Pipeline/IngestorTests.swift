@@ -158,6 +158,34 @@ import Testing
         #expect(summary.line.contains("passed over 2"))
     }
 
+    /// The listing counts documents without holding them; reading walks the inbox again, in the
+    /// same order, and a path gone since the listing comes as a document that cannot be read.
+    @Test func documentsAreWalkedAgainInListingOrderAndAVanishedPathIsUnreadable() throws {
+        let folder = try TestSupport.scratchFolder()
+        let inbox = folder.appendingPathComponent("inbox")
+        _ = try TestSupport.write("<b/>", to: inbox.appendingPathComponent("b"), as: "2.xml")
+        _ = try TestSupport.write("<a/>", to: inbox.appendingPathComponent("a"), as: "1.xml")
+        _ = try TestSupport.write("<c/>", to: inbox.appendingPathComponent("a/c"), as: "3.xml")
+        try ZipFixtures.write([("z/4.xml", Array("<d/>".utf8)), ("z/.DS_Store", [0]), ("z/5.xml", Array("<e/>".utf8))],
+                              to: inbox.appendingPathComponent("a/receipts.zip"))
+        let loose = try TestSupport.write("<f/>", to: folder, as: "6.xml")
+        let listing = try InputFiles.list([inbox.path, loose.path])
+        #expect(listing.count == 6)
+        #expect(listing.archives == [inbox.appendingPathComponent("a/receipts.zip").path])
+        #expect(listing.passedOver == ["\(inbox.path)/a/receipts.zip/z/.DS_Store: hidden"])
+        try FileManager.default.removeItem(at: loose)
+        var documents = listing.documents()
+        var paths: [String] = []
+        var last: InputFiles.File?
+        while let file = documents.next() {
+            paths.append(String(file.path.dropFirst(folder.path.count + 1)))
+            last = file
+        }
+        #expect(paths == ["inbox/a/1.xml", "inbox/a/c/3.xml", "inbox/a/receipts.zip/z/4.xml", "inbox/a/receipts.zip/z/5.xml",
+                          "inbox/b/2.xml", "6.xml"])
+        #expect(throws: InputError.self) { _ = try last?.input.readAll(limit: 1 << 20) }
+    }
+
     @Test func aMissingPathIsAnInputError() throws {
         let folder = try TestSupport.scratchFolder()
         #expect(throws: InputError.self) { try ingest([folder.appendingPathComponent("nope")], into: try newStore(in: folder)) }
