@@ -105,7 +105,7 @@ private struct GPDBulk: Decodable {
 }
 
 /// GPD's position as it travels, every field optional so that a missing one is reported by name.
-private struct GPDPosition: Codable {
+struct GPDPosition: Decodable {
     static let noOwnerReason = "no owning creditor"
 
     var iupd: String?
@@ -152,14 +152,15 @@ private struct GPDPosition: Codable {
         for option in position.options where !iuvs.insert(option.iuv).inserted {
             throw DocumentRejection(element: "\(path).paymentOption", reason: "IUV \(option.iuv) appears twice in position \(iupd)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        position.contentDigest = SHA256.hash(data: Data(owner.utf8) + (try encoder.encode(self))).hexString
+        var digest = SHA256()
+        digest.update(data: Array(owner.utf8))
+        digest.update(data: canonicalJSON())
+        position.contentDigest = digest.finalize().hexString
         return position
     }
 }
 
-private struct GPDOption: Codable {
+struct GPDOption: Decodable {
     var iuv: String?
     var nav: String?
     var organizationFiscalCode: String?
@@ -220,7 +221,7 @@ private struct GPDOption: Codable {
     }
 }
 
-private struct GPDTransfer: Codable {
+struct GPDTransfer: Decodable {
     var idTransfer: IntOrString?
     var amount: Int64?
     var organizationFiscalCode: String?
@@ -282,28 +283,20 @@ private enum GPDField {
     }
 }
 
-private struct GPDStamp: Codable {
+struct GPDStamp: Decodable {
     var hashDocument: String?
     var stampType: String?
     var provincialResidence: String?
 }
 
 /// GPD spells `idTransfer` as a string ("1"); some producers send a number.
-private enum IntOrString: Codable {
+enum IntOrString: Decodable {
     case int(Int)
     case string(String)
 
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Int.self) { self = .int(number) } else { self = .string(try container.decode(String.self)) }
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case let .int(number): try container.encode(number)
-        case let .string(text): try container.encode(text)
-        }
     }
 
     var integer: Int? {
