@@ -242,6 +242,7 @@ enum Migrations {
         migrator.registerMigration("notes: the clerks' audit trail on discrepancies", migrate: createNoteTables)
         migrator.registerMigration("positions: derived status per debt position", migrate: createPositionVerdicts)
         migrator.registerMigration("v7: provvisori and reversali", migrate: createProvvisorioTables)
+        migrator.registerMigration("v8: receipt transfers in arrival order", migrate: storeTransfersInArrivalOrder)
         return migrator
     }
 }
