@@ -9,7 +9,7 @@ extension Migrations {
     /// pages and 93% of the index's), and a first night of a million receipts kept inserting into
     /// some 280 MB of them at random, past the writer's 256 MiB cache. Now a transfer is appended
     /// beside its receipt's other transfers, a creditor's index entries follow arrival, and only the
-    /// key index (a fifth of the table's size) is written at random.
+    /// key index (a third of the table's size) is written at random.
     static func storeTransfersInArrivalOrder(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE receipt_transfer_v8 (
