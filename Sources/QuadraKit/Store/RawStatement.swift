@@ -73,6 +73,13 @@ struct RawStatement {
             sqlite3_column_text(handle, index).map { String(cString: $0) }
         }
 
+        func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
+
+        func int64OrNil(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
+
+        /// The column as GRDB's `Row` would box it, for values stored back or compared as read.
+        func value(_ index: Int32) -> DatabaseValue { DatabaseValue(sqliteStatement: handle, index: index) }
+
         /// Every column as the reports spell it (`Store.text`: integers in decimal).
         func fields() -> [String?] { (0..<sqlite3_column_count(handle)).map { Store.text(handle, $0) } }
     }
@@ -86,6 +93,20 @@ struct RawStatement {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         guard status == SQLITE_DONE || status == SQLITE_ROW else { throw failure(status) }
+    }
+
+    /// Steps through every row and resets: for long queries, read column by column as `body` needs
+    /// them rather than each boxed by GRDB's `Row` first.
+    func forEachRow(_ body: (Columns) throws -> Void) throws {
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: try body(Columns(handle: handle))
+            case SQLITE_DONE: return
+            case let status: throw failure(status)
+            }
+        }
     }
 
     /// Binds, steps once, reads the first row if there is one and resets: for lookups by key.

@@ -34,10 +34,11 @@ struct ReconciliationScope {
             CREATE TEMP TABLE expand_flow (receiver TEXT, flow_id TEXT, PRIMARY KEY (receiver, flow_id)) WITHOUT ROWID;
             CREATE TEMP TABLE scope_flow (receiver TEXT, psp TEXT, flow_id TEXT, PRIMARY KEY (receiver, psp, flow_id)) WITHOUT ROWID;
             CREATE TEMP TABLE scope_movement (movement_id TEXT PRIMARY KEY) WITHOUT ROWID;
-            CREATE TEMP TABLE recon_key (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, PRIMARY KEY (creditor, iuv, iur, idx))
-                WITHOUT ROWID;
+            CREATE TEMP TABLE recon_key (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, receipt_row INTEGER,
+                PRIMARY KEY (creditor, iuv, iur, idx)) WITHOUT ROWID;
             CREATE TEMP TABLE key_flow (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, flow_version_id INTEGER, position INTEGER,
                 PRIMARY KEY (creditor, iuv, iur, idx, flow_version_id, position)) WITHOUT ROWID;
+            CREATE TEMP TABLE taxonomy_edition (code TEXT PRIMARY KEY, valid_from TEXT, valid_to TEXT) WITHOUT ROWID;
             CREATE TEMP TABLE flow_credit (creditor TEXT, flow_id TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, flow_id))
                 WITHOUT ROWID;
             CREATE TEMP TABLE single_credit (creditor TEXT, iuv TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, iuv))
@@ -45,6 +46,7 @@ struct ReconciliationScope {
             CREATE TEMP TABLE key_siblings (creditor TEXT, iuv TEXT, idx INTEGER, receipts INTEGER, iurs INTEGER,
                 PRIMARY KEY (creditor, iuv, idx)) WITHOUT ROWID;
             CREATE TEMP TABLE scope_item (item TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TEMP TABLE key_position (id INTEGER PRIMARY KEY);
             """)
         try fillServed(in: db)
         if let previous {
@@ -67,7 +69,8 @@ struct ReconciliationScope {
         try db.execute(sql: """
             DROP TABLE temp.served; DROP TABLE temp.touched_iuv; DROP TABLE temp.expand_flow; DROP TABLE temp.scope_flow;
             DROP TABLE temp.scope_movement; DROP TABLE temp.recon_key; DROP TABLE temp.key_flow; DROP TABLE temp.flow_credit;
-            DROP TABLE temp.single_credit; DROP TABLE temp.key_siblings; DROP TABLE temp.scope_item
+            DROP TABLE temp.single_credit; DROP TABLE temp.key_siblings; DROP TABLE temp.scope_item;
+            DROP TABLE temp.taxonomy_edition; DROP TABLE temp.key_position
             """)
     }
 
@@ -153,24 +156,25 @@ struct ReconciliationScope {
         }
     }
 
-    /// Every key of a touched IUV: receipt transfers, current flow rows and paid options.
+    /// Every key of a touched IUV: receipt transfers, current flow rows and paid options. A key found
+    /// from its receipt keeps the receipt's row id (`receipt_row`), which the evidence query reads it by.
     private func keys(fromTouchedIUVs db: Database) throws {
         let from = since.description
         try db.execute(sql: """
             INSERT OR IGNORE INTO recon_key
-            SELECT rt.beneficiary_fiscal_code, r.iuv, r.receipt_id, rt.id_transfer
+            SELECT rt.beneficiary_fiscal_code, r.iuv, r.receipt_id, rt.id_transfer, r.rowid
             FROM touched_iuv t CROSS JOIN receipt r ON r.iuv = t.iuv CROSS JOIN receipt_transfer rt ON rt.receipt_id = r.receipt_id
             JOIN served s ON s.fiscal_code = rt.beneficiary_fiscal_code
             WHERE rt.is_stamp = 0 AND \(Store.paymentDay) >= :from;
 
             INSERT OR IGNORE INTO recon_key
-            SELECT v.receiver_fiscal_code, fr.iuv, fr.iur, fr.transfer_index
+            SELECT v.receiver_fiscal_code, fr.iuv, fr.iur, fr.transfer_index, NULL
             FROM touched_iuv t CROSS JOIN flow_row fr ON fr.iuv = t.iuv CROSS JOIN flow_version v ON v.id = fr.flow_version_id
             JOIN served s ON s.fiscal_code = v.receiver_fiscal_code
             WHERE v.is_current = 1 AND coalesce(v.settlement_date, substr(v.flow_instant, 1, 10)) >= :from;
 
             INSERT OR IGNORE INTO recon_key
-            SELECT pt.beneficiary_fiscal_code, o.iuv, coalesce(o.id_receipt, ''), pt.id_transfer
+            SELECT pt.beneficiary_fiscal_code, o.iuv, coalesce(o.id_receipt, ''), pt.id_transfer, NULL
             FROM touched_iuv t CROSS JOIN payment_option o ON o.iuv = t.iuv CROSS JOIN planned_transfer pt ON pt.option_id = o.id
             JOIN served s ON s.fiscal_code = pt.beneficiary_fiscal_code
             WHERE o.is_current = 1 AND pt.is_stamp = 0 AND \(Self.paidWithoutReceipt);
@@ -179,7 +183,9 @@ struct ReconciliationScope {
 
     /// Every key of the served creditors, or (`onlyChanged`) of those whose configuration changed.
     /// All of them walk each source table once in its own order; a few are reached through the
-    /// creditor indexes instead.
+    /// creditor indexes instead. Receipts lead their transfers: one search per receipt by primary
+    /// key, where leading with the transfers cost two per transfer (100,000 receipts: 0.69 s → 0.50 s
+    /// of CPU for this statement).
     private func keys(ofCreditors onlyChanged: Bool, in db: Database) throws {
         let receipts = onlyChanged
             ? """
@@ -187,7 +193,7 @@ struct ReconciliationScope {
               CROSS JOIN receipt r ON r.receipt_id = rt.receipt_id WHERE s.changed = 1 AND
               """
             : """
-              FROM receipt_transfer rt JOIN receipt r ON r.receipt_id = rt.receipt_id
+              FROM receipt r CROSS JOIN receipt_transfer rt ON rt.receipt_id = r.receipt_id
               JOIN served s ON s.fiscal_code = rt.beneficiary_fiscal_code WHERE
               """
         let rows = onlyChanged
@@ -201,15 +207,15 @@ struct ReconciliationScope {
               """
         try db.execute(sql: """
             INSERT OR IGNORE INTO recon_key
-            SELECT rt.beneficiary_fiscal_code, r.iuv, r.receipt_id, rt.id_transfer
+            SELECT rt.beneficiary_fiscal_code, r.iuv, r.receipt_id, rt.id_transfer, r.rowid
             \(receipts) rt.is_stamp = 0 AND \(Store.paymentDay) >= :from;
 
             INSERT OR IGNORE INTO recon_key
-            SELECT v.receiver_fiscal_code, fr.iuv, fr.iur, fr.transfer_index
+            SELECT v.receiver_fiscal_code, fr.iuv, fr.iur, fr.transfer_index, NULL
             \(rows) v.is_current = 1 AND coalesce(v.settlement_date, substr(v.flow_instant, 1, 10)) >= :from;
 
             INSERT OR IGNORE INTO recon_key
-            SELECT pt.beneficiary_fiscal_code, o.iuv, coalesce(o.id_receipt, ''), pt.id_transfer
+            SELECT pt.beneficiary_fiscal_code, o.iuv, coalesce(o.id_receipt, ''), pt.id_transfer, NULL
             FROM payment_option o JOIN planned_transfer pt ON pt.option_id = o.id
             JOIN served s ON s.fiscal_code = pt.beneficiary_fiscal_code
             WHERE \(onlyChanged ? "s.changed = 1 AND" : "") o.is_current = 1 AND pt.is_stamp = 0 AND \(Self.paidWithoutReceipt);
@@ -225,7 +231,14 @@ struct ReconciliationScope {
         """
 
     /// The keys' flow rows, the credits of their flows and IUVs (net of reversals, with the banks'
-    /// references), and their siblings, each found once.
+    /// references), their siblings, and the current positions holding an option of theirs (read by
+    /// both position passes), each found once.
+    ///
+    /// A code's validity on the payment day is the newest table edition's that holds the code (an
+    /// older edition valid to 2080 must not hide a newer one that ends the code): that edition is
+    /// chosen once per code here rather than sorted again for every key, and the single-payment
+    /// credits are summed in one join rather than two searches per IUV. The positions are found
+    /// here once rather than by each position pass (0.18 s of CPU each at 100,000 receipts).
     private func gatherEvidence(in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO key_flow
@@ -233,6 +246,13 @@ struct ReconciliationScope {
             FROM recon_key k CROSS JOIN flow_row fr ON fr.iuv = k.iuv AND fr.iur = k.iur AND fr.transfer_index = k.idx
             CROSS JOIN flow_version fv ON fv.id = fr.flow_version_id
             WHERE fv.is_current = 1 AND fv.receiver_fiscal_code = k.creditor;
+
+            INSERT INTO taxonomy_edition
+            SELECT code, valid_from, valid_to FROM (
+                SELECT code, valid_from, valid_to, row_number() OVER (
+                    PARTITION BY code ORDER BY CAST(version AS INTEGER) DESC, version DESC) AS n
+                FROM taxonomy_entry
+            ) WHERE n = 1;
 
             INSERT INTO flow_credit
             SELECT f.creditor, f.flow_id,
@@ -244,14 +264,15 @@ struct ReconciliationScope {
                   UNION SELECT receiver, flow_id FROM scope_flow) f;
 
             INSERT INTO single_credit
-            SELECT * FROM (
-                SELECT g.creditor, g.iuv,
-                    (SELECT sum(\(Store.netAmount)) FROM treasury_movement m
-                        WHERE m.iuv = g.iuv AND m.causale_kind = 'payment' AND m.creditor_fiscal_code = g.creditor) AS net,
-                    (SELECT group_concat(DISTINCT coalesce(m.reference, m.movement_id)) FROM treasury_movement m
-                        WHERE m.iuv = g.iuv AND m.causale_kind = 'payment' AND m.creditor_fiscal_code = g.creditor AND m.sign = 'credit')
-                FROM (SELECT DISTINCT creditor, iuv FROM recon_key) g
-            ) WHERE net IS NOT NULL;
+            SELECT g.creditor, g.iuv, sum(\(Store.netAmount)),
+                group_concat(DISTINCT CASE WHEN m.sign = 'credit' THEN coalesce(m.reference, m.movement_id) END)
+            FROM (SELECT DISTINCT creditor, iuv FROM recon_key) g
+            CROSS JOIN treasury_movement m ON m.iuv = g.iuv AND m.causale_kind = 'payment' AND m.creditor_fiscal_code = g.creditor
+            GROUP BY g.creditor, g.iuv;
+
+            INSERT OR IGNORE INTO key_position
+            SELECT o.position_id FROM (SELECT DISTINCT creditor, iuv FROM recon_key) k
+            CROSS JOIN payment_option o ON o.creditor_fiscal_code = k.creditor AND o.iuv = k.iuv AND o.is_current = 1;
 
             INSERT INTO key_siblings
             SELECT g.creditor, g.iuv, g.idx,

@@ -9,8 +9,7 @@ extension Store.ReconciliationPass {
         var positions: [PositionFacts] = []
         let rows = try Row.fetchCursor(db, sql: """
             WITH judged AS MATERIALIZED (
-                SELECT o.position_id AS id FROM (SELECT DISTINCT creditor, iuv FROM temp.recon_key) k
-                CROSS JOIN payment_option o ON o.creditor_fiscal_code = k.creditor AND o.iuv = k.iuv AND o.is_current = 1
+                SELECT id FROM temp.key_position
                 UNION SELECT o.position_id FROM temp.touched_iuv t CROSS JOIN payment_option o ON o.iuv = t.iuv AND o.is_current = 1
             ),
             scope AS MATERIALIZED (

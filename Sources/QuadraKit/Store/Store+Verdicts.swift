@@ -59,10 +59,13 @@ extension Store.ReconciliationPass {
         @discardableResult
         func add(_ key: TransferKey, _ verdict: Classifier.Verdict, open: Bool, _ record: Store.StoredKey) throws -> Bool {
             try note(Discrepancy.item(key: key))
-            let compared: [DatabaseValue] = [verdict.label?.rawValue.databaseValue ?? .null,
-                                             verdict.anomalies.map(\.rawValue).joined(separator: "|").databaseValue,
-                                             verdict.state.rawValue.databaseValue, open.databaseValue] + record.facts
-            if let stored = record.stored, stored == compared { return false }
+            // The verdict, then the facts: compared and bound in place, never joined into one array.
+            let verdictColumns: [DatabaseValue] = [verdict.label?.rawValue.databaseValue ?? .null,
+                                                   verdict.anomalies.map(\.rawValue).joined(separator: "|").databaseValue,
+                                                   verdict.state.rawValue.databaseValue, open.databaseValue]
+            if let stored = record.stored, stored.count == verdictColumns.count + record.facts.count,
+               stored[..<verdictColumns.count].elementsEqual(verdictColumns),
+               stored[verdictColumns.count...].elementsEqual(record.facts) { return false }
             // A second run on the same day keeps what the key was before that day.
             let earlierToday = record.changedOn == day
             let previousLabel = earlierToday ? record.previousLabel : record.stored.flatMap { String.fromDatabaseValue($0[0]) }
@@ -72,7 +75,8 @@ extension Store.ReconciliationPass {
                 $0.add(key.iuv)
                 $0.add(key.iur)
                 $0.add(key.transferIndex)
-                for value in compared { $0.add(value) }
+                for value in verdictColumns { $0.add(value) }
+                for value in record.facts { $0.add(value) }
                 $0.add(day)
                 $0.add(previousLabel)
                 $0.add(previousState)
