@@ -27,17 +27,25 @@ public struct CSVWriter {
     }
 
     public func row(_ fields: [String?]) throws {
+        try sink.write { encode(fields, into: &$0) }
+    }
+
+    /// The row's line, appended to `bytes`.
+    func encode(_ fields: [String?], into bytes: inout [UInt8]) {
         precondition(fields.count == columns.count, "a row of \(fields.count) fields under \(columns.count) columns")
-        try sink.write { bytes in
-            for index in fields.indices {
-                if index > 0 { bytes.append(dialect.separator) }
-                guard let field = fields[index] else { continue }
-                Self.append(rewritten[index] ? dialect.field(field, column: columns[index]) : field, separator: dialect.separator,
-                            to: &bytes)
-            }
-            bytes.append(UInt8(ascii: "\r"))
-            bytes.append(UInt8(ascii: "\n"))
+        for index in fields.indices {
+            if index > 0 { bytes.append(dialect.separator) }
+            guard let field = fields[index] else { continue }
+            Self.append(rewritten[index] ? dialect.field(field, column: columns[index]) : field, separator: dialect.separator,
+                        to: &bytes)
         }
+        bytes.append(UInt8(ascii: "\r"))
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// A line `encode(_:into:)` already wrote, for a copy of the file with the same rows and columns.
+    func row(encoded line: [UInt8]) throws {
+        try sink.write { $0.append(contentsOf: line) }
     }
 
     /// Appends a field as `quoted(neutralized(field))` spells it: nearly every field needs neither, and
