@@ -84,8 +84,14 @@ final class XMLStreamParser {
         }
     }
 
+    /// libxml2 sets up its globals (encodings, input callbacks) on first use, and two threads doing
+    /// so at once can corrupt them: its documentation asks for one `xmlInitParser` before parsing on
+    /// several threads. A static is initialised exactly once, whichever parsing thread comes first.
+    private static let libraryReady: Void = xmlInitParser()
+
     private func makeContextIfNeeded() throws -> xmlParserCtxtPtr {
         if let context { return context }
+        _ = Self.libraryReady
         var sax = xmlSAXHandler()
         sax.initialized = UInt32(XML_SAX2_MAGIC)
         sax.startElementNs = { user, localname, _, uri, _, _, _, _, _ in
