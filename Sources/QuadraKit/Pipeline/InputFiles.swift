@@ -42,8 +42,9 @@ enum InputFiles {
     }
 
     /// The documents of a listing in order, with one folder's names per level and one archive's
-    /// entries in memory. What cannot be read any more (a file or folder gone since the listing)
-    /// comes as a document whose reading says why.
+    /// entries in memory. What cannot be read any more (a path named on the command line and gone
+    /// since the listing, an entry vanishing while its folder is read) comes as a document whose
+    /// reading says why.
     struct Documents {
         fileprivate var walk: Walk
         private var entries: IndexingIterator<[File]> = [File]().makeIterator()
