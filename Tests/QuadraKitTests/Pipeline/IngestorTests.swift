@@ -186,6 +186,34 @@ import Testing
         #expect(throws: InputError.self) { _ = try last?.input.readAll(limit: 1 << 20) }
     }
 
+    /// A folder entry's record may end right before an unmapped page: its name must be read up to
+    /// its NUL and no further. The record here ends at a page followed by one that cannot be read,
+    /// so reading the whole 256-byte `d_name` array, as the walk once did, kills the test process.
+    @Test func aFolderEntryIsReadNoFurtherThanItsName() throws {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let region = try #require(mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        try #require(Int(bitPattern: region) != -1)
+        defer { munmap(region, 2 * page) }
+        #expect(mprotect(region + page, page, PROT_NONE) == 0)
+        let nameOffset = MemoryLayout<dirent>.offset(of: \.d_name)!
+        let name = Array("a.xml".utf8) + [0]
+        let record = region + page - nameOffset - name.count
+        name.withUnsafeBytes { (record + nameOffset).copyMemory(from: $0.baseAddress!, byteCount: name.count) }
+        #expect(InputFiles.name(of: record.assumingMemoryBound(to: dirent.self)) == "a.xml")
+    }
+
+    /// Every name length a folder may hold comes back whole, in sorted order.
+    @Test func namesOfEveryLengthAreListed() throws {
+        let inbox = try TestSupport.scratchFolder().appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let names = (1...255).map { String(repeating: "r", count: $0) }
+        for name in names { #expect(FileManager.default.createFile(atPath: inbox.appendingPathComponent(name).path, contents: Data("<r/>".utf8))) }
+        var documents = try InputFiles.list([inbox.path]).documents()
+        var listed: [String] = []
+        while let file = documents.next() { listed.append(String(file.path.dropFirst(inbox.path.count + 1))) }
+        #expect(listed == names.sorted())
+    }
+
     @Test func aMissingPathIsAnInputError() throws {
         let folder = try TestSupport.scratchFolder()
         #expect(throws: InputError.self) { try ingest([folder.appendingPathComponent("nope")], into: try newStore(in: folder)) }
