@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import QuadraKit
 
@@ -212,6 +213,29 @@ import Testing
         var listed: [String] = []
         while let file = documents.next() { listed.append(String(file.path.dropFirst(inbox.path.count + 1))) }
         #expect(listed == names.sorted())
+    }
+
+    /// An SQLite failure while a batch is written (here a trigger refusing one receipt's ledger row)
+    /// rolls that batch back whole, stops the ingest with the error, and no batch handed over after
+    /// it is written: the batches before it stay, as a crash there would leave them.
+    @Test func aBatchTheStoreRefusesStopsTheIngestAndNothingAfterItIsWritten() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        try store.pool.write { try $0.execute(sql: """
+            CREATE TRIGGER refuse_poison BEFORE INSERT ON document WHEN NEW.path LIKE '%poison%'
+            BEGIN SELECT RAISE(ABORT, 'the disk refused this one'); END
+            """) }
+        let inbox = folder.appendingPathComponent("inbox")
+        for (index, name) in ["1.xml", "2-poison.xml", "3.xml", "4.xml"].enumerated() {
+            _ = try TestSupport.write(try SampleReceipt.replacing("c110729d258c4ab1b765fe902aae41d6", with: "receipt-\(index)"),
+                                      to: inbox, as: name)
+        }
+        var options = Ingestor.Options()
+        options.batchSize = 1
+        #expect(throws: DatabaseError.self) { try Ingestor(store: store, options: options).ingest([inbox.path]) }
+        #expect(try store.count("SELECT count(*) FROM document") == 1)
+        #expect(try store.count("SELECT count(*) FROM receipt WHERE receipt_id = 'receipt-0'") == 1)
+        #expect(try store.count("SELECT count(*) FROM receipt") == 1)
     }
 
     @Test func aMissingPathIsAnInputError() throws {

@@ -39,6 +39,11 @@ import Testing
         let setup = try setUp()
         let result = try run(setup)
         #expect(result.exitStatus == .success)
+        // The run line ends with each step's wall time: `Scripts/bench-nights.sh` reads them there.
+        let steps = try #require(result.line.firstMatch(of: #/ s \(ingest (\d+\.\d\d), reconcile (\d+\.\d\d), reports (\d+\.\d\d)\)$/#))
+        #expect(steps.output.1 == String(format: "%.2f", result.phases.ingest))
+        #expect(result.phases.ingest > 0 && result.phases.reconcile > 0 && result.phases.reports > 0)
+        #expect(result.phases.ingest + result.phases.reconcile + result.phases.reports <= result.seconds)
         #expect(try FileManager.default.contentsOfDirectory(atPath: setup.reports.path).sorted() == Self.creditorFolders + Self.reportNames)
         for name in Self.reportNames {
             #expect(try ReportFiles.mode(setup.reports.appendingPathComponent(name)) == 0o600, "\(name)")
