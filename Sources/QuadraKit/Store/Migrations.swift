@@ -243,6 +243,7 @@ enum Migrations {
         migrator.registerMigration("positions: derived status per debt position", migrate: createPositionVerdicts)
         migrator.registerMigration("v7: provvisori and reversali", migrate: createProvvisorioTables)
         migrator.registerMigration("v8: receipt transfers in arrival order", migrate: storeTransfersInArrivalOrder)
+        migrator.registerMigration("v9: receipt amounts per payment day, kept by triggers", migrate: keepPaymentDayTotals)
         return migrator
     }
 }

@@ -17,13 +17,13 @@ extension Store {
     }
 
     /// Receipt amounts of the keys paid from `from` to the as-of date, per creditor, payment day and
-    /// state, for the month chart of `summary.html`: one pass over the `(creditor, payment_day)` index.
+    /// state, for the month chart of `summary.html`: the sums the store keeps as verdicts change
+    /// (`payment_day_total`), a row per creditor, day and state, whatever the keys behind them.
     func paymentDayTotals(from: CivilDate, asOf: CivilDate, _ body: ([String?]) throws -> Void) throws {
         try streamRows(sql: """
-            SELECT creditor_fiscal_code, payment_day, state, sum(rt_amount_cents) FROM key_verdict
+            SELECT creditor_fiscal_code, payment_day, state, cents FROM payment_day_total
             WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM served_creditor)
-                AND payment_day >= :from AND payment_day <= :day AND rt_amount_cents IS NOT NULL
-            GROUP BY creditor_fiscal_code, payment_day, state
+                AND payment_day >= :from AND payment_day <= :day
             ORDER BY 1, 2, 3
             """, arguments: ["from": from.description, "day": asOf.description], body)
     }

@@ -38,12 +38,13 @@ extension Store.ReconciliationPass {
         fileprivate init(_ db: Database, asOf: CivilDate) throws {
             self.db = db
             day = asOf.description
+            // Updated in place, not replaced: a replacing insert deletes the old row without firing
+            // the triggers that keep `payment_day_total`.
             upsertKey = try RawStatement(db, """
-                INSERT OR REPLACE INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, label, anomalies, state, open,
-                    receipt_id, payment_day, psp_id, rt_amount_cents, iud_amount_cents, iuf_amount_cents, iuf, flow_psp_id,
-                    flow_revision, settlement_reference, settlement_date, tes_amount_cents, tes_references, taxonomy_code,
-                    beneficiary_iban, iupd, debtor_id, changed_on, previous_label, previous_state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, \(Self.keyVerdictColumns.joined(separator: ", ")))
+                VALUES (?, ?, ?, ?, \(Array(repeating: "?", count: Self.keyVerdictColumns.count).joined(separator: ", ")))
+                ON CONFLICT (creditor_fiscal_code, iuv, iur, transfer_index) DO UPDATE SET
+                    \(Self.keyVerdictColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
                 """)
             upsertFlow = try RawStatement(db, """
                 INSERT OR REPLACE INTO flow_verdict (receiver_fiscal_code, psp_id, flow_id, flow_version_id, revision,
@@ -54,6 +55,13 @@ extension Store.ReconciliationPass {
             upsertMovement = try RawStatement(db, "INSERT OR REPLACE INTO movement_verdict (movement_id, label, changed_on) VALUES (?, ?, ?)")
             noteItem = try RawStatement(db, "INSERT OR IGNORE INTO scope_item (item) VALUES (?)")
         }
+
+        /// A key verdict's columns after its key, in the order `add` binds them.
+        private static let keyVerdictColumns = [
+            "label", "anomalies", "state", "open", "receipt_id", "payment_day", "psp_id", "rt_amount_cents", "iud_amount_cents",
+            "iuf_amount_cents", "iuf", "flow_psp_id", "flow_revision", "settlement_reference", "settlement_date", "tes_amount_cents",
+            "tes_references", "taxonomy_code", "beneficiary_iban", "iupd", "debtor_id", "changed_on", "previous_label", "previous_state",
+        ]
 
         /// Stores a key's verdict if it differs from the stored one; true when it did.
         @discardableResult

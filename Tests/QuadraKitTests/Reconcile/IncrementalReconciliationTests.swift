@@ -28,6 +28,7 @@ import Testing
             _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest(night)
             let tonight = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: day)
             #expect(tonight.incremental == (index > 0))
+            #expect(try store.pool.read(PaymentDayTotalsTests.agree), "night \(index + 1): the month chart's sums")
 
             let copy = try Store(path: folder.appendingPathComponent("copy-\(index).sqlite").path)
             try store.pool.backup(to: copy.pool)
