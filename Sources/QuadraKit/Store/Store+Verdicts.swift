@@ -2,14 +2,16 @@ import GRDB
 
 extension Store {
     /// Keys whose rows a flow revision changed since the last run, and which that run had already
-    /// closed (REPORTED or CASHED): a revision after the books were closed must be looked at.
+    /// closed (REPORTED or CASHED): a revision after the books were closed must be looked at. Read
+    /// from the flow versions that arrived since (their document index), never the whole history of
+    /// revisions, which SQLite without statistics chose to scan.
     func keysRevisedAfterClose() throws -> [TransferKey: (flowId: String?, pspId: String?)] {
         try pool.read { db in
             let last = try Int64.fetchOne(db, sql: "SELECT last_document_id FROM reconciliation_run ORDER BY id DESC LIMIT 1") ?? Int64.max
             var keys: [TransferKey: (flowId: String?, pspId: String?)] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT DISTINCT v.receiver_fiscal_code, c.iuv, c.iur, c.transfer_index, v.flow_id, v.psp_id
-                FROM flow_revision_change c JOIN flow_version v ON v.id = c.flow_version_id
+                FROM flow_version v INDEXED BY flow_version_document CROSS JOIN flow_revision_change c ON c.flow_version_id = v.id
                 JOIN key_verdict k ON k.creditor_fiscal_code = v.receiver_fiscal_code AND k.iuv = c.iuv AND k.iur = c.iur
                     AND k.transfer_index = c.transfer_index
                 WHERE v.document_id > ? AND k.state IN ('REPORTED', 'CASHED')
