@@ -6,8 +6,11 @@ import Testing
 /// A run killed with SIGKILL in the middle of a large ingest, then run again, must leave exactly the
 /// store an uninterrupted run leaves: nothing half-written, nothing lost.
 @Suite struct CrashRecoveryTests {
-    /// Large enough that a debug build is still ingesting when the first kill comes.
-    static let receipts = 8_000
+    /// Five batches of the ingest's 4,096 documents: the second kill comes once the resumed ingest
+    /// has committed a batch of new receipts, and must still find one to write. With two batches
+    /// (8,000 receipts) the resumed ingest's only new batch was its last, and it sometimes exited
+    /// before the kill.
+    static let receipts = 20_000
 
     static var quadra: URL {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("quadra")
