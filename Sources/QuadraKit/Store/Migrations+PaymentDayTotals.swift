@@ -38,7 +38,8 @@ extension Migrations {
         INSERT INTO payment_day_total (creditor_fiscal_code, payment_day, state, keys, cents)
         SELECT \(row).creditor_fiscal_code, \(row).payment_day, \(row).state, 1, \(row).rt_amount_cents
         WHERE \(row).rt_amount_cents IS NOT NULL AND \(row).payment_day IS NOT NULL
-        ON CONFLICT DO UPDATE SET keys = keys + 1, cents = cents + excluded.cents;
+        ON CONFLICT (creditor_fiscal_code, payment_day, state) DO UPDATE
+            SET keys = keys + 1, cents = cents + excluded.cents;
         """
     }
 

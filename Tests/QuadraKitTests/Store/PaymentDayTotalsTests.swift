@@ -48,7 +48,7 @@ import Testing
                 "UPDATE key_verdict SET rt_amount_cents = NULL WHERE iuv = '02'",
                 "UPDATE key_verdict SET payment_day = '2026-11-19', rt_amount_cents = 5 WHERE iuv = '04'",
                 "DELETE FROM key_verdict WHERE iuv = '01'",
-                "INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, anomalies, state, open, changed_on, payment_day, rt_amount_cents) VALUES ('80000000002', '03', 'iur-03', 1, '', 'PAID', 1, '2026-11-21', '2026-11-17', 7) ON CONFLICT DO UPDATE SET state = excluded.state, rt_amount_cents = excluded.rt_amount_cents",
+                "INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, anomalies, state, open, changed_on, payment_day, rt_amount_cents) VALUES ('80000000002', '03', 'iur-03', 1, '', 'PAID', 1, '2026-11-21', '2026-11-17', 7) ON CONFLICT (creditor_fiscal_code, iuv, iur, transfer_index) DO UPDATE SET state = excluded.state, rt_amount_cents = excluded.rt_amount_cents",
             ]
             for step in steps {
                 try db.execute(sql: step)
