@@ -170,7 +170,7 @@ enum InputFiles {
     /// A folder entry's name, read in place up to its NUL. glibc packs the records `readdir` returns,
     /// so a record may end well before the 256 bytes `d_name` is declared with: copying the whole
     /// array read past the buffer's last record, and when that record ended a mapped page the night
-    /// died with SIGSEGV before writing anything (3 nights of some 60 in the 30-night benchmark).
+    /// died with SIGSEGV before writing anything (four nights of about a hundred benchmark nights).
     static func name(of entry: UnsafePointer<dirent>) -> String {
         String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
     }
