@@ -60,8 +60,7 @@ enum InputFiles {
                 do {
                     found = try walk.next()
                 } catch {
-                    guard case let .io(path, _) = error else { continue }
-                    return File(input: InputFile(unreadable: path, error: error), size: 0)
+                    return File(input: InputFile(unreadable: error.path, error: error.inputError), size: 0)
                 }
                 switch found {
                 case nil: return nil
@@ -83,20 +82,24 @@ enum InputFiles {
     static func list(_ paths: [String], modifiedBefore cutoff: Int? = nil) throws(InputError) -> Listing {
         var listing = Listing(paths: paths, cutoff: cutoff)
         var walk = Walk(paths: paths, cutoff: cutoff)
-        while let found = try walk.next() {
-            switch found {
-            case .document:
-                listing.count += 1
-            case let .archive(path, size):
-                listing.archives.append(path)
-                let (files, passedOver) = documents(inArchive: path, size: size)
-                listing.count += files.count
-                listing.passedOver += passedOver
-            case let .waiting(path):
-                listing.waiting.append(path)
-            case let .passedOver(entry):
-                listing.passedOver.append(entry)
+        do {
+            while let found = try walk.next() {
+                switch found {
+                case .document:
+                    listing.count += 1
+                case let .archive(path, size):
+                    listing.archives.append(path)
+                    let (files, passedOver) = documents(inArchive: path, size: size)
+                    listing.count += files.count
+                    listing.passedOver += passedOver
+                case let .waiting(path):
+                    listing.waiting.append(path)
+                case let .passedOver(entry):
+                    listing.passedOver.append(entry)
+                }
             }
+        } catch {
+            throw error.inputError
         }
         return listing
     }
@@ -107,6 +110,14 @@ enum InputFiles {
         case archive(path: String, size: Int)
         case waiting(String)
         case passedOver(String)
+    }
+
+    /// A path the walk could not read (stat, lstat or opendir failed), with the system's reason.
+    fileprivate struct Unreadable: Error {
+        let path: String
+        let reason = String(cString: strerror(errno))
+
+        var inputError: InputError { .io(path: path, reason: reason) }
     }
 
     /// Walks the paths depth first, each folder's names in sorted order. After a throw (an entry
@@ -122,12 +133,12 @@ enum InputFiles {
             self.cutoff = cutoff
         }
 
-        mutating func next() throws(InputError) -> Found? {
+        mutating func next() throws(Unreadable) -> Found? {
             while true {
                 guard !folders.isEmpty else {
                     guard let path = paths.next() else { return nil }
                     var info = stat()
-                    guard stat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
+                    guard stat(path, &info) == 0 else { throw Unreadable(path: path) }
                     if (info.st_mode & S_IFMT) == S_IFDIR { try enter(path) } else { return file(path, info) }
                     continue
                 }
@@ -139,7 +150,7 @@ enum InputFiles {
                 let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
                 if name.hasPrefix(".") { return .passedOver("\(path): hidden") }
                 var info = stat()
-                guard lstat(path, &info) == 0 else { throw InputError.io(path: path, reason: String(cString: strerror(errno))) }
+                guard lstat(path, &info) == 0 else { throw Unreadable(path: path) }
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR: try enter(path)
                 case S_IFREG: return file(path, info)
@@ -149,8 +160,8 @@ enum InputFiles {
             }
         }
 
-        private mutating func enter(_ folder: String) throws(InputError) {
-            guard let directory = opendir(folder) else { throw InputError.io(path: folder, reason: String(cString: strerror(errno))) }
+        private mutating func enter(_ folder: String) throws(Unreadable) {
+            guard let directory = opendir(folder) else { throw Unreadable(path: folder) }
             var names: [String] = []
             while let entry = readdir(directory) {
                 let name = InputFiles.name(of: entry)
