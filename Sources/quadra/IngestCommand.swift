@@ -15,10 +15,14 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Owner (11-digit fiscal code) of debt positions that name none.")
     var creditor: String?
 
+    @Option(help: "Commit the store every N documents or more (whole batches of 4,096): a crash loses at most those since the last commit; fewer commits write fewer pages.")
+    var commitEvery = Ingestor.Options().commitDocuments
+
     @Argument(help: "Files or folders to ingest.")
     var paths: [String]
 
     func validate() throws {
+        guard commitEvery > 0 else { throw ValidationError("--commit-every must be 1 or more documents") }
         if let creditor, !FiscalCode.hasOrganizationShape(creditor) {
             throw ValidationError("--creditor must be an 11-digit fiscal code, not '\(creditor)'")
         }
@@ -29,7 +33,9 @@ struct IngestCommand: ParsableCommand {
         let logger = Logger(label: "quadra")
         let configuration = try global.loadConfiguration(logger: logger)
         let status = StoreSession.run(db: global.db, logger: logger) { store in
-            let ingestor = Ingestor(store: store, options: .init(creditor: creditor, configuration: configuration), logger: logger)
+            var options = Ingestor.Options(creditor: creditor, configuration: configuration)
+            options.commitDocuments = commitEvery
+            let ingestor = Ingestor(store: store, options: options, logger: logger)
             let meter = ProgressMeter()
             let summary = try ingestor.ingest(paths, progress: meter.show)
             meter.finish()

@@ -9,36 +9,44 @@ import Synchronization
 /// queued. With only one batch in hand the two sides ran in lockstep, each waiting for the other at
 /// every batch, so whichever finished first left its core idle (100,000 receipts on 2 cores: 1.4
 /// cores busy; 1.6 now, the wall time then bound by the writer's own work and waits).
+///
+/// Batches share a transaction until `commitDocuments` documents are in it (`Store.LedgerWriter`
+/// says why), and a batch's outcomes are told only once it is committed. A batch the store refuses
+/// stops the writer: the open transaction is rolled back with it (the next run reads those
+/// documents again), what was committed stays, and no batch handed over after it is written.
 final class BatchWriter: Sendable {
     private let store: Store
-    private let queue = DispatchQueue(label: "quadra.ingest.writer")
-    private let group = DispatchGroup()
+    private let commitDocuments: Int
     private let room: DispatchSemaphore
-    /// What each written batch became, in order, until the caller takes it; after a failure, the
-    /// failure, and batches handed over later are not written.
+    /// Batches handed over and not yet taken by the writer, counted by `waiting`; nil marks the end,
+    /// and `ended` that the writer took it.
+    private let handed = Mutex<(batches: [[Ingestor.Preparation]?], ended: Bool)>(([], false))
+    private let waiting = DispatchSemaphore(value: 0)
+    private let writing = DispatchGroup()
+    /// What each committed batch became, in order, until the caller takes it; after a failure, the
+    /// failure.
     private let finished = Mutex<(batches: [[Ingestor.Preparation]], failure: Error?)>(([], nil))
 
-    init(store: Store, depth: Int = 2) {
+    init(store: Store, depth: Int = 2, commitDocuments: Int) {
         self.store = store
+        self.commitDocuments = commitDocuments
         room = DispatchSemaphore(value: depth)
+        writing.enter()
+        DispatchQueue(label: "quadra.ingest.writer").async { [self] in
+            write()
+            // After a failure, batches still arrive until the end: take them so `start` never waits.
+            while next() != nil { room.signal() }
+            writing.leave()
+        }
     }
 
     /// Hands `batch` to the writer, first waiting while `depth` batches are already in hand.
     func start(_ batch: [Ingestor.Preparation]) {
         room.wait()
-        queue.async(group: group) { [self] in
-            defer { room.signal() }
-            guard finished.withLock({ $0.failure == nil }) else { return }
-            do {
-                let written = try write(batch)
-                finished.withLock { $0.batches.append(written) }
-            } catch {
-                finished.withLock { $0.failure = error }
-            }
-        }
+        hand(batch)
     }
 
-    /// What became of each file of the batches written so far, taken once; throws the writer's
+    /// What became of each file of the batches committed so far, taken once; throws the writer's
     /// failure, if any.
     func takeWritten() throws -> [Ingestor.Preparation] {
         let (batches, failure) = finished.withLock { state in
@@ -49,15 +57,56 @@ final class BatchWriter: Sendable {
         return batches.flatMap { $0 }
     }
 
-    /// Waits until every batch handed over is written, then as `takeWritten`.
+    /// Waits until every batch handed over is written and committed, then as `takeWritten`.
     func finish() throws -> [Ingestor.Preparation] {
-        group.wait()
+        hand(nil)
+        writing.wait()
         return try takeWritten()
     }
 
-    private func write(_ batch: [Ingestor.Preparation]) throws -> [Ingestor.Preparation] {
+    private func hand(_ batch: [Ingestor.Preparation]?) {
+        handed.withLock { $0.batches.append(batch) }
+        waiting.signal()
+    }
+
+    /// The next batch handed over, waiting for it; nil at the end (and ever after).
+    private func next() -> [Ingestor.Preparation]? {
+        if handed.withLock({ $0.ended }) { return nil }
+        waiting.wait()
+        return handed.withLock { state in
+            let batch = state.batches.removeFirst()
+            state.ended = batch == nil
+            return batch
+        }
+    }
+
+    private func write() {
+        var uncommitted: [[Ingestor.Preparation]] = []
+        var documents = 0
+        func commit(_ ledger: Store.LedgerWriter) throws {
+            try ledger.commit()
+            finished.withLock { $0.batches += uncommitted }
+            uncommitted = []
+            documents = 0
+        }
+        do {
+            try store.withLedgerWriter { ledger in
+                while let batch = next() {
+                    defer { room.signal() }
+                    uncommitted.append(try written(batch, by: ledger))
+                    documents += batch.count
+                    if documents >= commitDocuments { try commit(ledger) }
+                }
+                try commit(ledger)
+            }
+        } catch {
+            finished.withLock { $0.failure = error }
+        }
+    }
+
+    private func written(_ batch: [Ingestor.Preparation], by ledger: Store.LedgerWriter) throws -> [Ingestor.Preparation] {
         let documents = batch.compactMap(\.document)
-        var stored = try store.record(documents, at: ISO8601DateFormatter().string(from: Date())).makeIterator()
+        var stored = try ledger.record(documents, at: ISO8601DateFormatter().string(from: Date())).makeIterator()
         return batch.map { preparation in
             guard case .document = preparation, let outcome = stored.next() else { return preparation }
             return .settled(outcome)

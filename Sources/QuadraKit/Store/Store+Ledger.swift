@@ -23,45 +23,83 @@ extension Store {
         }
     }
 
-    /// Stores a batch of documents in one transaction, each inside its own savepoint (a receipt needs
-    /// none): a document is stored whole or not at all, and a crash loses at most the batch, never
-    /// part of a document. Statements are prepared once for the batch.
-    /// A document rejected before and read again keeps its ledger id, so a re-run changes nothing.
-    func record(_ documents: [PreparedDocument], at timestamp: String) throws -> [DocumentOutcome] {
-        try pool.write { db in
-            var nextId = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM document") ?? 0) + 1
-            let ledger = try Ledger(db, timestamp: timestamp)
-            let receipts = try ReceiptWriter(db)
-            var outcomes: [DocumentOutcome] = []
-            for document in documents {
-                var id = nextId
-                if let (previousId, previousOutcome) = try ledger.find(document.sha256) {
-                    guard previousOutcome == "rejected" else {
-                        outcomes.append(DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256,
-                                                        size: document.size, status: .skipped, reason: "already ingested"))
-                        continue
-                    }
-                    id = previousId
-                    try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
-                }
-                let outcome: DocumentOutcome
-                if case let .parsed(.success(.receipt(receipt))) = document.body {
-                    outcome = try Self.record(receipt, of: document, documentId: id, receipts: receipts, ledger: ledger)
-                } else {
-                    outcome = try Self.recordInSavepoint(document, documentId: id, in: db)
-                    try ledger.insert(outcome, id: id)
-                }
-                if id == nextId { nextId += 1 }
-                outcomes.append(outcome)
-            }
-            return outcomes
+    /// Runs `body` with the store's writer for a whole ingest, so that batches of documents can share
+    /// a transaction until `LedgerWriter.commit`; what is not committed when `body` ends (it threw)
+    /// is rolled back.
+    func withLedgerWriter<T>(_ body: (LedgerWriter) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            let writer = LedgerWriter(db: db)
+            defer { writer.rollback() }
+            return try body(writer)
         }
     }
 
+    /// Stores batches of documents in a transaction left open between them. Each commit writes every
+    /// page its transaction touched to the log, and receipts touch index pages at random (the SHA-256,
+    /// the receipt id, the transfer key), so one commit per batch rewrote the same pages again and
+    /// again: a million receipts wrote 23.5 GB for a 1.9 GB store in 245 commits (211 to 225 s),
+    /// 7.1 GB in 16 (161 s).
+    struct LedgerWriter {
+        fileprivate let db: Database
+
+        /// Stores `documents` in the open transaction, opening one. When it throws, the caller ends
+        /// the access and the transaction is rolled back whole: a savepoint per batch, to keep the
+        /// batches before, made SQLite copy every page a batch touched into its statement journal
+        /// (a million receipts: 226 s and 1.6 GB, against 161 s and 740 MB without).
+        func record(_ documents: [PreparedDocument], at timestamp: String) throws -> [DocumentOutcome] {
+            if !db.isInsideTransaction { try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute() }
+            return try Store.record(documents, at: timestamp, in: db)
+        }
+
+        /// Makes what the transaction holds durable; nothing when none is open.
+        func commit() throws {
+            if db.isInsideTransaction { try db.cachedStatement(sql: "COMMIT").execute() }
+        }
+
+        fileprivate func rollback() {
+            if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+        }
+    }
+
+    /// Stores a batch of documents inside the writer's open transaction, each document inside its own
+    /// savepoint (a receipt needs none): a document is stored whole or not at all, and a crash loses
+    /// what the transaction had not committed, never part of a document (`BatchWriter` commits).
+    /// Statements are prepared once for the batch.
+    /// A document rejected before and read again keeps its ledger id, so a re-run changes nothing.
+    static func record(_ documents: [PreparedDocument], at timestamp: String, in db: Database) throws -> [DocumentOutcome] {
+        var nextId = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM document") ?? 0) + 1
+        let ledger = try Ledger(db, timestamp: timestamp)
+        let receipts = try ReceiptWriter(db)
+        var outcomes: [DocumentOutcome] = []
+        for document in documents {
+            var id = nextId
+            if let (previousId, previousOutcome) = try ledger.find(document.sha256) {
+                guard previousOutcome == "rejected" else {
+                    outcomes.append(DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256,
+                                                    size: document.size, status: .skipped, reason: "already ingested"))
+                    continue
+                }
+                id = previousId
+                try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
+            }
+            let outcome: DocumentOutcome
+            if case let .parsed(.success(.receipt(receipt))) = document.body {
+                outcome = try Self.record(receipt, of: document, documentId: id, receipts: receipts, ledger: ledger)
+            } else {
+                outcome = try Self.recordInSavepoint(document, documentId: id, in: db)
+                try ledger.insert(outcome, id: id)
+            }
+            if id == nextId { nextId += 1 }
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+
     /// A receipt needs no savepoint: it is refused (a conflicting earlier delivery) before its first
-    /// row is written, and any later failure is an SQLite error that rolls back the whole batch. Its
-    /// ledger row goes first, so that SQLite's deferred foreign-key check finds the parent in place
-    /// instead of searching every table that references `document` when the ledger row arrives.
+    /// row is written, and any later failure is an SQLite error that rolls back the whole
+    /// transaction (`LedgerWriter.record`). Its ledger row goes first, so that SQLite's deferred
+    /// foreign-key check finds the parent in place instead of searching every table that references
+    /// `document` when the ledger row arrives.
     private static func record(_ receipt: Receipt, of document: PreparedDocument, documentId: Int64,
                                receipts: ReceiptWriter, ledger: Ledger) throws -> DocumentOutcome {
         var outcome = DocumentOutcome(path: document.path, kind: document.kind, sha256: document.sha256,
@@ -117,8 +155,11 @@ extension Store {
             try db.cachedStatement(sql: "RELEASE SAVEPOINT document").execute()
             return value
         } catch {
-            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT document").execute()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT document").execute()
+            // Some errors (a full disk, I/O) make SQLite roll the whole transaction back itself.
+            if db.isInsideTransaction {
+                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT document").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT document").execute()
+            }
             throw error
         }
     }

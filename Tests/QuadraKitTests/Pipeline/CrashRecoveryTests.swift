@@ -6,10 +6,10 @@ import Testing
 /// A run killed with SIGKILL in the middle of a large ingest, then run again, must leave exactly the
 /// store an uninterrupted run leaves: nothing half-written, nothing lost.
 @Suite struct CrashRecoveryTests {
-    /// Five batches of the ingest's 4,096 documents: the second kill comes once the resumed ingest
-    /// has committed a batch of new receipts, and must still find one to write. With two batches
-    /// (8,000 receipts) the resumed ingest's only new batch was its last, and it sometimes exited
-    /// before the kill.
+    /// Five batches of the ingest's 4,096 documents, each committed alone (`--commit-every 4096`):
+    /// the second kill comes once the resumed ingest has committed a batch of new receipts, and must
+    /// still find one to write. With two batches (8,000 receipts) the resumed ingest's only new batch
+    /// was its last, and it sometimes exited before the kill.
     static let receipts = 20_000
 
     static var quadra: URL {
@@ -36,7 +36,7 @@ import Testing
     static func ingest(inbox: URL, db: URL) throws -> Process {
         let process = Process()
         process.executableURL = quadra
-        process.arguments = ["ingest", "--db", db.path, "--log-level", "error", inbox.path]
+        process.arguments = ["ingest", "--db", db.path, "--log-level", "error", "--commit-every", "4096", inbox.path]
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process

@@ -216,15 +216,17 @@ import Testing
     }
 
     /// An SQLite failure while a batch is written (here a trigger refusing one receipt's ledger row)
-    /// rolls that batch back whole, stops the ingest with the error, and no batch handed over after
-    /// it is written: the batches before it stay, as a crash there would leave them.
+    /// rolls the open transaction back whole, stops the ingest with the error, and no batch handed
+    /// over after it is written: the batches committed before it stay, as a crash there would leave
+    /// them.
     @Test func aBatchTheStoreRefusesStopsTheIngestAndNothingAfterItIsWritten() throws {
         let folder = try TestSupport.scratchFolder()
         let store = try newStore(in: folder)
-        try store.pool.write { try $0.execute(sql: """
+        let refusal = """
             CREATE TRIGGER refuse_poison BEFORE INSERT ON document WHEN NEW.path LIKE '%poison%'
             BEGIN SELECT RAISE(ABORT, 'the disk refused this one'); END
-            """) }
+            """
+        try store.pool.write { try $0.execute(sql: refusal) }
         let inbox = folder.appendingPathComponent("inbox")
         for (index, name) in ["1.xml", "2-poison.xml", "3.xml", "4.xml"].enumerated() {
             _ = try TestSupport.write(try SampleReceipt.replacing("c110729d258c4ab1b765fe902aae41d6", with: "receipt-\(index)"),
@@ -232,10 +234,46 @@ import Testing
         }
         var options = Ingestor.Options()
         options.batchSize = 1
+        options.commitDocuments = 1
         #expect(throws: DatabaseError.self) { try Ingestor(store: store, options: options).ingest([inbox.path]) }
         #expect(try store.count("SELECT count(*) FROM document") == 1)
         #expect(try store.count("SELECT count(*) FROM receipt WHERE receipt_id = 'receipt-0'") == 1)
         #expect(try store.count("SELECT count(*) FROM receipt") == 1)
+
+        // In one transaction with the refused batch, the batch before goes back with it; once the
+        // store accepts them, the next ingest stores all four.
+        let again = try newStore(in: folder.appendingPathComponent("again"))
+        try again.pool.write { try $0.execute(sql: refusal) }
+        options.commitDocuments = 4
+        #expect(throws: DatabaseError.self) { try Ingestor(store: again, options: options).ingest([inbox.path]) }
+        #expect(try again.count("SELECT count(*) FROM document") == 0)
+        try again.pool.write { try $0.execute(sql: "DROP TRIGGER refuse_poison") }
+        #expect(try Ingestor(store: again, options: options).ingest([inbox.path]).count(.ingested) == 4)
+    }
+
+    /// Batches share a transaction until it holds `commitDocuments`: a reader of the store never sees
+    /// a count between two commits, and every document is there at the end.
+    @Test func batchesAreCommittedTogetherEveryCommitDocuments() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try newStore(in: folder)
+        let inbox = folder.appendingPathComponent("inbox")
+        for index in 0..<10 {
+            _ = try TestSupport.write(try SampleReceipt.replacing("c110729d258c4ab1b765fe902aae41d6", with: "receipt-\(index)"),
+                                      to: inbox, as: "\(index).xml")
+        }
+        var options = Ingestor.Options()
+        options.batchSize = 1
+        options.commitDocuments = 3
+        var seen: [Int] = []
+        let summary = try Ingestor(store: store, options: options).ingest([inbox.path]) { _ in
+            // Slower than the writer, so that most batches are written before the next look.
+            Thread.sleep(forTimeInterval: 0.02)
+            seen.append((try? store.count("SELECT count(*) FROM receipt")) ?? -1)
+        }
+        #expect(summary.count(.ingested) == 10)
+        #expect(try store.count("SELECT count(*) FROM receipt") == 10)
+        #expect(seen.allSatisfy { $0 % 3 == 0 }, "counts seen between commits: \(seen)")
+        #expect(seen.contains { $0 > 0 }, "no commit before the end: \(seen)")
     }
 
     @Test func aMissingPathIsAnInputError() throws {
