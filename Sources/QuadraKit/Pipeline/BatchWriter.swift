@@ -10,13 +10,16 @@ import Synchronization
 /// every batch, so whichever finished first left its core idle (100,000 receipts on 2 cores: 1.4
 /// cores busy; 1.6 now, the wall time then bound by the writer's own work and waits).
 ///
-/// Batches share a transaction until `commitDocuments` documents are in it (`Store.LedgerWriter`
-/// says why), and a batch's outcomes are told only once it is committed. A batch the store refuses
+/// Batches share a transaction until `commitDocuments` documents are in it or it has been open for
+/// `commitInterval` (`Store.LedgerWriter` says why; the interval bounds what a kill loses, so that a
+/// night of a few thousand documents is not all lost to a kill near its end), and a batch's outcomes
+/// are told only once it is committed. A batch the store refuses
 /// stops the writer: the open transaction is rolled back with it (the next run reads those
 /// documents again), what was committed stays, and no batch handed over after it is written.
 final class BatchWriter: Sendable {
     private let store: Store
     private let commitDocuments: Int
+    private let commitInterval: Duration
     private let room: DispatchSemaphore
     /// Batches handed over and not yet taken by the writer, counted by `waiting`; nil marks the end,
     /// and `ended` that the writer took it.
@@ -27,9 +30,10 @@ final class BatchWriter: Sendable {
     /// failure.
     private let finished = Mutex<(batches: [[Ingestor.Preparation]], failure: Error?)>(([], nil))
 
-    init(store: Store, depth: Int = 2, commitDocuments: Int) {
+    init(store: Store, depth: Int = 2, commitDocuments: Int, commitInterval: Duration) {
         self.store = store
         self.commitDocuments = commitDocuments
+        self.commitInterval = commitInterval
         room = DispatchSemaphore(value: depth)
         writing.enter()
         DispatchQueue(label: "quadra.ingest.writer").async { [self] in
@@ -83,6 +87,7 @@ final class BatchWriter: Sendable {
     private func write() {
         var uncommitted: [[Ingestor.Preparation]] = []
         var documents = 0
+        var opened = ContinuousClock.now
         func commit(_ ledger: Store.LedgerWriter) throws {
             try ledger.commit()
             finished.withLock { $0.batches += uncommitted }
@@ -93,9 +98,12 @@ final class BatchWriter: Sendable {
             try store.withLedgerWriter { ledger in
                 while let batch = next() {
                     defer { room.signal() }
+                    if uncommitted.isEmpty { opened = .now }
                     uncommitted.append(try written(batch, by: ledger))
                     documents += batch.count
-                    if documents >= commitDocuments { try commit(ledger) }
+                    if documents >= commitDocuments || ContinuousClock.now - opened >= commitInterval {
+                        try commit(ledger)
+                    }
                 }
                 try commit(ledger)
             }

@@ -28,6 +28,11 @@ public struct Ingestor: Sendable {
         /// 190 MB store; a million: 23.5 GB and 211 to 225 s, 7.1 GB and 161 s, for 1.9 GB). A
         /// crash loses what the open transaction held, never part of a document.
         public var commitDocuments = 65536
+        /// A transaction is also committed once it has been open this long, so that a kill loses
+        /// about the last two seconds' documents, not a whole small night's. At a million receipts
+        /// the ingest then commits about 80 times, not 16: 12.9 GB written in 182 s, against 7.1 GB
+        /// in 177 s without it (interleaved runs; 23.5 GB and 211 to 225 s with a commit per batch).
+        public var commitInterval = Duration.seconds(2)
         /// Raw bytes per batch, so that a batch of large files stays small in memory.
         public var batchBytes = 64 << 20
         /// Files larger than this are never held whole: the writer parses them as they stream from disk.
@@ -74,7 +79,8 @@ public struct Ingestor: Sendable {
         for entry in listing.passedOver { logger.notice("passed over \(entry)") }
         for path in listing.waiting { logger.notice("waiting \(path): modified less than \(options.settleSeconds) s ago, left for the next run") }
         var done = 0
-        let writing = BatchWriter(store: store, commitDocuments: options.commitDocuments)
+        let writing = BatchWriter(store: store, commitDocuments: options.commitDocuments,
+                                  commitInterval: options.commitInterval)
         do {
             var batches = Batches(documents: listing.documents(), options: options)
             while let batch = batches.next() {

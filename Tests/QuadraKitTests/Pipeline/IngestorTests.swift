@@ -247,8 +247,15 @@ import Testing
         options.commitDocuments = 4
         #expect(throws: DatabaseError.self) { try Ingestor(store: again, options: options).ingest([inbox.path]) }
         #expect(try again.count("SELECT count(*) FROM document") == 0)
+
+        // A transaction open for `commitInterval` is committed whatever it holds.
+        options.commitInterval = .zero
+        #expect(throws: DatabaseError.self) { try Ingestor(store: again, options: options).ingest([inbox.path]) }
+        #expect(try again.count("SELECT count(*) FROM document") == 1)
+
         try again.pool.write { try $0.execute(sql: "DROP TRIGGER refuse_poison") }
-        #expect(try Ingestor(store: again, options: options).ingest([inbox.path]).count(.ingested) == 4)
+        #expect(try Ingestor(store: again, options: options).ingest([inbox.path]).count(.ingested) == 3)
+        #expect(try again.count("SELECT count(*) FROM receipt") == 4)
     }
 
     /// Batches share a transaction until it holds `commitDocuments`: a reader of the store never sees
@@ -264,6 +271,7 @@ import Testing
         var options = Ingestor.Options()
         options.batchSize = 1
         options.commitDocuments = 3
+        options.commitInterval = .seconds(3600)
         var seen: [Int] = []
         let summary = try Ingestor(store: store, options: options).ingest([inbox.path]) { _ in
             // Slower than the writer, so that most batches are written before the next look.
