@@ -21,12 +21,9 @@ public struct Ingestor: Sendable {
         public var configuration = QuadraConfiguration()
         /// Files per batch: read, parsed and handed to the writer together.
         public var batchSize = 4096
-        /// Documents per transaction (`--commit-every`), in whole batches: a commit writes each page
-        /// its transaction touched, and receipts touch index pages at random, so larger transactions
-        /// write fewer pages per document (written through the write-ahead log and its checkpoints,
-        /// 100,000 receipts: 0.76 GB in transactions of 4,096 documents, 0.43 GB of 65,536, for a
-        /// 190 MB store; a million: 23.5 GB and 211 to 225 s, 7.1 GB and 161 s, for 1.9 GB). A
-        /// crash loses what the open transaction held, never part of a document.
+        /// Documents per transaction (`--commit-every`), in whole batches: fewer commits write fewer
+        /// pages (`Store.LedgerWriter` has the figures). A crash loses what the open transaction
+        /// held, never part of a document.
         public var commitDocuments = 65536
         /// A transaction is also committed once it has been open this long, so that a kill loses
         /// about the last two seconds' documents, not a whole small night's. At a million receipts

@@ -37,8 +37,9 @@ extension Store {
     /// Stores batches of documents in a transaction left open between them. Each commit writes every
     /// page its transaction touched to the log, and receipts touch index pages at random (the SHA-256,
     /// the receipt id, the transfer key), so one commit per batch rewrote the same pages again and
-    /// again: a million receipts wrote 23.5 GB for a 1.9 GB store in 245 commits (211 to 225 s),
-    /// 7.1 GB in 16 (161 to 177 s).
+    /// again. Written through the write-ahead log and its checkpoints, 100,000 receipts (a 190 MB
+    /// store): 0.76 GB in transactions of 4,096 documents, 0.43 GB in transactions of 65,536; a
+    /// million (1.9 GB): 23.5 GB in 245 commits (211 to 225 s), 7.1 GB in 16 (161 to 177 s).
     struct LedgerWriter {
         fileprivate let db: Database
 
