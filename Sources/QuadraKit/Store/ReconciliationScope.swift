@@ -28,22 +28,22 @@ struct ReconciliationScope {
 
     func prepare(in db: Database) throws {
         try db.execute(sql: """
-            CREATE TEMP TABLE served (fiscal_code TEXT PRIMARY KEY, expects_positions INTEGER, expects_treasury INTEGER,
+            CREATE TABLE scope.served (fiscal_code TEXT PRIMARY KEY, expects_positions INTEGER, expects_treasury INTEGER,
                 changed INTEGER) WITHOUT ROWID;
             CREATE TEMP TABLE touched_iuv (iuv TEXT PRIMARY KEY) WITHOUT ROWID;
             CREATE TEMP TABLE expand_flow (receiver TEXT, flow_id TEXT, PRIMARY KEY (receiver, flow_id)) WITHOUT ROWID;
             CREATE TEMP TABLE scope_flow (receiver TEXT, psp TEXT, flow_id TEXT, PRIMARY KEY (receiver, psp, flow_id)) WITHOUT ROWID;
             CREATE TEMP TABLE scope_movement (movement_id TEXT PRIMARY KEY) WITHOUT ROWID;
-            CREATE TEMP TABLE recon_key (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, receipt_row INTEGER,
+            CREATE TABLE scope.recon_key (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, receipt_row INTEGER,
                 PRIMARY KEY (creditor, iuv, iur, idx)) WITHOUT ROWID;
-            CREATE TEMP TABLE key_flow (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, flow_version_id INTEGER, position INTEGER,
+            CREATE TABLE scope.key_flow (creditor TEXT, iuv TEXT, iur TEXT, idx INTEGER, flow_version_id INTEGER, position INTEGER,
                 PRIMARY KEY (creditor, iuv, iur, idx, flow_version_id, position)) WITHOUT ROWID;
-            CREATE TEMP TABLE taxonomy_edition (code TEXT PRIMARY KEY, valid_from TEXT, valid_to TEXT) WITHOUT ROWID;
-            CREATE TEMP TABLE flow_credit (creditor TEXT, flow_id TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, flow_id))
+            CREATE TABLE scope.taxonomy_edition (code TEXT PRIMARY KEY, valid_from TEXT, valid_to TEXT) WITHOUT ROWID;
+            CREATE TABLE scope.flow_credit (creditor TEXT, flow_id TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, flow_id))
                 WITHOUT ROWID;
-            CREATE TEMP TABLE single_credit (creditor TEXT, iuv TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, iuv))
+            CREATE TABLE scope.single_credit (creditor TEXT, iuv TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, iuv))
                 WITHOUT ROWID;
-            CREATE TEMP TABLE key_siblings (creditor TEXT, iuv TEXT, idx INTEGER, receipts INTEGER, iurs INTEGER,
+            CREATE TABLE scope.key_siblings (creditor TEXT, iuv TEXT, idx INTEGER, receipts INTEGER, iurs INTEGER,
                 PRIMARY KEY (creditor, iuv, idx)) WITHOUT ROWID;
             CREATE TEMP TABLE scope_item (item TEXT PRIMARY KEY) WITHOUT ROWID;
             CREATE TEMP TABLE key_position (id INTEGER PRIMARY KEY);
@@ -65,13 +65,31 @@ struct ReconciliationScope {
         try gatherEvidence(in: db)
     }
 
+    /// Drops the pass's temporary tables; its scratch file goes with `detach`.
     static func drop(in db: Database) throws {
         try db.execute(sql: """
-            DROP TABLE temp.served; DROP TABLE temp.touched_iuv; DROP TABLE temp.expand_flow; DROP TABLE temp.scope_flow;
-            DROP TABLE temp.scope_movement; DROP TABLE temp.recon_key; DROP TABLE temp.key_flow; DROP TABLE temp.flow_credit;
-            DROP TABLE temp.single_credit; DROP TABLE temp.key_siblings; DROP TABLE temp.scope_item;
-            DROP TABLE temp.taxonomy_edition; DROP TABLE temp.key_position
+            DROP TABLE temp.touched_iuv; DROP TABLE temp.expand_flow; DROP TABLE temp.scope_flow; DROP TABLE temp.scope_movement;
+            DROP TABLE temp.scope_item; DROP TABLE temp.key_position
             """)
+    }
+
+    /// The scratch file beside the store holding the tables the keys' evidence query reads (the
+    /// keys, the served creditors and what was gathered for the keys): a temporary table is seen by
+    /// its own connection only, and that query runs on another (`ReconciliationPass.forEachKey`).
+    /// It holds no personal data (keys, creditors, amounts) and is private like the store.
+    static func scratchPath(forStore store: String) -> String { store + "-scope" }
+
+    /// Attaches the scratch file as `scope`. Written once, by the writer, and deleted after the
+    /// pass, it needs no journal and no `fsync`.
+    static func attach(_ path: String, in db: Database) throws {
+        try db.execute(sql: "ATTACH DATABASE ? AS scope", arguments: [path])
+        if !db.configuration.readonly {
+            try db.execute(sql: "PRAGMA scope.journal_mode = OFF; PRAGMA scope.synchronous = OFF; PRAGMA scope.cache_size = -32768")
+        }
+    }
+
+    static func detach(in db: Database) throws {
+        try db.execute(sql: "DETACH DATABASE scope")
     }
 
     /// The served creditors, each marked `changed` when its configuration differs from the one the

@@ -1,10 +1,11 @@
+import Foundation
 import GRDB
 
 extension Store {
-    /// Runs one reconciliation pass in one write transaction: finds the keys, flows and movements to
-    /// classify, gathers their evidence set-based (temporary tables and joins, never a query per
-    /// key), and lets `body` classify and store as the keys stream past, so a million keys never sit
-    /// in memory at once.
+    /// Runs one reconciliation pass in one write transaction of the store: finds the keys, flows and
+    /// movements to classify, gathers their evidence set-based (tables of the pass and joins, never a
+    /// query per key), and lets `body` classify and store as the keys stream past, so a million keys
+    /// never sit in memory at once.
     ///
     /// A pass looks at what the store received since the previous pass and at what is still open;
     /// with `everything`, or when no incremental pass ran before, at every key of the look-back (see
@@ -15,20 +16,36 @@ extension Store {
     /// paid with no receipt behind them.
     func reconcile<T>(_ creditors: [Creditor], since: CivilDate, everything: Bool,
                       _ body: (ReconciliationPass) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in
-            // The pass's own tables (a row per key in scope, four times over) go to a temporary file
-            // with a 64 MiB cache rather than memory: a first night of a million receipts held them
-            // whole (peak RSS 1.21 GB). Changing `temp_store` drops temporary tables, so it is set
-            // outside the transaction, and put back for the ingest's statement journals after.
-            try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -65536")
+        let scratch = ReconciliationScope.scratchPath(forStore: Self.resolvedPath(path))
+        try? FileManager.default.removeItem(atPath: scratch)
+        try Self.createPrivately(scratch, groupReadable: false)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        return try pool.writeWithoutTransaction { db in
+            // The pass's own tables (a row per key in scope, four times over) go to files rather than
+            // memory: a first night of a million receipts held them whole (peak RSS 1.21 GB). Their two
+            // caches (the temporary file's and the scratch file's) take 32 MiB each, what one took
+            // before the evidence reader added its own (a million receipts: 850 MB, 917 MB with 64 MiB
+            // each). Changing `temp_store` drops temporary tables, so it is set outside the
+            // transaction, and put back for the ingest's statement journals after.
+            try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -32768")
             defer { try? db.execute(sql: "PRAGMA temp_store = MEMORY") }
-            var result: T?
+            try ReconciliationScope.attach(scratch, in: db)
+            defer { try? ReconciliationScope.detach(in: db) }
+            // The scope is committed to its scratch file by a transaction of its own, which writes
+            // nothing to the store, so that the evidence reader (another connection) sees it. Nothing
+            // else writes the store between the two transactions: the command holds the store's lock.
+            var scope: (previous: RunMarks?, marks: RunMarks)?
             try db.inTransaction(.immediate) {
                 let previous = everything ? nil : try RunMarks.last(in: db)
-                let marks = try RunMarks.current(in: db)
+                scope = (previous, try RunMarks.current(in: db))
                 try ReconciliationScope(previous: previous, creditors: creditors, since: since).prepare(in: db)
-                defer { try? ReconciliationScope.drop(in: db) }
-                result = try body(ReconciliationPass(db: db, creditors: creditors, incremental: previous != nil, marks: marks))
+                return .commit
+            }
+            defer { try? ReconciliationScope.drop(in: db) }
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(ReconciliationPass(db: db, store: self, scratch: scratch, creditors: creditors,
+                                                     incremental: scope!.previous != nil, marks: scope!.marks))
                 return .commit
             }
             return result!
@@ -38,15 +55,48 @@ extension Store {
     /// The evidence of one reconciliation, read inside its transaction; `Store+Verdicts.swift` adds the writing side.
     struct ReconciliationPass {
         let db: Database
+        /// For the keys' evidence, read on a connection of its own (`forEachKey`) with the scope's
+        /// scratch file attached.
+        let store: Store
+        let scratch: String
         let creditors: [Creditor]
         /// False when every key of the look-back is classified.
         let incremental: Bool
         /// Where this pass's reading ends, for the next one to start from.
         let marks: RunMarks
 
-        /// Every key's evidence and its stored verdict, in key order.
+        /// Every key's evidence and its stored verdict, in key order. The evidence query runs on a
+        /// reader connection and thread of its own while `body` classifies and writes on this one:
+        /// reading and writing each take a core. The reader sees the store as the pass found it, since
+        /// this pass's writes are not committed until it ends, and the scope from its scratch file.
         func forEachKey(_ body: (KeyEvidence, StoredKey) throws -> Void) throws {
-            try Store.keyEvidence(creditors, in: db, body)
+            let pipe = RowPipe<(KeyEvidence, StoredKey)>(batchSize: 1024, depth: 4)
+            let (store, scratch, creditors) = (store, scratch, creditors)
+            let reader = BackgroundWork {
+                do {
+                    try store.pool.unsafeRead { db in
+                        try ReconciliationScope.attach(scratch, in: db)
+                        defer { try? ReconciliationScope.detach(in: db) }
+                        try Store.keyEvidence(creditors, in: db) { try pipe.send(($0, $1)) }
+                    }
+                    try pipe.close()
+                } catch {
+                    pipe.fail()
+                    throw error
+                }
+            }
+            defer { reader.wait() }
+            do {
+                while let batch = try pipe.receive() {
+                    for (evidence, stored) in batch { try body(evidence, stored) }
+                }
+            } catch {
+                pipe.abandon()
+                // The reader's own error says more than the pipe's "stopped".
+                if error is RowPipe<(KeyEvidence, StoredKey)>.Stopped, let failure = reader.failure { throw failure }
+                throw error
+            }
+            try reader.value()
         }
 
         func flows() throws -> [FlowRecord] { try Store.flowEvidence(in: db) }
@@ -60,7 +110,7 @@ extension Store {
 
     /// A key's verdict as stored, and the report columns this pass found for it: the verdict writer
     /// compares the two and writes only what changed.
-    struct StoredKey {
+    struct StoredKey: Sendable {
         /// The report columns (`KeyColumns.facts`), as this pass found them.
         var facts: [DatabaseValue]
         /// The stored row (`KeyColumns.compared`), nil for a key never classified.

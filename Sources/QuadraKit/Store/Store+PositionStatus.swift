@@ -20,7 +20,7 @@ extension Store.ReconciliationPass {
                 SELECT s.judged, p.creditor_fiscal_code AS creditor, p.iupd, p.status AS position_status, p.document_id, o.iuv, o.nav,
                     o.is_partial_payment, o.amount_cents, o.status AS option_status
                 FROM scope s CROSS JOIN debt_position p ON p.id = s.id
-                JOIN temp.served sv ON sv.fiscal_code = p.creditor_fiscal_code
+                JOIN scope.served sv ON sv.fiscal_code = p.creditor_fiscal_code
                 CROSS JOIN payment_option o ON o.position_id = p.id
             ),
             paid AS MATERIALIZED (

@@ -234,7 +234,7 @@ extension Store.ReconciliationPass {
             }
         }
         try db.execute(sql: """
-            CREATE TEMP TABLE removed AS SELECT fiscal_code FROM served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM temp.served);
+            CREATE TEMP TABLE removed AS SELECT fiscal_code FROM served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM scope.served);
             UPDATE discrepancy SET status = 'resolved', resolved_on = :day
             WHERE status IN ('new', 'open') AND creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
             DELETE FROM key_verdict WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);

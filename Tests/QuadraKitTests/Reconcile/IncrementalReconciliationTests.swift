@@ -98,6 +98,21 @@ import Testing
         #expect(codes.contains("IBAN_NOT_CREDITOR_ACCOUNT"), "its receipts now credit an account it no longer declares")
     }
 
+    /// The keys' evidence is read through a scratch file beside the store: one left by a killed run
+    /// (here, not even a database) is replaced, and none is left once the pass ends.
+    @Test func theScratchFileOfAKilledPassIsReplacedAndNoneIsLeft() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let scratch = ReconciliationScope.scratchPath(forStore: Store.resolvedPath(store.path))
+        try Data("left by a killed run".utf8).write(to: URL(fileURLWithPath: scratch))
+        let configuration = try TreasurySamples.configuration
+        let night = try NightlyRun(store: store, configuration: configuration, asOf: CivilDate(iso: "2026-11-20")!)
+            .run(inbox: SampleDayTests.inbox.path, out: folder.appendingPathComponent("reports").path)
+        #expect(night.reconciliation.keys == 10)
+        #expect(try store.count("SELECT count(*) FROM key_verdict") == 10)
+        #expect(!FileManager.default.fileExists(atPath: scratch))
+    }
+
     /// A new store after the sample day's nightly run as of 2026-11-20, reports under `folder/reports`.
     static func sampleDayRun() throws -> (URL, Store, QuadraConfiguration) {
         let folder = try TestSupport.scratchFolder()

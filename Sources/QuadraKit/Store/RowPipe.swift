@@ -2,7 +2,8 @@ import Foundation
 
 /// Rows handed from the thread that reads them to the thread that writes them, in batches, with at
 /// most `depth` batches waiting between the two: a big report's queries and its gzip streams each get
-/// a core, and the memory between them is a few batches.
+/// a core, so do a reconciliation's evidence query and its verdict writes, and the memory between
+/// them is a few batches.
 ///
 /// ```swift
 /// let pipe = RowPipe<[String?]>()
