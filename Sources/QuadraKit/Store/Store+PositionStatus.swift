@@ -12,14 +12,14 @@ extension Store.ReconciliationPass {
                 SELECT id FROM temp.key_position
                 UNION SELECT o.position_id FROM temp.touched_iuv t CROSS JOIN payment_option o ON o.iuv = t.iuv AND o.is_current = 1
             ),
-            scope AS MATERIALIZED (
+            looked_at AS MATERIALIZED (
                 SELECT id, 1 AS judged FROM judged
                 UNION ALL SELECT p.id, 0 FROM debt_position p WHERE :all AND p.is_current = 1 AND p.id NOT IN (SELECT id FROM judged)
             ),
             options AS MATERIALIZED (
                 SELECT s.judged, p.creditor_fiscal_code AS creditor, p.iupd, p.status AS position_status, p.document_id, o.iuv, o.nav,
                     o.is_partial_payment, o.amount_cents, o.status AS option_status
-                FROM scope s CROSS JOIN debt_position p ON p.id = s.id
+                FROM looked_at s CROSS JOIN debt_position p ON p.id = s.id
                 JOIN scope.served sv ON sv.fiscal_code = p.creditor_fiscal_code
                 CROSS JOIN payment_option o ON o.position_id = p.id
             ),
