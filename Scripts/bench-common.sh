@@ -3,7 +3,8 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=${BENCH_DIR:-/tmp/quadra-bench}
 quadra="$root/.build/release/quadra"
-swift build -c release --package-path "$root" >/dev/null
+# Quiet when it builds; a failed build shows why (its errors are on standard output) and stops the script.
+build_log=$(swift build -c release --package-path "$root" 2>&1) || { printf '%s\n' "$build_log" >&2; exit 1; }
 mkdir -p "$bench"
 
 # generate_once DIR LAST ARGS...: `quadra generate --out DIR ARGS...`, unless DIR/LAST (the file the
