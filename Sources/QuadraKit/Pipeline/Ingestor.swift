@@ -28,7 +28,7 @@ public struct Ingestor: Sendable {
         /// A transaction is also committed once it has been open this long, so that a kill loses
         /// about the last two seconds' documents, not a whole small night's. At a million receipts
         /// the ingest then commits about 80 times, not 16: 12.9 GB written in 182 s, against 7.1 GB
-        /// in 177 s without it (interleaved runs; 23.5 GB and 211 to 225 s with a commit per batch).
+        /// in 177 s without it (interleaved runs).
         public var commitInterval = Duration.seconds(2)
         /// Raw bytes per batch, so that a batch of large files stays small in memory.
         public var batchBytes = 64 << 20

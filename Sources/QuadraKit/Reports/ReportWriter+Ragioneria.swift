@@ -27,35 +27,21 @@ extension ReportWriter {
     }
 
     /// `classifications-v1.4.csv.gz`: the keys of tonight (or all, in full) in P4PA's export format. Its
-    /// lookups and its 141 columns run on this thread, its two gzip streams a row (the run's and the
-    /// creditor's) on another.
+    /// lookups and its 141 columns run on a thread of their own, its two gzip streams a row (the run's
+    /// and the creditor's) on this one.
     func classificationExport(to destinations: [ReportDestination]) throws -> [LandedReport] {
         // Its lookups now outrun its gzip streams, so the pipe stays full: 141 fields a row, a few KB, and
         // two batches of 256 waiting hold a third of what four of 512 did (the report's peak RSS stays as it was).
-        let pipe = RowPipe<ClassificationExportRow>(batchSize: 256, depth: 2)
-        let writer = BackgroundWork { [self] in
-            do {
-                return try route(Self.classificationExport, to: destinations) { report in
-                    while let batch = try pipe.receive() {
-                        for row in batch { try report.row(row.fields, creditor: row.creditor) }
-                    }
-                }
-            } catch {
-                pipe.abandon()
-                throw error
-            }
-        }
-        do {
+        try RowPipe<ClassificationExportRow>.stream(batchSize: 256, depth: 2, reading: { [self] pipe in
             try store.classificationExportRows(asOf: asOf, everything: options.everything, unmask: options.unmask) {
                 try pipe.send($0)
             }
-            try pipe.close()
-        } catch {
-            pipe.fail()
-            // When the writer stopped first, its failure is the cause.
-            if let cause = writer.failure, !(cause is RowPipe<ClassificationExportRow>.Stopped) { throw cause }
-            throw error
-        }
-        return try writer.value()
+        }, writing: { pipe in
+            try route(Self.classificationExport, to: destinations) { report in
+                while let batch = try pipe.receive() {
+                    for row in batch { try report.row(row.fields, creditor: row.creditor) }
+                }
+            }
+        })
     }
 }

@@ -6,9 +6,8 @@ import Foundation
 /// them is a few batches.
 ///
 /// ```swift
-/// let pipe = RowPipe<[String?]>()
-/// // reader: try pipe.send(row) … then try pipe.close(), or pipe.fail() when reading failed
-/// // writer: while let batch = try pipe.receive() { … }, or pipe.abandon() when writing failed
+/// let written = try RowPipe<[String?]>.stream(reading: { pipe in try query { try pipe.send($0) } },
+///                                             writing: { pipe in while let batch = try pipe.receive() { … } })
 /// ```
 final class RowPipe<Row>: @unchecked Sendable {
     /// Thrown to one side when the other stopped on an error of its own.
@@ -83,5 +82,35 @@ final class RowPipe<Row>: @unchecked Sendable {
         if abandoned { throw Stopped() }
         waiting.append(batch)
         condition.broadcast()
+    }
+}
+
+extension RowPipe {
+    /// Runs `reading` on a thread of its own, sending rows into a pipe, and `writing` on this thread,
+    /// receiving them: either side failing stops the other, and what is thrown is the failure that
+    /// caused the stop, never the other side's `Stopped`.
+    static func stream<T>(batchSize: Int = 512, depth: Int = 4, reading: @escaping @Sendable (RowPipe) throws -> Void,
+                          writing: (RowPipe) throws -> T) throws -> T {
+        let pipe = RowPipe(batchSize: batchSize, depth: depth)
+        let reader = BackgroundWork {
+            do {
+                try reading(pipe)
+                try pipe.close()
+            } catch {
+                pipe.fail()
+                throw error
+            }
+        }
+        defer { reader.wait() }
+        let result: T
+        do {
+            result = try writing(pipe)
+        } catch {
+            pipe.abandon()
+            if error is Stopped, let cause = reader.failure { throw cause }
+            throw error
+        }
+        try reader.value()
+        return result
     }
 }

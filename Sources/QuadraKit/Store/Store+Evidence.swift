@@ -70,33 +70,18 @@ extension Store {
         /// reading and writing each take a core. The reader sees the store as the pass found it, since
         /// this pass's writes are not committed until it ends, and the scope from its scratch file.
         func forEachKey(_ body: (KeyEvidence, StoredKey) throws -> Void) throws {
-            let pipe = RowPipe<(KeyEvidence, StoredKey)>(batchSize: 1024, depth: 4)
             let (store, scratch, creditors) = (store, scratch, creditors)
-            let reader = BackgroundWork {
-                do {
-                    try store.pool.unsafeRead { db in
-                        try ReconciliationScope.attach(scratch, in: db)
-                        defer { try? ReconciliationScope.detach(in: db) }
-                        try Store.keyEvidence(creditors, in: db) { try pipe.send(($0, $1)) }
-                    }
-                    try pipe.close()
-                } catch {
-                    pipe.fail()
-                    throw error
+            try RowPipe<(KeyEvidence, StoredKey)>.stream(batchSize: 1024, depth: 4, reading: { pipe in
+                try store.pool.unsafeRead { db in
+                    try ReconciliationScope.attach(scratch, in: db)
+                    defer { try? ReconciliationScope.detach(in: db) }
+                    try Store.keyEvidence(creditors, in: db) { try pipe.send(($0, $1)) }
                 }
-            }
-            defer { reader.wait() }
-            do {
+            }, writing: { pipe in
                 while let batch = try pipe.receive() {
                     for (evidence, stored) in batch { try body(evidence, stored) }
                 }
-            } catch {
-                pipe.abandon()
-                // The reader's own error says more than the pipe's "stopped".
-                if error is RowPipe<(KeyEvidence, StoredKey)>.Stopped, let failure = reader.failure { throw failure }
-                throw error
-            }
-            try reader.value()
+            })
         }
 
         func flows() throws -> [FlowRecord] { try Store.flowEvidence(in: db) }

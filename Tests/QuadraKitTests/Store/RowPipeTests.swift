@@ -36,4 +36,44 @@ import Testing
         pipe.abandon()
         #expect(throws: RowPipe<Int>.Stopped.self) { try pipe.send(2) }
     }
+
+    private struct ReadFailed: Error {}
+    private struct WriteFailed: Error {}
+
+    /// A stream hands every row over and returns what the writing side made of them.
+    @Test func aStreamCarriesEveryRowToItsWriter() throws {
+        let total = try RowPipe<Int>.stream(batchSize: 7, depth: 2, reading: { pipe in
+            for row in 1...1000 { try pipe.send(row) }
+        }, writing: { pipe in
+            var sum = 0
+            while let batch = try pipe.receive() { sum += batch.reduce(0, +) }
+            return sum
+        })
+        #expect(total == 500_500)
+    }
+
+    /// When the reading side fails, the stream throws its error, not the writer's "stopped".
+    @Test func aStreamThrowsTheReadersOwnFailure() throws {
+        #expect(throws: ReadFailed.self) {
+            try RowPipe<Int>.stream(batchSize: 2, depth: 1, reading: { pipe in
+                for row in 1...10 { try pipe.send(row) }
+                throw ReadFailed()
+            }, writing: { pipe in
+                while let batch = try pipe.receive() { _ = batch }
+            })
+        }
+    }
+
+    /// When the writing side fails, the stream throws its error and the reader stops instead of
+    /// waiting forever on a full pipe.
+    @Test func aStreamThrowsTheWritersOwnFailureAndStopsTheReader() throws {
+        #expect(throws: WriteFailed.self) {
+            try RowPipe<Int>.stream(batchSize: 1, depth: 1, reading: { pipe in
+                for row in 1...100_000 { try pipe.send(row) }
+            }, writing: { pipe in
+                _ = try pipe.receive()
+                throw WriteFailed()
+            })
+        }
+    }
 }
