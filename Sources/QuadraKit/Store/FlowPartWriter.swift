@@ -28,19 +28,19 @@ struct FlowPartWriter {
         var pages: Int?
         if case let .page(_, of: count, _) = part.piece {
             pages = count
-            if let other = try Row.fetchOne(db, sql: """
+            if let other = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT p.pages, d.path FROM flow_part p JOIN document d ON d.id = p.document_id
                 WHERE p.psp_id = ? AND p.flow_id = ? AND p.revision = ? AND p.page > 0 AND p.pages <> ?
                   AND (p.receiver_fiscal_code IS NULL OR ? IS NULL OR p.receiver_fiscal_code = ?)
-                """, arguments: Self.identityArguments(part.identity) + [count] + [part.identity.receiverFiscalCode, part.identity.receiverFiscalCode]) {
+                """), arguments: Self.identityArguments(part.identity) + [count] + [part.identity.receiverFiscalCode, part.identity.receiverFiscalCode]) {
                 throw DocumentRejection(element: "metadata.totPage",
                                         reason: "\(part.name): \(other["path"] as String) says the flow has \(other["pages"] as Int) pages")
             }
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO flow_part (document_id, receiver_fiscal_code, psp_id, flow_id, revision, page, pages, content_digest, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [documentId, part.identity.receiverFiscalCode] + Self.identityArguments(part.identity)
+            """).execute(arguments: [documentId, part.identity.receiverFiscalCode] + Self.identityArguments(part.identity)
                 + [part.number, pages, digest, body])
         if case let .page(_, _, rows) = part.piece { outcome.records = rows.count }
         try assembleIfWhole(part.identity, into: &outcome)
@@ -48,11 +48,11 @@ struct FlowPartWriter {
 
     /// The part with this number already stored for the same flow revision, if any.
     private func stored(_ part: FlowPart) throws -> (digest: String, path: String)? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT p.content_digest, d.path FROM flow_part p JOIN document d ON d.id = p.document_id
             WHERE p.psp_id = ? AND p.flow_id = ? AND p.revision = ? AND p.page = ?
               AND (p.receiver_fiscal_code IS NULL OR ? IS NULL OR p.receiver_fiscal_code = ?)
-            """, arguments: Self.identityArguments(part.identity) + [part.number, part.identity.receiverFiscalCode, part.identity.receiverFiscalCode])
+            """), arguments: Self.identityArguments(part.identity) + [part.number, part.identity.receiverFiscalCode, part.identity.receiverFiscalCode])
             .map { ($0["content_digest"], $0["path"]) }
     }
 
@@ -60,24 +60,24 @@ struct FlowPartWriter {
     private func assembleIfWhole(_ identity: FlowPart.Identity, into outcome: inout DocumentOutcome) throws {
         let parts = try Store.flowParts(psp: identity.pspId, flow: identity.flowId, revision: identity.revision,
                                          receiver: identity.receiverFiscalCode, in: db)
-        guard parts.isWhole, let headerRow = try Row.fetchOne(db, sql: """
+        guard parts.isWhole, let headerRow = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, body FROM flow_part WHERE psp_id = ? AND flow_id = ? AND revision = ? AND page = 0
               AND (receiver_fiscal_code IS NULL OR ? IS NULL OR receiver_fiscal_code = ?)
-            """, arguments: Self.identityArguments(identity) + [identity.receiverFiscalCode, identity.receiverFiscalCode]),
+            """), arguments: Self.identityArguments(identity) + [identity.receiverFiscalCode, identity.receiverFiscalCode]),
             case let .header(header) = try Self.decoder.decode(FlowPart.Piece.self, from: headerRow["body"] as Data) else {
             outcome.reason = "flow \(identity.flowId) revision \(identity.revision) incomplete: " + parts.description
             return
         }
-        let pages = try Row.fetchAll(db, sql: """
+        let pages = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, body FROM flow_part WHERE psp_id = ? AND flow_id = ? AND revision = ? AND page > 0
               AND (receiver_fiscal_code IS NULL OR receiver_fiscal_code = ?) ORDER BY page
-            """, arguments: Self.identityArguments(identity) + [header.receiverFiscalCode])
+            """), arguments: Self.identityArguments(identity) + [header.receiverFiscalCode])
         let ids = [headerRow["id"] as Int64] + pages.map { $0["id"] as Int64 }
         try db.execute(sql: "UPDATE flow_part SET assembled = 1 WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
         outcome.reason = "completes flow \(identity.flowId) revision \(identity.revision) (\(pages.count) pages)"
         // The version goes in under a savepoint of its own: when it repeats one already stored (the same
         // flow through XML or the inline form) only the version is dropped, and the parts stay assembled.
-        try db.execute(sql: "SAVEPOINT flow_assembly")
+        try db.cachedStatement(sql: "SAVEPOINT flow_assembly").execute()
         do {
             let writer = FlowWriter(db: db, documentId: documentId)
             try writer.begin(header)
@@ -86,16 +86,16 @@ struct FlowPartWriter {
                 for row in rows { try writer.add(row) }
             }
             let result = try writer.finish()
-            try db.execute(sql: "RELEASE SAVEPOINT flow_assembly")
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT flow_assembly").execute()
             outcome.records = result.rows
             if !result.current { outcome.reason! += "; kept as history: a later version of this flow is already stored" }
         } catch let repeated as FlowWriter.Repeat {
-            try db.execute(sql: "ROLLBACK TO SAVEPOINT flow_assembly")
-            try db.execute(sql: "RELEASE SAVEPOINT flow_assembly")
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT flow_assembly").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT flow_assembly").execute()
             outcome.reason! += ", the same version already stored from \(repeated.path)"
         } catch {
-            try db.execute(sql: "ROLLBACK TO SAVEPOINT flow_assembly")
-            try db.execute(sql: "RELEASE SAVEPOINT flow_assembly")
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT flow_assembly").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT flow_assembly").execute()
             throw error
         }
     }

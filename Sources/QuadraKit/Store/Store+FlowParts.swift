@@ -55,11 +55,11 @@ extension Store {
 
     /// What is stored of one flow revision's parts; `receiver` nil takes parts of any receiver.
     static func flowParts(psp: String, flow: String, revision: Int, receiver: String?, in db: Database) throws -> IncompleteFlow {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT receiver_fiscal_code, page, pages, body FROM flow_part
             WHERE psp_id = ? AND flow_id = ? AND revision = ? AND (receiver_fiscal_code IS NULL OR ? IS NULL OR receiver_fiscal_code = ?)
             ORDER BY page
-            """, arguments: [psp, flow, revision, receiver, receiver])
+            """), arguments: [psp, flow, revision, receiver, receiver])
         let pages = rows.filter { $0["page"] as Int > 0 }
         let header = try rows.first { $0["page"] as Int == 0 }.map { try FlowPartWriter.decoder.decode(FlowPart.Piece.self, from: $0["body"] as Data) }
         var parts = IncompleteFlow(receiver: rows.compactMap { $0["receiver_fiscal_code"] as String? }.first ?? receiver,

@@ -64,14 +64,15 @@ struct ReceiptWriter {
             guard !mine.isNull, !stored.isNull, mine != stored else { return nil }
             return "\(name) '\(mine)' here, '\(stored)' before"
         }
-        let stored = try Row.fetchOne(db, sql: "SELECT \(Self.receiptColumns.joined(separator: ", ")) FROM receipt WHERE receipt_id = ?",
-                                      arguments: [receipt.receiptId])
+        let stored = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT \(Self.receiptColumns.joined(separator: ", ")) FROM receipt WHERE receipt_id = ?
+            """), arguments: [receipt.receiptId])
         for (index, value) in Self.values(receipt).enumerated() {
             if let found = differs(Self.receiptColumns[index], value, stored?[index] ?? .null) { return found }
         }
-        let transfers = try Row.fetchAll(db, sql: """
+        let transfers = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT \(Self.transferColumns.joined(separator: ", ")) FROM receipt_transfer WHERE receipt_id = ? ORDER BY id_transfer
-            """, arguments: [receipt.receiptId])
+            """), arguments: [receipt.receiptId])
         let mine = receipt.transfers.sorted { $0.idTransfer < $1.idTransfer }
         guard mine.count == transfers.count else { return "transfers: \(mine.count) here, \(transfers.count) before" }
         for (transfer, row) in zip(mine, transfers) {
