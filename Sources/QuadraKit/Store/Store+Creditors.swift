@@ -18,12 +18,14 @@ extension Store {
 
     /// Receipt amounts of the keys paid from `from` to the as-of date, per creditor, payment day and
     /// state, for the month chart of `summary.html`: the sums the store keeps as verdicts change
-    /// (`payment_day_total`), a row per creditor, day and state, whatever the keys behind them.
+    /// (`payment_day_total`), a row per creditor, day and state, whatever the keys behind them (the
+    /// store keeps them per taxonomy code and IBAN too, a few rows a day, summed here).
     func paymentDayTotals(from: CivilDate, asOf: CivilDate, _ body: ([String?]) throws -> Void) throws {
         try streamRows(sql: """
-            SELECT creditor_fiscal_code, payment_day, state, cents FROM payment_day_total
+            SELECT creditor_fiscal_code, payment_day, state, sum(cents) FROM payment_day_total
             WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM served_creditor)
                 AND payment_day >= :from AND payment_day <= :day
+            GROUP BY 1, 2, 3
             ORDER BY 1, 2, 3
             """, arguments: ["from": from.description, "day": asOf.description], body)
     }

@@ -124,27 +124,29 @@ extension Store {
     /// Receipt amounts of the keys paid up to the as-of date, totalled per creditor, taxonomy code,
     /// IBAN (the receipt's, else the plan's), day and state.
     func accountingRows(asOf: CivilDate, span: AccountingSpan, _ body: ([String?]) throws -> Void) throws {
-        let description = """
-            (SELECT coalesce(te.service_type_name, te.service_description) FROM taxonomy_entry te WHERE te.code = k.taxonomy_code
+        let description = { (code: String) in
+            """
+            (SELECT coalesce(te.service_type_name, te.service_description) FROM taxonomy_entry te WHERE te.code = \(code)
                 ORDER BY te.valid_to DESC, CAST(te.version AS INTEGER) DESC LIMIT 1)
             """
+        }
         switch span {
         case .night:
+            // The sums the store keeps (`payment_day_total`, '' standing for no code or IBAN), not the
+            // keys summed again: see `Migrations.keepPaymentDayTotalsPerCode`.
             try streamRows(sql: """
                 WITH days AS MATERIALIZED (
                     SELECT DISTINCT creditor_fiscal_code AS creditor, payment_day AS day FROM key_verdict
                     WHERE changed_on = :day AND rt_amount_cents IS NOT NULL AND payment_day <= :day
                 )
-                SELECT k.creditor_fiscal_code, k.taxonomy_code, \(description), k.beneficiary_iban, k.payment_day, k.state,
-                    count(*), sum(k.rt_amount_cents)
-                FROM days d CROSS JOIN key_verdict k ON k.creditor_fiscal_code = d.creditor AND k.payment_day = d.day
-                WHERE k.rt_amount_cents IS NOT NULL
-                GROUP BY k.creditor_fiscal_code, k.taxonomy_code, k.beneficiary_iban, k.payment_day, k.state
-                ORDER BY k.creditor_fiscal_code, k.taxonomy_code, k.beneficiary_iban, k.payment_day, k.state
+                SELECT t.creditor_fiscal_code, nullif(t.taxonomy_code, ''), \(description("nullif(t.taxonomy_code, '')")),
+                    nullif(t.beneficiary_iban, ''), t.payment_day, t.state, t.keys, t.cents
+                FROM days d CROSS JOIN payment_day_total t ON t.creditor_fiscal_code = d.creditor AND t.payment_day = d.day
+                ORDER BY t.creditor_fiscal_code, t.taxonomy_code, t.beneficiary_iban, t.payment_day, t.state
                 """, arguments: ["day": asOf.description], body)
         case let .days(from, to, period):
             try streamRows(sql: """
-                SELECT k.creditor_fiscal_code, k.taxonomy_code, \(description), k.beneficiary_iban,
+                SELECT k.creditor_fiscal_code, k.taxonomy_code, \(description("k.taxonomy_code")), k.beneficiary_iban,
                     coalesce(:period, k.payment_day) AS day, k.state, count(*), sum(k.rt_amount_cents)
                 FROM key_verdict k
                 WHERE k.rt_amount_cents IS NOT NULL AND k.payment_day >= :from AND k.payment_day <= :to

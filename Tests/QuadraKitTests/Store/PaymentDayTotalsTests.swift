@@ -3,14 +3,19 @@ import GRDB
 import Testing
 @testable import QuadraKit
 
-/// `payment_day_total`, the month chart's sums, must always equal summing `key_verdict` afresh.
+/// `payment_day_total`, the sums behind the month chart and the nightly accounting export, must always
+/// equal summing `key_verdict` afresh.
 @Suite struct PaymentDayTotalsTests {
     /// What summing every key verdict gives, in the table's own columns and order.
     static let summed = """
-        SELECT creditor_fiscal_code, payment_day, state, count(*), sum(rt_amount_cents) FROM key_verdict
-        WHERE rt_amount_cents IS NOT NULL AND payment_day IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        SELECT creditor_fiscal_code, payment_day, state, coalesce(taxonomy_code, ''), coalesce(beneficiary_iban, ''),
+            count(*), sum(rt_amount_cents) FROM key_verdict
+        WHERE rt_amount_cents IS NOT NULL AND payment_day IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
         """
-    static let kept = "SELECT creditor_fiscal_code, payment_day, state, keys, cents FROM payment_day_total ORDER BY 1, 2, 3"
+    static let kept = """
+        SELECT creditor_fiscal_code, payment_day, state, taxonomy_code, beneficiary_iban, keys, cents FROM payment_day_total
+        ORDER BY 1, 2, 3, 4, 5
+        """
 
     static func rows(_ sql: String, _ db: Database) throws -> [[DatabaseValue]] {
         try Row.fetchAll(db, sql: sql).map { Array($0.databaseValues) }
@@ -21,16 +26,18 @@ import Testing
         try rows(kept, db) == rows(summed, db)
     }
 
-    private static func insert(_ iuv: String, state: String, day: String?, cents: Int64?, _ db: Database) throws {
+    private static func insert(_ iuv: String, state: String, day: String?, cents: Int64?, code: String? = "9/0101100IM/",
+                               _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, anomalies, state, open, changed_on,
-                payment_day, rt_amount_cents)
-            VALUES ('80000000002', ?, 'iur-' || ?, 1, '', ?, 1, '2026-11-20', ?, ?)
-            """, arguments: [iuv, iuv, state, day, cents])
+                payment_day, rt_amount_cents, taxonomy_code, beneficiary_iban)
+            VALUES ('80000000002', ?, 'iur-' || ?, 1, '', ?, 1, '2026-11-20', ?, ?, ?, 'IT60X0542811101000000123456')
+            """, arguments: [iuv, iuv, state, day, cents, code])
     }
 
-    /// Every way a verdict row changes (new, state or amount or day changed, other columns only,
-    /// amount gone, deleted) keeps the sums equal to a fresh sum, and a sum no key holds is gone.
+    /// Every way a verdict row changes (new, state or amount or day or taxonomy code or IBAN changed,
+    /// other columns only, amount gone, deleted) keeps the sums equal to a fresh sum, and a sum no key
+    /// holds is gone.
     @Test func everyWriteOfAVerdictKeepsTheSums() throws {
         let store = try Store(path: try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path)
         try store.pool.write { db in
@@ -38,13 +45,17 @@ import Testing
             try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db)
             try Self.insert("03", state: "CASHED", day: "2026-11-18", cents: 99, db)
             try Self.insert("04", state: "EXPECTED", day: nil, cents: nil, db)
+            try Self.insert("05", state: "PAID", day: "2026-11-19", cents: 70, code: nil, db)
             #expect(try Self.agree(db))
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM payment_day_total") == 2)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM payment_day_total") == 3)
             let steps = [
                 "UPDATE key_verdict SET state = 'CASHED' WHERE iuv = '01'",
                 "UPDATE key_verdict SET rt_amount_cents = 300 WHERE iuv = '02'",
                 "UPDATE key_verdict SET payment_day = '2026-11-17' WHERE iuv = '03'",
                 "UPDATE key_verdict SET label = 'RT_IUF_TES', open = 0 WHERE iuv = '03'",
+                "UPDATE key_verdict SET taxonomy_code = '9/0201100IM/' WHERE iuv = '04'",
+                "UPDATE key_verdict SET beneficiary_iban = NULL WHERE iuv = '01'",
+                "UPDATE key_verdict SET taxonomy_code = '9/0101100IM/' WHERE iuv = '05'",
                 "UPDATE key_verdict SET rt_amount_cents = NULL WHERE iuv = '02'",
                 "UPDATE key_verdict SET payment_day = '2026-11-19', rt_amount_cents = 5 WHERE iuv = '04'",
                 "DELETE FROM key_verdict WHERE iuv = '01'",
@@ -54,7 +65,7 @@ import Testing
                 try db.execute(sql: step)
                 #expect(try Self.agree(db), "after \(step)")
             }
-            #expect(try Self.rows(Self.kept, db).map { $0[2] } == ["PAID".databaseValue, "EXPECTED".databaseValue],
+            #expect(try Self.rows(Self.kept, db).map { $0[2] } == ["PAID".databaseValue, "EXPECTED".databaseValue, "PAID".databaseValue],
                     "the sums of 2026-11-18 and of CASHED on 2026-11-19 went with their last keys")
         }
     }
@@ -72,7 +83,7 @@ import Testing
         }
         try queue.close()
         let store = try Store(path: path)
-        let (agree, keys) = try store.pool.read { db in (try Self.agree(db), try Self.rows(Self.kept, db).map { $0[3] }) }
+        let (agree, keys) = try store.pool.read { db in (try Self.agree(db), try Self.rows(Self.kept, db).map { $0[5] }) }
         #expect(agree)
         #expect(keys == [2.databaseValue, 1.databaseValue])
     }
