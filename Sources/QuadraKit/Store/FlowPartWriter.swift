@@ -77,26 +77,20 @@ struct FlowPartWriter {
         outcome.reason = "completes flow \(identity.flowId) revision \(identity.revision) (\(pages.count) pages)"
         // The version goes in under a savepoint of its own: when it repeats one already stored (the same
         // flow through XML or the inline form) only the version is dropped, and the parts stay assembled.
-        try db.cachedStatement(sql: "SAVEPOINT flow_assembly").execute()
         do {
-            let writer = FlowWriter(db: db, documentId: documentId)
-            try writer.begin(header)
-            for page in pages {
-                guard case let .page(_, _, rows) = try Self.decoder.decode(FlowPart.Piece.self, from: page["body"] as Data) else { continue }
-                for row in rows { try writer.add(row) }
+            let result = try Store.inSavepoint(db, named: "flow_assembly") {
+                let writer = FlowWriter(db: db, documentId: documentId)
+                try writer.begin(header)
+                for page in pages {
+                    guard case let .page(_, _, rows) = try Self.decoder.decode(FlowPart.Piece.self, from: page["body"] as Data) else { continue }
+                    for row in rows { try writer.add(row) }
+                }
+                return try writer.finish()
             }
-            let result = try writer.finish()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT flow_assembly").execute()
             outcome.records = result.rows
             if !result.current { outcome.reason! += "; kept as history: a later version of this flow is already stored" }
         } catch let repeated as FlowWriter.Repeat {
-            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT flow_assembly").execute()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT flow_assembly").execute()
             outcome.reason! += ", the same version already stored from \(repeated.path)"
-        } catch {
-            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT flow_assembly").execute()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT flow_assembly").execute()
-            throw error
         }
     }
 

@@ -37,6 +37,7 @@ extension Migrations {
             ["\(row).creditor_fiscal_code", "\(row).payment_day", "\(row).state"] + detail.map { "coalesce(\(row).\($0), '')" }
         }
         let sameSum = { (row: String) in zip(key, values(row)).map { "\($0) = \($1)" }.joined(separator: " AND ") }
+        // Adds the row to its sum; a key with no receipt amount or day counts nowhere.
         let count = { (row: String) in
             """
             INSERT INTO payment_day_total (\(key.joined(separator: ", ")), keys, cents)

@@ -148,18 +148,18 @@ extension Store {
     }
 
     /// A savepoint through cached statements: GRDB's `inSavepoint` parses its SQL anew each time,
-    /// which costs more than storing a receipt.
-    private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        try db.cachedStatement(sql: "SAVEPOINT document").execute()
+    /// which costs more than storing a receipt. A failure in `body` rolls back what it wrote, and is rethrown.
+    static func inSavepoint<T>(_ db: Database, named name: String = "document", _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT \(name)").execute()
         do {
             let value = try body()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT document").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT \(name)").execute()
             return value
         } catch {
             // Some errors (a full disk, I/O) make SQLite roll the whole transaction back itself.
             if db.isInsideTransaction {
-                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT document").execute()
-                try db.cachedStatement(sql: "RELEASE SAVEPOINT document").execute()
+                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT \(name)").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT \(name)").execute()
             }
             throw error
         }

@@ -70,6 +70,35 @@ import Testing
         }
     }
 
+    /// The nightly accounting export reads the kept sums of the days a key changed tonight touches:
+    /// the rows summing those days' keys give, a key with no code or IBAN under an empty one, and a
+    /// day no key changed tonight left out.
+    @Test func theNightlyAccountingRowsAreTheKeysOfTheTouchedDaysSummed() throws {
+        let store = try Store(path: try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path)
+        try store.pool.write { db in
+            try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 1_000, db)
+            try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db)
+            try Self.insert("03", state: "CASHED", day: "2026-11-19", cents: 99, code: nil, db)
+            try Self.insert("04", state: "PAID", day: "2026-11-18", cents: 7, db)
+            try db.execute(sql: "UPDATE key_verdict SET beneficiary_iban = NULL WHERE iuv = '02'")
+            try db.execute(sql: "UPDATE key_verdict SET changed_on = '2026-11-19'")
+            try db.execute(sql: "UPDATE key_verdict SET changed_on = '2026-11-18' WHERE iuv = '04'")
+        }
+        var read: [[String?]] = []
+        try store.accountingRows(asOf: CivilDate(iso: "2026-11-20")!, span: .night) { read.append($0) }
+        #expect(read.isEmpty, "no key changed on 2026-11-20")
+        try store.accountingRows(asOf: CivilDate(iso: "2026-11-19")!, span: .night) { read.append($0) }
+        let summed = try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT creditor_fiscal_code, taxonomy_code, NULL, beneficiary_iban, payment_day, state, count(*), sum(rt_amount_cents)
+                FROM key_verdict WHERE payment_day = '2026-11-19' AND rt_amount_cents IS NOT NULL
+                GROUP BY 1, 2, 4, 5, 6 ORDER BY 1, 2, 4, 5, 6
+                """).map { row in Array(row.databaseValues.map { $0.isNull ? nil : "\($0.storage.value!)" }) }
+        }
+        #expect(read == summed)
+        #expect(read.count == 3, "a row each for no code, no IBAN, and both; 2026-11-18 was not touched")
+    }
+
     /// A store written before the sums were kept gets them from its verdicts when it is opened.
     @Test func aStoreFromBeforeGetsItsSumsWhenMigrated() throws {
         let path = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
