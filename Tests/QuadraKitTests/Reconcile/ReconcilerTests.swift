@@ -156,6 +156,31 @@ import Testing
         #expect(try discrepancies(store) == ["TAXONOMY_NOT_VALID_ON_DATE new"])
     }
 
+    /// A receipt paid before the look-back is no key of its own, yet it still pays the same IUV and
+    /// index: a second payment within the look-back is a double payment, found incrementally (the
+    /// IUV touched by the new receipt) and by a full pass alike.
+    @Test func aPaymentBeforeTheLookBackStillMakesADoublePayment() throws {
+        let (folder, store) = try newStore()
+        let transfer = [(id: 1, creditor: Self.comune.fiscalCode, cents: Int64(12_000), stamp: false)]
+        let old = RandomReceipt.xml(id: String(repeating: "a", count: 32), iuv: "01000000000000042", transfers: transfer)
+            .replacingOccurrences(of: "2026-11-16", with: "2025-01-10")
+        let recent = RandomReceipt.xml(id: String(repeating: "b", count: 32), iuv: "01000000000000042", transfers: transfer)
+        var reconciler = Reconciler(store: store, creditors: [Self.comune])
+        _ = try Ingestor(store: store).ingest([SampleDayTests.inbox.appendingPathComponent("taxonomy/tassonomia.json").path,
+                                               try TestSupport.write(old, to: folder, as: "old.xml").path])
+        #expect(try reconciler.run(asOf: CivilDate(iso: "2026-11-16")!).keys == 0, "paid 675 days before: outside the 400-day look-back")
+        _ = try Ingestor(store: store).ingest([try TestSupport.write(recent, to: folder, as: "recent.xml").path])
+        let night = try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!)
+        #expect(night.incremental && night.keys == 1)
+        let anomalies = { try store.pool.read { try String.fetchAll($0, sql: "SELECT iur || ' ' || anomalies FROM key_verdict") } }
+        #expect(try anomalies() == [String(repeating: "b", count: 32) + " DOPPI"])
+        #expect(try discrepancies(store) == ["DOUBLE_PAYMENT new"])
+        reconciler.everything = true
+        let full = try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!)
+        #expect(full.keys == 1 && full.changedKeys == 0)
+        #expect(try discrepancies(store) == ["DOUBLE_PAYMENT new"])
+    }
+
     /// Random multi-beneficiary receipts (some transfers to unserved creditors, some digital stamps):
     /// the invariants hold whatever the mix.
     @Test(arguments: [1, 2, 3])
