@@ -55,6 +55,7 @@ public struct Reconciler: Sendable {
                 discrepancies += found
                 summary.count(verdict, rtAmount: key.paid?.amountCents ?? 0, changed: changed)
             }
+            try verdicts.finishKeys()
             for flow in try pass.flows() {
                 let status = classifier.creditStatus(of: flow.evidence)
                 let found = flow.served ? classifier.classify(flow.evidence) : classifier.unknownReceiver(flow.evidence).map { [$0] } ?? []

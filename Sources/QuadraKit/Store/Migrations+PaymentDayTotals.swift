@@ -29,6 +29,16 @@ extension Migrations {
         try createPaymentDayTotals(db, by: ["taxonomy_code", "beneficiary_iban"])
     }
 
+    /// v11: the verdict writer keeps the sums (`PaymentDayTotalsChange`), which the triggers kept
+    /// until now, so they hold what the verdicts do.
+    static func dropPaymentDayTotalTriggers(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER key_verdict_counted;
+            DROP TRIGGER key_verdict_uncounted;
+            DROP TRIGGER key_verdict_recounted;
+            """)
+    }
+
     /// The table, its sums from the verdicts already stored, and the triggers, for sums per creditor,
     /// payment day, state and each of `detail` (verdict columns that may be NULL).
     private static func createPaymentDayTotals(_ db: Database, by detail: [String]) throws {

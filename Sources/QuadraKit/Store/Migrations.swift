@@ -245,6 +245,7 @@ enum Migrations {
         migrator.registerMigration("v8: receipt transfers in arrival order", migrate: storeTransfersInArrivalOrder)
         migrator.registerMigration("v9: receipt amounts per payment day, kept by triggers", migrate: keepPaymentDayTotals)
         migrator.registerMigration("v10: those amounts also per taxonomy code and IBAN", migrate: keepPaymentDayTotalsPerCode)
+        migrator.registerMigration("v11: those amounts kept by the verdict writer", migrate: dropPaymentDayTotalTriggers)
         return migrator
     }
 }

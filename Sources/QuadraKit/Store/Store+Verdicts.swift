@@ -36,12 +36,13 @@ extension Store.ReconciliationPass {
         private let upsertFlow: RawStatement
         private let upsertMovement: RawStatement
         private let noteItem: RawStatement
+        private let dayTotals = PaymentDayTotalsChange()
 
         fileprivate init(_ db: Database, asOf: CivilDate) throws {
             self.db = db
             day = asOf.description
-            // Updated in place, not replaced: a replacing insert deletes the old row without firing
-            // the triggers that keep `payment_day_total`.
+            // Updated in place, not replaced: a replacing insert deletes the row and every index
+            // entry of it and inserts them again.
             upsertKey = try RawStatement(db, """
                 INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, \(Self.keyVerdictColumns.joined(separator: ", ")))
                 VALUES (?, ?, ?, ?, \(Array(repeating: "?", count: Self.keyVerdictColumns.count).joined(separator: ", ")))
@@ -57,6 +58,11 @@ extension Store.ReconciliationPass {
             upsertMovement = try RawStatement(db, "INSERT OR REPLACE INTO movement_verdict (movement_id, label, changed_on) VALUES (?, ?, ?)")
             noteItem = try RawStatement(db, "INSERT OR IGNORE INTO scope_item (item) VALUES (?)")
         }
+
+        /// Where the columns of `payment_day_total` are among a verdict row's compared columns
+        /// (`Store.StoredKey.stored`: the verdict's four, then the facts).
+        private static let dayTotalColumns = ["state", "payment_day", "rt_amount_cents", "taxonomy_code", "beneficiary_iban"]
+            .map { keyVerdictColumns.firstIndex(of: $0)! }
 
         /// A key verdict's columns after its key, in the order `add` binds them.
         private static let keyVerdictColumns = [
@@ -76,6 +82,8 @@ extension Store.ReconciliationPass {
             if let stored = record.stored, stored.count == verdictColumns.count + record.facts.count,
                stored[..<verdictColumns.count].elementsEqual(verdictColumns),
                stored[verdictColumns.count...].elementsEqual(record.facts) { return false }
+            if let stored = record.stored { try countDayTotal(key.creditor, stored, sign: -1) }
+            try countDayTotal(key.creditor, verdictColumns + record.facts, sign: 1)
             // A second run on the same day keeps what the key was before that day.
             let earlierToday = record.changedOn == day
             let previousLabel = earlierToday ? record.previousLabel : record.stored.flatMap { String.fromDatabaseValue($0[0]) }
@@ -92,6 +100,18 @@ extension Store.ReconciliationPass {
                 $0.add(previousState)
             }
             return true
+        }
+
+        private func countDayTotal(_ creditor: String, _ row: [DatabaseValue], sign: Int64) throws {
+            let column = Self.dayTotalColumns.map { row[$0] }
+            try dayTotals.count(creditor: creditor, state: String.fromDatabaseValue(column[0]), day: String.fromDatabaseValue(column[1]),
+                                cents: Int64.fromDatabaseValue(column[2]), code: String.fromDatabaseValue(column[3]),
+                                iban: String.fromDatabaseValue(column[4]), sign: sign)
+        }
+
+        /// Writes what the keys' verdicts changed in `payment_day_total`; called once the keys are done.
+        func finishKeys() throws {
+            try dayTotals.write(in: db)
         }
 
         /// Stores a flow's verdict row if it differs from the stored one.
@@ -238,6 +258,7 @@ extension Store.ReconciliationPass {
             UPDATE discrepancy SET status = 'resolved', resolved_on = :day
             WHERE status IN ('new', 'open') AND creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
             DELETE FROM key_verdict WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
+            DELETE FROM payment_day_total WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
             DROP TABLE temp.removed;
             """, arguments: ["day": day])
         try db.execute(sql: "DELETE FROM served_creditor")

@@ -26,43 +26,65 @@ import Testing
         try rows(kept, db) == rows(summed, db)
     }
 
+    /// Changes the verdict row of `iuv` by `sql`, and its sum the way the verdict writer does
+    /// (`PaymentDayTotalsChange`: the row as it was taken out, the row as it is added); none when
+    /// `totals` is nil (a store from before the sums).
+    private static func change(_ iuv: String, _ sql: String, arguments: StatementArguments = [], _ db: Database,
+                               _ totals: PaymentDayTotalsChange?) throws {
+        let row = {
+            try Row.fetchOne(db, sql: """
+                SELECT creditor_fiscal_code, state, payment_day, rt_amount_cents, taxonomy_code, beneficiary_iban FROM key_verdict
+                WHERE iuv = ?
+                """, arguments: [iuv])
+        }
+        let count = { (row: Row?, sign: Int64) in
+            guard let row else { return }
+            try totals?.count(creditor: row[0], state: row[1], day: row[2], cents: row[3], code: row[4], iban: row[5], sign: sign)
+        }
+        try count(try row(), -1)
+        try db.execute(sql: sql, arguments: arguments)
+        try count(try row(), 1)
+        try totals?.write(in: db)
+    }
+
     private static func insert(_ iuv: String, state: String, day: String?, cents: Int64?, code: String? = "9/0101100IM/",
-                               _ db: Database) throws {
-        try db.execute(sql: """
+                               _ db: Database, _ totals: PaymentDayTotalsChange?) throws {
+        try change(iuv, """
             INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, anomalies, state, open, changed_on,
                 payment_day, rt_amount_cents, taxonomy_code, beneficiary_iban)
             VALUES ('80000000002', ?, 'iur-' || ?, 1, '', ?, 1, '2026-11-20', ?, ?, ?, 'IT60X0542811101000000123456')
-            """, arguments: [iuv, iuv, state, day, cents, code])
+            """, arguments: [iuv, iuv, state, day, cents, code], db, totals)
     }
 
     /// Every way a verdict row changes (new, state or amount or day or taxonomy code or IBAN changed,
-    /// other columns only, amount gone, deleted) keeps the sums equal to a fresh sum, and a sum no key
-    /// holds is gone.
+    /// other columns only, amount gone, deleted), counted as the verdict writer counts it, keeps the
+    /// sums equal to a fresh sum, and a sum no key holds is gone.
     @Test func everyWriteOfAVerdictKeepsTheSums() throws {
         let store = try Store(path: try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path)
+        let totals = PaymentDayTotalsChange()
         try store.pool.write { db in
-            try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 1_000, db)
-            try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db)
-            try Self.insert("03", state: "CASHED", day: "2026-11-18", cents: 99, db)
-            try Self.insert("04", state: "EXPECTED", day: nil, cents: nil, db)
-            try Self.insert("05", state: "PAID", day: "2026-11-19", cents: 70, code: nil, db)
+            try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 1_000, db, totals)
+            try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db, totals)
+            try Self.insert("03", state: "CASHED", day: "2026-11-18", cents: 99, db, totals)
+            try Self.insert("04", state: "EXPECTED", day: nil, cents: nil, db, totals)
+            try Self.insert("05", state: "PAID", day: "2026-11-19", cents: 70, code: nil, db, totals)
             #expect(try Self.agree(db))
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM payment_day_total") == 3)
             let steps = [
-                "UPDATE key_verdict SET state = 'CASHED' WHERE iuv = '01'",
-                "UPDATE key_verdict SET rt_amount_cents = 300 WHERE iuv = '02'",
-                "UPDATE key_verdict SET payment_day = '2026-11-17' WHERE iuv = '03'",
-                "UPDATE key_verdict SET label = 'RT_IUF_TES', open = 0 WHERE iuv = '03'",
-                "UPDATE key_verdict SET taxonomy_code = '9/0201100IM/' WHERE iuv = '04'",
-                "UPDATE key_verdict SET beneficiary_iban = NULL WHERE iuv = '01'",
-                "UPDATE key_verdict SET taxonomy_code = '9/0101100IM/' WHERE iuv = '05'",
-                "UPDATE key_verdict SET rt_amount_cents = NULL WHERE iuv = '02'",
-                "UPDATE key_verdict SET payment_day = '2026-11-19', rt_amount_cents = 5 WHERE iuv = '04'",
-                "DELETE FROM key_verdict WHERE iuv = '01'",
-                "INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, anomalies, state, open, changed_on, payment_day, rt_amount_cents) VALUES ('80000000002', '03', 'iur-03', 1, '', 'PAID', 1, '2026-11-21', '2026-11-17', 7) ON CONFLICT (creditor_fiscal_code, iuv, iur, transfer_index) DO UPDATE SET state = excluded.state, rt_amount_cents = excluded.rt_amount_cents",
+                ("01", "UPDATE key_verdict SET state = 'CASHED' WHERE iuv = '01'"),
+                ("02", "UPDATE key_verdict SET rt_amount_cents = 300 WHERE iuv = '02'"),
+                ("03", "UPDATE key_verdict SET payment_day = '2026-11-17' WHERE iuv = '03'"),
+                ("03", "UPDATE key_verdict SET label = 'RT_IUF_TES', open = 0 WHERE iuv = '03'"),
+                ("04", "UPDATE key_verdict SET taxonomy_code = '9/0201100IM/' WHERE iuv = '04'"),
+                ("01", "UPDATE key_verdict SET beneficiary_iban = NULL WHERE iuv = '01'"),
+                ("05", "UPDATE key_verdict SET taxonomy_code = '9/0101100IM/' WHERE iuv = '05'"),
+                ("02", "UPDATE key_verdict SET rt_amount_cents = NULL WHERE iuv = '02'"),
+                ("04", "UPDATE key_verdict SET payment_day = '2026-11-19', rt_amount_cents = 5 WHERE iuv = '04'"),
+                ("01", "DELETE FROM key_verdict WHERE iuv = '01'"),
+                ("03", "INSERT INTO key_verdict (creditor_fiscal_code, iuv, iur, transfer_index, anomalies, state, open, changed_on, payment_day, rt_amount_cents) VALUES ('80000000002', '03', 'iur-03', 1, '', 'PAID', 1, '2026-11-21', '2026-11-17', 7) ON CONFLICT (creditor_fiscal_code, iuv, iur, transfer_index) DO UPDATE SET state = excluded.state, rt_amount_cents = excluded.rt_amount_cents"),
             ]
-            for step in steps {
-                try db.execute(sql: step)
+            for (iuv, step) in steps {
+                try Self.change(iuv, step, db, totals)
                 #expect(try Self.agree(db), "after \(step)")
             }
             #expect(try Self.rows(Self.kept, db).map { $0[2] } == ["PAID".databaseValue, "EXPECTED".databaseValue, "PAID".databaseValue],
@@ -75,12 +97,13 @@ import Testing
     /// day no key changed tonight left out.
     @Test func theNightlyAccountingRowsAreTheKeysOfTheTouchedDaysSummed() throws {
         let store = try Store(path: try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path)
+        let totals = PaymentDayTotalsChange()
         try store.pool.write { db in
-            try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 1_000, db)
-            try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db)
-            try Self.insert("03", state: "CASHED", day: "2026-11-19", cents: 99, code: nil, db)
-            try Self.insert("04", state: "PAID", day: "2026-11-18", cents: 7, db)
-            try db.execute(sql: "UPDATE key_verdict SET beneficiary_iban = NULL WHERE iuv = '02'")
+            try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 1_000, db, totals)
+            try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db, totals)
+            try Self.insert("03", state: "CASHED", day: "2026-11-19", cents: 99, code: nil, db, totals)
+            try Self.insert("04", state: "PAID", day: "2026-11-18", cents: 7, db, totals)
+            try Self.change("02", "UPDATE key_verdict SET beneficiary_iban = NULL WHERE iuv = '02'", db, totals)
             try db.execute(sql: "UPDATE key_verdict SET changed_on = '2026-11-19'")
             try db.execute(sql: "UPDATE key_verdict SET changed_on = '2026-11-18' WHERE iuv = '04'")
         }
@@ -105,10 +128,10 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(queue, upTo: "v8: receipt transfers in arrival order")
         try queue.write { db in
-            try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 1_000, db)
-            try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db)
-            try Self.insert("03", state: "REPORTED", day: "2026-11-19", cents: 40, db)
-            try Self.insert("04", state: "EXPECTED", day: nil, cents: nil, db)
+            try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 1_000, db, nil)
+            try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db, nil)
+            try Self.insert("03", state: "REPORTED", day: "2026-11-19", cents: 40, db, nil)
+            try Self.insert("04", state: "EXPECTED", day: nil, cents: nil, db, nil)
         }
         try queue.close()
         let store = try Store(path: path)
