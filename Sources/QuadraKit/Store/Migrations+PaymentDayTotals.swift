@@ -1,12 +1,13 @@
 import GRDB
 
 extension Migrations {
-    /// Receipt amounts per creditor, payment day and state, kept by SQLite as key verdicts change.
+    /// Receipt amounts per creditor, payment day and state, kept by SQLite as key verdicts change
+    /// (by the verdict writer since v11).
     ///
     /// The month chart of `summary.html` summed every key paid in its 90-day window, each read from
     /// `key_verdict` through its payment-day index at a random page: night 30 of 20,000 receipts a
     /// night read some 600,000 keys for it, and a store at 100,000 receipts a day would read 9 million
-    /// every night. Triggers keep the sums as each verdict is written, so a night's reports read a row
+    /// every night. Triggers kept the sums as each verdict was written, so a night's reports read a row
     /// per creditor, day and state, and a verdict's write adds its change of state or amount here.
     /// A day and state no key holds any more has no row, as the `GROUP BY` it replaces had none.
     static func keepPaymentDayTotals(_ db: Database) throws {

@@ -120,6 +120,9 @@ import Testing
         let province = try TreasurySamples.configuration.creditors.filter { $0.fiscalCode == "80000000010" }
         _ = try Reconciler(store: night.store, creditors: province).run(asOf: CivilDate(iso: "2026-11-23")!)
         #expect(try night.store.rows("SELECT count(*) FROM provvisorio_verdict") == ["0"])
+        #expect(try night.store.rows("SELECT DISTINCT creditor_fiscal_code FROM payment_day_total") == ["80000000010"],
+                "the municipality's day sums went with its verdicts")
+        #expect(try night.store.pool.read(PaymentDayTotalsTests.agree))
     }
 
     @Test func theClassificationExportHasP4PAsColumnsAndWhatQuadraKnows() throws {
