@@ -15,7 +15,7 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Owner (11-digit fiscal code) of debt positions that name none.")
     var creditor: String?
 
-    @Option(help: "Commit the store every N documents or more (whole batches of 4,096), or every 2 seconds: a crash loses what came since the last commit; fewer commits write fewer pages.")
+    @Option(help: "Commit the store every N documents or more (whole batches of 4,096), or every 10 seconds: a crash loses what came since the last commit; fewer commits write fewer pages.")
     var commitEvery = Ingestor.Options().commitDocuments
 
     @Argument(help: "Files or folders to ingest.")

@@ -11,9 +11,9 @@ import Synchronization
 /// cores busy; 1.6 now, the wall time then bound by the writer's own work and waits).
 ///
 /// Batches share a transaction until `commitDocuments` documents are in it or it has been open for
-/// `commitInterval` (`Store.LedgerWriter` says why; the interval bounds what a kill loses, so that a
-/// night of a few thousand documents is not all lost to a kill near its end), and a batch's outcomes
-/// are told only once it is committed. A batch the store refuses
+/// `commitInterval` (`Store.LedgerWriter` says why; the interval bounds what a kill loses to the
+/// documents of that many seconds), and a batch's outcomes are told only once it is committed. A
+/// batch the store refuses
 /// stops the writer: the open transaction is rolled back with it (the next run reads those
 /// documents again), what was committed stays, and no batch handed over after it is written.
 final class BatchWriter: Sendable {

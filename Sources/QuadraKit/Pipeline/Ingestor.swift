@@ -26,10 +26,13 @@ public struct Ingestor: Sendable {
         /// held, never part of a document.
         public var commitDocuments = 65536
         /// A transaction is also committed once it has been open this long, so that a kill loses
-        /// about the last two seconds' documents, not a whole small night's. At a million receipts
-        /// the ingest then commits about 80 times, not 16: 12.9 GB written in 182 s, against 7.1 GB
-        /// in 177 s without it (interleaved runs).
-        public var commitInterval = Duration.seconds(2)
+        /// about the last ten seconds' documents, which the next run reads again. Not less: each
+        /// commit writes every page its transaction touched, and random-key inserts (SHA-256s,
+        /// receipt ids, IUVs) dirty pages all over their indexes. Interleaved `quadra ingest` runs,
+        /// 2 seconds against 10: a million receipts 186–211 s and 12.3 GB handed to `pwrite`, against
+        /// 169–182 s and 7.4 GB; night 5 of 100,000 receipts a night, 2.1 GB against 1.2 GB (README,
+        /// *Many nights*).
+        public var commitInterval = Duration.seconds(10)
         /// Raw bytes per batch, so that a batch of large files stays small in memory.
         public var batchBytes = 64 << 20
         /// Files larger than this are never held whole: the writer parses them as they stream from disk.
