@@ -23,14 +23,19 @@ public final class StoreLock {
     }
 
     /// Takes the lock without waiting; throws `Failure.held` when another process has it.
+    ///
+    /// The descriptor becomes the lock's only once it holds the lock: a class whose properties are all set
+    /// runs its `deinit` when its initializer throws, and that `deinit` closed the refused descriptor a
+    /// second time, by then maybe a file another thread had just opened under the same number.
     public init(databasePath: String) throws {
         let path = databasePath + ".lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Failure.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw Failure.held(path: path)
         }
+        self.descriptor = descriptor
     }
 
     deinit {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import QuadraKit
 
@@ -295,6 +296,31 @@ import Testing
         let held = try StoreLock(databasePath: path)
         #expect(throws: StoreLock.Failure.self) { _ = try StoreLock(databasePath: path) }
         withExtendedLifetime(held) {}
+    }
+
+    /// A refused lock closes its descriptor once. Closed twice, the second close can take a descriptor
+    /// another thread has just opened with the same number (a test's fixture write once failed with
+    /// EBADF): here a second thread keeps opening a file and checks it is still open once it has it.
+    @Test func aRefusedLockClosesItsDescriptorOnce() throws {
+        let folder = try TestSupport.scratchFolder()
+        let path = folder.appendingPathComponent("quadra.sqlite").path
+        let other = try TestSupport.write("x", to: folder, as: "other").path
+        let held = try StoreLock(databasePath: path)
+        let stop = Mutex(false), lost = Mutex(0), stopped = DispatchSemaphore(value: 0)
+        let opener = Thread {
+            while !stop.withLock({ $0 }) {
+                let descriptor = open(other, O_RDONLY | O_CLOEXEC)
+                for _ in 0..<50 where fcntl(descriptor, F_GETFD) == -1 { lost.withLock { $0 += 1 } }
+                close(descriptor)
+            }
+            stopped.signal()
+        }
+        opener.start()
+        for _ in 0..<20_000 { _ = try? StoreLock(databasePath: path) }
+        stop.withLock { $0 = true }
+        stopped.wait()
+        withExtendedLifetime(held) {}
+        #expect(lost.withLock { $0 } == 0)
     }
 
     static func run(_ tool: String, _ arguments: [String]) throws {
