@@ -24,10 +24,9 @@ public final class GzipWriter {
         self.file = file
         pending.reserveCapacity(Self.blockSize)
         stream.initialize(to: z_stream())
-        guard czlib_deflateInit2(stream, level, 15 + 16) == Z_OK else {
-            stream.deallocate()
-            throw ReportError.compression("zlib could not start")
-        }
+        // No cleanup here: the `deinit` runs once every property is set, and `deflateEnd` ignores a
+        // stream zlib did not start (freeing it here too freed it twice).
+        guard czlib_deflateInit2(stream, level, 15 + 16) == Z_OK else { throw ReportError.compression("zlib could not start") }
     }
 
     deinit {

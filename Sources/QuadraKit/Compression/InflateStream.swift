@@ -24,10 +24,9 @@ final class InflateStream {
     init?(windowBits: Int32, outputSize: Int) {
         output = [UInt8](repeating: 0, count: outputSize)
         stream.initialize(to: z_stream())
-        guard czlib_inflateInit2(stream, windowBits) == Z_OK else {
-            stream.deallocate()
-            return nil
-        }
+        // No cleanup here: the `deinit` runs once every property is set, and `inflateEnd` ignores a
+        // stream zlib did not start (freeing it here too freed it twice).
+        guard czlib_inflateInit2(stream, windowBits) == Z_OK else { return nil }
     }
 
     deinit {

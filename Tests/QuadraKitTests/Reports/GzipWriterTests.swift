@@ -12,6 +12,16 @@ import Testing
         return url
     }
 
+    /// zlib refusing to start (here a level it has not) is an error, and the streams are freed once:
+    /// freed by the initializer and again by the `deinit`, they crashed the process.
+    @Test func zlibRefusingToStartIsAnErrorNotACrash() throws {
+        let folder = try TestSupport.scratchFolder()
+        #expect(throws: ReportError.self) {
+            _ = try GzipWriter(into: try AtomicFile(path: folder.appendingPathComponent("x.gz").path, mode: 0o600), level: 99)
+        }
+        #expect(InflateStream(windowBits: 99, outputSize: 16) == nil)
+    }
+
     @Test func theHeaderCarriesNoNameAndNoTime() throws {
         let bytes = Array(try Data(contentsOf: try gzip("a,b\r\n")))
         #expect(Array(bytes.prefix(10)) == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3], "deflate, no flags, mtime 0, Unix")
