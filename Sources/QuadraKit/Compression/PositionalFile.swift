@@ -36,6 +36,9 @@ struct PositionalFile: ~Copyable {
 
     /// Fills `buffer` from `offset` and returns how many bytes were read (fewer only at the end of the file).
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(InputError) -> Int {
+        // Offsets come from the file itself (a ZIP's directory): past its end there is nothing to read,
+        // and a hostile one past `Int64.max` would trap as an `off_t` and end the night.
+        guard offset < size else { return 0 }
         var filled = 0
         while filled < buffer.count {
             let count = pread(fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset) + off_t(filled))

@@ -73,8 +73,9 @@ enum ZipDirectory {
             throw damaged("its ZIP64 end record is missing")
         }
         let recordOffset = locator.littleEndian(UInt64.self, at: 8)
+        guard recordOffset < position else { throw damaged("its ZIP64 end record is damaged") }
         let record = try file.read(56, at: recordOffset)
-        guard recordOffset < position, record.count == 56, record.littleEndian(UInt32.self, at: 0) == zip64EndSignature else {
+        guard record.count == 56, record.littleEndian(UInt32.self, at: 0) == zip64EndSignature else {
             throw damaged("its ZIP64 end record is damaged")
         }
         count = record.littleEndian(UInt64.self, at: 32)

@@ -203,7 +203,10 @@ enum InputFiles {
             if let reason = passOverReason(entry) {
                 passedOver.append("\(path)/\(entry.name): \(reason)")
             } else {
-                files.append(File(input: InputFile(entry: entry, in: path), size: Int(clamping: entry.uncompressedSize)))
+                // The size an entry declares weighs its batch; past the limit the entry is refused when
+                // read, and unbounded a hostile one overflowed the batch's sum.
+                let size = Int(min(entry.uncompressedSize, ZipEntryReader.maximumSize + 1))
+                files.append(File(input: InputFile(entry: entry, in: path), size: size))
             }
         }
         return (files, passedOver)

@@ -63,6 +63,32 @@ import Testing
         #expect(throws: InputError.self) { try ZipDirectory.entries(of: url.path) }
     }
 
+    /// Offsets and sizes an archive declares are the archiver's word: one pointing past any file, or
+    /// sizes whose sum overflows, trapped converting to `off_t` or adding, and the whole night died.
+    @Test func offsetsAndSizesPastAnyFileAreRefusedAndTheNightGoesOn() throws {
+        let folder = try TestSupport.scratchFolder()
+        let locator = folder.appendingPathComponent("locator.zip")
+        let end: [UInt8] = [0x50, 0x4b, 5, 6, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF] + [UInt8](repeating: 0, count: 10)
+        let zip64Locator: [UInt8] = [0x50, 0x4b, 6, 7, 0, 0, 0, 0] + [UInt8](repeating: 0xFF, count: 8) + [1, 0, 0, 0]
+        try Data(Array("PK\u{3}\u{4}".utf8) + [UInt8](repeating: 0, count: 26) + zip64Locator + end).write(to: locator)
+        #expect(throws: InputError.self) { try ZipDirectory.entries(of: locator.path) }
+
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try Data(ZipFixtures.stored([("huge.xml", Self.text, UInt64.max, nil), ("far.xml", Self.text, nil, UInt64.max)]))
+            .write(to: inbox.appendingPathComponent("hostile.zip"))
+        try FileManager.default.copyItem(at: locator, to: inbox.appendingPathComponent("locator.zip"))
+        _ = try TestSupport.write(try SampleReceipt.text, to: inbox, as: "rt.xml")
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let summary = try Ingestor(store: store).ingest([inbox.path])
+        let reasons = Dictionary(uniqueKeysWithValues: summary.outcomes.map { (URL(fileURLWithPath: $0.path).lastPathComponent, $0.reason ?? "") })
+        #expect(summary.outcomes.filter { $0.status == .ingested }.map(\.path) == [inbox.appendingPathComponent("rt.xml").path])
+        #expect(reasons["huge.xml"]?.contains("over the limit") == true, "\(reasons)")
+        #expect(reasons["far.xml"]?.contains("local header is missing") == true, "\(reasons)")
+        #expect(reasons["locator.zip"]?.contains("ZIP64 end record is damaged") == true, "\(reasons)")
+        #expect(try store.count("SELECT count(*) FROM receipt") == 1)
+    }
+
     @Test func anArchiveOfHundredsOfEntriesIsListedInOrder() throws {
         let names = (0..<300).map { String(format: "2026-11-17/rt-%06d.xml", $0) }
         let url = try archive(names)

@@ -54,4 +54,26 @@ enum ZipFixtures {
     static func littleEndian(_ value: UInt32) -> [UInt8] {
         (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
     }
+
+    /// An archive of stored entries written byte by byte, whose directory may declare, in a ZIP64
+    /// extra field, any size or local header offset: what a hostile or broken archiver can write.
+    static func stored(_ entries: [(name: String, bytes: [UInt8], declaredSize: UInt64?, declaredOffset: UInt64?)]) -> [UInt8] {
+        func le(_ value: UInt64, _ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+        func le(_ value: Int, _ count: Int) -> [UInt8] { le(UInt64(value), count) }
+        var archive: [UInt8] = [], directory: [UInt8] = []
+        for entry in entries {
+            let name = Array(entry.name.utf8), offset = archive.count, size = entry.bytes.count
+            // signature, version, flags, method (stored), time and date, CRC-32, sizes, name, extra
+            archive += le(0x0403_4b50, 4) + le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(0, 4) + le(size, 4) + le(size, 4)
+                + le(name.count, 2) + le(0, 2) + name + entry.bytes
+            let wide = [entry.declaredSize, entry.declaredOffset].compactMap { $0 }
+            let extra = wide.isEmpty ? [] : le(1, 2) + le(8 * wide.count, 2) + wide.flatMap { le($0, 8) }
+            directory += le(0x0201_4b50, 4) + le(45, 2) + le(45, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(0, 4) + le(size, 4)
+                + le(entry.declaredSize == nil ? size : 0xFFFF_FFFF, 4) + le(name.count, 2) + le(extra.count, 2)
+                + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(entry.declaredOffset == nil ? offset : 0xFFFF_FFFF, 4) + name + extra
+        }
+        let start = archive.count
+        return archive + directory + le(0x0605_4b50, 4) + le(0, 4) + le(entries.count, 2) + le(entries.count, 2)
+            + le(directory.count, 4) + le(start, 4) + le(0, 2)
+    }
 }
