@@ -13,7 +13,11 @@ import GRDB
 /// flow it names), a taxonomy row (and the receipts carrying its code), or a creditor's configuration.
 /// Each is turned into the IUVs it can affect, and every key of those IUVs is classified again,
 /// siblings included. Flows and movements follow the same rule; open ones are classified every night
-/// because their deadlines move with the as-of date.
+/// because their deadlines move with the as-of date. A credit is judged against its flow's total and
+/// the flow's other credits, so every credit of a flow that changed or got a credit is judged again
+/// (an earlier-booked twin makes the matched one the excess), as is every credit of a creditor no
+/// longer served. A position's own discrepancies (a status GPD contradicts, an overpayment) keep its
+/// IUVs in the pass while open, whatever its keys' verdicts, so they are renewed as a full pass would.
 ///
 /// Without previous marks (a new store, a store migrated from the engine that kept no marks, or
 /// `quadra reconcile --full`) every key of the look-back, every current flow and every credit is
@@ -151,10 +155,17 @@ struct ReconciliationScope {
             SELECT fr.iuv FROM expand_flow e
             CROSS JOIN flow_version v ON v.receiver_fiscal_code = e.receiver AND v.flow_id = e.flow_id AND v.is_current = 1
             CROSS JOIN flow_row fr ON fr.flow_version_id = v.id;
+            INSERT OR IGNORE INTO scope_movement
+            SELECT m.movement_id FROM expand_flow e
+            CROSS JOIN treasury_movement m ON m.creditor_fiscal_code = e.receiver AND m.flow_id = e.flow_id WHERE m.sign = 'credit';
 
             INSERT OR IGNORE INTO touched_iuv SELECT iuv FROM key_verdict WHERE open = 1;
+            INSERT OR IGNORE INTO touched_iuv SELECT iuv FROM discrepancy WHERE status IN ('new', 'open') AND iuv IS NOT NULL;
             INSERT OR IGNORE INTO scope_flow SELECT receiver_fiscal_code, psp_id, flow_id FROM flow_verdict WHERE open = 1;
             INSERT OR IGNORE INTO scope_movement SELECT movement_id FROM movement_verdict WHERE label <> 'MATCHED';
+            INSERT OR IGNORE INTO scope_movement SELECT m.movement_id FROM main.served_creditor c
+            CROSS JOIN treasury_movement m ON m.creditor_fiscal_code = c.fiscal_code
+            WHERE c.fiscal_code NOT IN (SELECT fiscal_code FROM served) AND m.sign = 'credit';
 
             INSERT OR IGNORE INTO touched_iuv SELECT r.iuv FROM served s CROSS JOIN receipt r ON r.fiscal_code = s.fiscal_code
             WHERE s.changed = 1;

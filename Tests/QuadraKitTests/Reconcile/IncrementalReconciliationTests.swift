@@ -30,16 +30,8 @@ import Testing
             #expect(tonight.incremental == (index > 0))
             #expect(try store.pool.read(PaymentDayTotalsTests.agree), "night \(index + 1): the month chart's sums")
 
-            let copy = try Store(path: folder.appendingPathComponent("copy-\(index).sqlite").path)
-            try store.pool.backup(to: copy.pool)
-            var scratch = Reconciler(store: copy, creditors: configuration.creditors)
-            scratch.everything = true
-            let full = try scratch.run(asOf: day)
-            #expect(full.changedKeys == 0, "night \(index + 1): the full pass changed verdicts the incremental one had left")
-            #expect(full.discrepancies == tonight.discrepancies)
-            for table in Self.verdictTables {
-                #expect(try Self.rows(table, store) == (try Self.rows(table, copy)), "night \(index + 1): \(table)")
-            }
+            let copy = try #require(Self.expectAFullPassAgrees(store, tonight, creditors: configuration.creditors, asOf: day,
+                                                               copy: folder.appendingPathComponent("copy-\(index).sqlite"), "night \(index + 1)"))
             for everything in [false, true] {
                 let options = ReportWriter.Options(everything: everything)
                 let mine = folder.appendingPathComponent("reports-\(index)")
@@ -111,6 +103,85 @@ import Testing
         #expect(night.reconciliation.keys == 10)
         #expect(try store.count("SELECT count(*) FROM key_verdict") == 10)
         #expect(!FileManager.default.fileExists(atPath: scratch))
+    }
+
+    /// Evidence that changes the verdict of something closed reaches it, as a full pass would see it:
+    /// a credit booked before a flow's matched one (the flow is over-credited, and the matched credit
+    /// becomes the excess), a position GPD sends as unpaid after its receipt (its discrepancy renewed
+    /// each night, though every key of it is cashed), an edition of the taxonomy corrected under the
+    /// same version (a code of another payment no longer valid on its day), and a creditor dropped from the configuration (its credits match no served
+    /// account). Each night equals a full pass on a copy of the store.
+    @Test func evidenceThatChangesClosedItemsReachesThem() throws {
+        var (folder, store, configuration) = try Self.sampleDayRun()
+        let night = folder.appendingPathComponent("night-2")
+        let journal = try TreasurySamples.text(TreasurySamples.journal17)
+        let blocks = journal.components(separatedBy: "<movimento_conto_evidenza>")
+        let credit = try #require(blocks.first { $0.contains("<importo>113.40</importo>") })
+        let earlier = (blocks[0] + "<movimento_conto_evidenza>" + credit.components(separatedBy: "</movimento_conto_evidenza>")[0]
+                       + "</movimento_conto_evidenza>\n    </informazioni_conto_evidenza>\n</flusso_giornale_di_cassa>\n")
+            .replacingOccurrences(of: ">2026-11-17<", with: ">2026-11-16<").replacingOccurrences(of: "26111700000", with: "26111600000")
+            .replacingOccurrences(of: "0001203", with: "0000903").replacingOccurrences(of: "0007812", with: "0006012")
+            .replacingOccurrences(of: "GDC-202611180542826111710000001", with: "GDC-202611170542826111610000001")
+        _ = try TestSupport.write(earlier, to: night, as: "treasury/GDC_80000000002_2026-11-16.xml")
+        let position = try String(contentsOf: SampleDayTests.inbox.appendingPathComponent("80000000002/gpd/2026-11-10_cdu-2026-058.json"),
+                                  encoding: .utf8)
+        _ = try TestSupport.write(position.replacingOccurrences(of: "\"type\": \"F\",", with: "\"type\": \"F\",\n  \"status\": \"VALID\","),
+                                  to: night, as: "80000000002/gpd/2026-11-21_cdu-2026-058.json")
+        let taxonomy = try String(contentsOf: SampleDayTests.inbox.appendingPathComponent("taxonomy/taxonomy.csv"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        let corrected = try #require(taxonomy.first { $0.contains("9/0104100TS/") })
+            .replacingOccurrences(of: "01/01/1900;01/01/2080", with: "01/01/1900;06/30/2026")
+        _ = try TestSupport.write(taxonomy[0] + "\n" + corrected + "\n", to: night, as: "taxonomy/taxonomy-corrected.csv")
+
+        let second = try #require(CivilDate(iso: "2026-11-21")), third = try #require(CivilDate(iso: "2026-11-22"))
+        let ingested = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([night.path])
+        #expect(ingested.outcomes.map(\.status) == [.ingested, .ingested, .ingested], "\(ingested.outcomes.map(\.reason))")
+        let tonight = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: second)
+        #expect(tonight.incremental)
+        let credits = try store.rows("""
+            SELECT m.booking_date || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE m.flow_id = '2026-11-17ABI08999-00123' ORDER BY 1
+            """)
+        #expect(credits == ["2026-11-16 MATCHED", "2026-11-17 IUF_TES_DIV_IMP"], "\(credits)")
+        #expect(try store.rows("SELECT code || ' ' || status || ' ' || iuv FROM discrepancy WHERE status <> 'resolved' AND iuv <> '' ORDER BY 1")
+                == ["POSITION_STATUS_MISMATCH new 01261030000005853", "TAXONOMY_NOT_VALID_ON_DATE new 01261070000009017"])
+        Self.expectAFullPassAgrees(store, tonight, creditors: configuration.creditors, asOf: second,
+                                   copy: folder.appendingPathComponent("copy-2.sqlite"), "night 2")
+
+        configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
+        let quiet = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: third)
+        #expect(quiet.incremental)
+        #expect(try store.rows("SELECT code || ' ' || status || ' ' || iuv FROM discrepancy WHERE status <> 'resolved' AND iuv <> '' ORDER BY 1")
+                == ["POSITION_STATUS_MISMATCH open 01261030000005853", "TAXONOMY_NOT_VALID_ON_DATE open 01261070000009017"])
+        #expect(try store.rows("""
+            SELECT DISTINCT v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE m.creditor_fiscal_code = '80000000010'
+            """) == ["TES_NO_MATCH"])
+        Self.expectAFullPassAgrees(store, quiet, creditors: configuration.creditors, asOf: third,
+                                   copy: folder.appendingPathComponent("copy-3.sqlite"), "night 3")
+    }
+
+    /// Reconciles a copy of the store from scratch as of the same day and expects every verdict and
+    /// discrepancy the incremental pass left; returns the copy (nil when it could not be made).
+    @discardableResult
+    static func expectAFullPassAgrees(_ store: Store, _ tonight: ReconciliationSummary, creditors: [Creditor], asOf day: CivilDate,
+                                      copy url: URL, _ night: String) -> Store? {
+        do {
+            let copy = try Store(path: url.path)
+            try store.pool.backup(to: copy.pool)
+            var scratch = Reconciler(store: copy, creditors: creditors)
+            scratch.everything = true
+            let full = try scratch.run(asOf: day)
+            #expect(full.changedKeys == 0, "\(night): the full pass changed verdicts the incremental one had left")
+            #expect(full.discrepancies == tonight.discrepancies, "\(night)")
+            for table in verdictTables {
+                #expect(try rows(table, store) == (try rows(table, copy)), "\(night): \(table)")
+            }
+            return copy
+        } catch {
+            Issue.record(error, "\(night)")
+            return nil
+        }
     }
 
     /// A new store after the sample day's nightly run as of 2026-11-20, reports under `folder/reports`.
