@@ -141,6 +141,11 @@ extension Store {
             }
         } catch let rejection as DocumentRejection {
             return rejected(read, rejection)
+        } catch let failure as InputError {
+            // A large document is read a second time here, after its hash: a file moved, truncated or
+            // rewritten in between is this document's failure, not the batch's. Rejected, it is read
+            // again by the next run that finds it.
+            return rejected(read, DocumentRejection(reason: "it changed or went away while it was read: \(failure)"))
         } catch let repeated as FlowWriter.Repeat {
             return DocumentOutcome(path: read.path, kind: read.kind, sha256: read.sha256, size: read.size,
                                    status: .duplicate, reason: "the same flow version is already stored from \(repeated.path)")

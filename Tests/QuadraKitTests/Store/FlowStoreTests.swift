@@ -131,6 +131,23 @@ import Testing
         #expect(try store.snapshotDigests() == memoryStore.snapshotDigests())
     }
 
+    /// A large document is read twice: hashed while the batch is prepared, then streamed into the store.
+    /// One whose file went away in between is rejected with its reason (the next run that finds it reads
+    /// it again), and the documents beside it are stored: the failure used to roll the whole open
+    /// transaction back and end the run.
+    @Test func aStreamedDocumentThatVanishesIsRejectedAlone() throws {
+        let flow = TestSupport.specSamples.appendingPathComponent("FlussoRiversamento_5payments_decoded.xml")
+        let gone = folder.appendingPathComponent("gone.xml").path
+        let vanished = PreparedDocument(path: gone, sha256: String(repeating: "a", count: 64), size: 9 << 20, kind: .unknown,
+                                        body: .streamed(InputFile(path: gone), .init()))
+        let present = PreparedDocument(path: flow.path, sha256: String(repeating: "b", count: 64), size: 9 << 20, kind: .unknown,
+                                       body: .streamed(InputFile(path: flow.path), .init()))
+        let outcomes = try store.pool.write { try Store.record([vanished, present], at: "2026-11-20T00:00:00Z", in: $0) }
+        #expect(outcomes.map(\.status) == [.rejected, .ingested])
+        #expect(outcomes[0].reason?.contains("went away while it was read") == true, "\(outcomes[0].reason ?? "")")
+        #expect(try versions().count == 1)
+    }
+
     /// Finding 6.5: unreadable declared values no longer vanish; the flow says its checks could not be made.
     @Test(arguments: [("<numeroTotalePagamenti>5<", "<numeroTotalePagamenti>abc<", "numeroTotalePagamenti 'abc' is not a count"),
                       ("<importoTotalePagamenti>500.00<", "<importoTotalePagamenti>12345678901234567890.00<", "importoTotalePagamenti '12345678901234567890.00'"),
