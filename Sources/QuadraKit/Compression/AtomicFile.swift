@@ -45,6 +45,14 @@ public final class AtomicFile {
         guard fchmod(descriptor, mode) == 0 else { throw ReportError.io(path: temporaryPath, reason: Self.lastError) }
     }
 
+    /// Whether `name` is a temporary name (`….tmp-<pid>`) whose writer has gone: a run killed while
+    /// writing left it, never renamed into place. A live writer's file is not an orphan, whoever wrote it.
+    public static func isOrphan(_ name: String) -> Bool {
+        guard let marker = name.range(of: ".tmp-", options: .backwards),
+              let pid = Int32(name[marker.upperBound...]), pid > 0 else { return false }
+        return !(pid == getpid() || kill(pid, 0) == 0 || errno == EPERM)
+    }
+
     deinit {
         if descriptor >= 0 {
             close(descriptor)

@@ -40,10 +40,7 @@ public struct ReportFolder: Sendable {
     /// unless that process still lives: the caller holds the store lock, so nothing else writes here.
     private func removeOrphans() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-        for name in names {
-            guard let marker = name.range(of: ".tmp-", options: .backwards),
-                  let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
-            if pid == getpid() || kill(pid, 0) == 0 || errno == EPERM { continue }
+        for name in names where AtomicFile.isOrphan(name) {
             try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(name))
         }
     }

@@ -46,7 +46,8 @@ public final class ReceiptInbox: @unchecked Sendable {
         while let relative = walker.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
             if name.hasPrefix("."), name.contains(".xml.tmp-") {
-                unlink("\(folder)/\(relative)")
+                // Only a dead writer's: `quadra fetch` writes its receipts here under the same names.
+                if AtomicFile.isOrphan(name) { unlink("\(folder)/\(relative)") }
             } else if let (receiptId, digest) = Self.parse(name) {
                 known[receiptId] = (digest, "\(folder)/\(relative)")
             }

@@ -155,4 +155,14 @@ import Testing
         #expect(summary.outcomes.map(\.status) == [.ingested])
         #expect(summary.outcomes.map(\.kind) == [.receiptV2])
     }
+
+    /// A station starting removes the temporary files a killed writer left, and only those: `quadra
+    /// fetch` writes receipts into the same inbox under the same kind of name while it runs.
+    @Test func aStartRemovesOnlyADeadWritersTemporaryFiles() throws {
+        let dead = ".rt-1.xml.tmp-\(Int32.max)", live = ".rt-2.xml.tmp-\(getpid())"
+        try FileManager.default.createDirectory(atPath: inboxPath, withIntermediateDirectories: true)
+        for name in [dead, live] { try Data("<".utf8).write(to: URL(fileURLWithPath: inboxPath).appendingPathComponent(name)) }
+        _ = try ReceiptInbox(folder: inboxPath)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inboxPath) == [live])
+    }
 }
