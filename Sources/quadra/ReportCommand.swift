@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var reports: ReportOptions
 
-    @Option(help: "The as-of date (YYYY-MM-DD); default the last reconciliation's.")
+    @Option(help: "The as-of date (YYYY-MM-DD): the last reconciliation's, the default; another day is exit 64.")
     var asOf: String?
 
     @Option(help: "First payment day of the accounting export's period (with --to).")
@@ -53,7 +53,12 @@ struct ReportCommand: ParsableCommand {
                 return .dataError
             }
             let day = requested ?? last
-            if day != last { logger.warning("reports as of \(day) show the verdicts of the reconciliation as of \(last)") }
+            // The store holds one day's verdicts, the last reconciliation's: a night's or a full report
+            // of another day would list them as if that day had judged them (tonight's changes, ages).
+            if day != last, options.period == nil {
+                logger.error("the store holds the verdicts of the reconciliation as of \(last), not \(day): run quadra reconcile --as-of \(day) (with --full to classify every key) first, or leave --as-of out")
+                return .usage
+            }
             let served = try store.servedCreditors().map(\.fiscalCode)
             if let creditor, !served.contains(creditor) {
                 logger.error("\(ReportError.notServed(fiscalCode: creditor, served: served))")

@@ -26,10 +26,11 @@ public struct ReconciliationSummary: Sendable, Codable, Equatable {
         centsByState[verdict.state.rawValue, default: 0] += rtAmount
     }
 
-    /// One line for logs.
+    /// One line for logs. The states count the keys classified, so they stand beside them, not
+    /// beside the changed ones (they once did, and summed to more than those).
     public var line: String {
         let states = KeyState.allCases.map { "\($0.rawValue.lowercased()) \(keysByState[$0.rawValue] ?? 0)" }.joined(separator: ", ")
         let items = ["new", "open", "resolved", "escalated"].map { "\($0) \(discrepancies[$0] ?? 0)" }.joined(separator: ", ")
-        return "as of \(asOf): \(keys) keys classified\(incremental ? "" : " (all)"), \(changedKeys) changed (\(states)); discrepancies \(items)"
+        return "as of \(asOf): \(keys) keys classified (\(incremental ? "" : "all; ")\(states)), \(changedKeys) changed; discrepancies \(items)"
     }
 }

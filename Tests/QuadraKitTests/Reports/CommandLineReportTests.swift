@@ -16,7 +16,7 @@ struct CommandLineReportTests {
         let nightly = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--config", config, "--db", db, "--settle", "0",
                                   "--out", folder.appendingPathComponent("night").path, "--as-of", "2026-11-20"])
         #expect(nightly.status == 0, "\(nightly.stderr)")
-        #expect(nightly.stderr.contains("run 2026-11-20: 26 documents") && nightly.stderr.contains("10 keys classified (all), 10 changed (cashed 10"))
+        #expect(nightly.stderr.contains("run 2026-11-20: 26 documents") && nightly.stderr.contains("10 keys classified (all; cashed 10, reported 0, paid 0, anomaly 0), 10 changed;"))
         let night = folder.appendingPathComponent("night/2026-11-20")
         for name in NightlyRunTests.reportNames where name.hasSuffix(".gz") {
             let zcat = try ReportFiles.execute(URL(fileURLWithPath: "/usr/bin/env"), ["zcat", night.appendingPathComponent(name).path])
@@ -29,6 +29,12 @@ struct CommandLineReportTests {
         first["manifest.json"] = nil
         second["manifest.json"] = nil
         #expect(first == second, "the report of the last reconciliation, as of its date")
+
+        // Another day's reports need that day's verdicts: refused, and written once it is reconciled.
+        let earlier = try quadra(["report", "--config", config, "--db", db, "--out", folder.appendingPathComponent("again").path,
+                                  "--full", "--as-of", "2026-11-18"])
+        #expect(earlier.status == 64 && earlier.stderr.contains("reconcile --as-of 2026-11-18"), "\(earlier.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("again/2026-11-18-full").path))
 
         let period = try quadra(["report", "--db", db, "--out", folder.appendingPathComponent("period").path,
                                  "--from", "2026-11-01", "--to", "2026-11-30"])
@@ -43,6 +49,12 @@ struct CommandLineReportTests {
         var after = try ReportFiles.sha256s(in: night)
         after["manifest.json"] = nil
         #expect(after == first, "the night's files are as the night wrote them")
+
+        #expect(try quadra(["reconcile", "--config", config, "--db", db, "--full", "--as-of", "2026-11-18"]).status == 0)
+        let reconciled = try quadra(["report", "--config", config, "--db", db, "--out", folder.appendingPathComponent("again").path,
+                                     "--full", "--as-of", "2026-11-18"])
+        #expect(reconciled.status == 0, "\(reconciled.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("again/2026-11-18-full/manifest.json").path))
     }
 
     @Test func badReportUsageExits64AMissingStore74AndAnEmptyStoreHasNothingToReport() throws {
