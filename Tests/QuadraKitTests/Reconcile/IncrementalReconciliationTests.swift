@@ -109,8 +109,9 @@ import Testing
     /// a credit booked before a flow's matched one (the flow is over-credited, and the matched credit
     /// becomes the excess), a position GPD sends as unpaid after its receipt (its discrepancy renewed
     /// each night, though every key of it is cashed), an edition of the taxonomy corrected under the
-    /// same version (a code of another payment no longer valid on its day), and a creditor dropped from the configuration (its credits match no served
-    /// account). Each night equals a full pass on a copy of the store.
+    /// same version (a code of another payment no longer valid on its day), and a creditor dropped
+    /// from the configuration (its credits match no served account, and its flow still waiting for a
+    /// credit is nobody's to chase). Each night equals a full pass on a copy of the store.
     @Test func evidenceThatChangesClosedItemsReachesThem() throws {
         var (folder, store, configuration) = try Self.sampleDayRun()
         let night = folder.appendingPathComponent("night-2")
@@ -132,10 +133,14 @@ import Testing
         let corrected = try #require(taxonomy.first { $0.contains("9/0104100TS/") })
             .replacingOccurrences(of: "01/01/1900;01/01/2080", with: "01/01/1900;06/30/2026")
         _ = try TestSupport.write(taxonomy[0] + "\n" + corrected + "\n", to: night, as: "taxonomy/taxonomy-corrected.csv")
+        let flow = try String(contentsOf: SampleDayTests.inbox.appendingPathComponent("flows/2026-11-18ESMPITMM-S0001801.fdr3.json"),
+                              encoding: .utf8)
+        _ = try TestSupport.write(flow.replacingOccurrences(of: "S0001801", with: "S0001899").replacingOccurrences(of: "419025IT", with: "419099IT"),
+                                  to: night, as: "flows/2026-11-18ESMPITMM-S0001899.fdr3.json")
 
         let second = try #require(CivilDate(iso: "2026-11-21")), third = try #require(CivilDate(iso: "2026-11-22"))
         let ingested = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([night.path])
-        #expect(ingested.outcomes.map(\.status) == [.ingested, .ingested, .ingested], "\(ingested.outcomes.map(\.reason))")
+        #expect(ingested.outcomes.map(\.status) == [.ingested, .ingested, .ingested, .ingested], "\(ingested.outcomes.map(\.reason))")
         let tonight = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: second)
         #expect(tonight.incremental)
         let credits = try store.rows("""
@@ -157,6 +162,8 @@ import Testing
             SELECT DISTINCT v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
             WHERE m.creditor_fiscal_code = '80000000010'
             """) == ["TES_NO_MATCH"])
+        #expect(try store.rows("SELECT flow_id || ' ' || credit_status || ' ' || open FROM flow_verdict WHERE flow_id LIKE '%S0001899'")
+                == ["2026-11-18ESMPITMM-S0001899 NOT_CREDITED 0"], "nobody's to wait for now, not in every night's list")
         Self.expectAFullPassAgrees(store, quiet, creditors: configuration.creditors, asOf: third,
                                    copy: folder.appendingPathComponent("copy-3.sqlite"), "night 3")
     }
