@@ -145,4 +145,12 @@ extension Migrations {
             CREATE INDEX flow_version_current_flow ON flow_version(receiver_fiscal_code, flow_id) WHERE is_current = 1;
             """)
     }
+
+    /// v12: where each pass's look-back began (`since`, its first payment day). A pass whose window
+    /// reaches further back than the previous one's (a longer look-back, an earlier as-of date) holds
+    /// keys the passes before left outside theirs, touched meanwhile unseen: it classifies everything.
+    /// Runs logged before this migration have none, and leave the next pass incremental.
+    static func addLookBackStart(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE reconciliation_run ADD COLUMN since TEXT")
+    }
 }

@@ -246,6 +246,7 @@ enum Migrations {
         migrator.registerMigration("v9: receipt amounts per payment day, kept by triggers", migrate: keepPaymentDayTotals)
         migrator.registerMigration("v10: those amounts also per taxonomy code and IBAN", migrate: keepPaymentDayTotalsPerCode)
         migrator.registerMigration("v11: those amounts kept by the verdict writer", migrate: dropPaymentDayTotalTriggers)
+        migrator.registerMigration("v12: where each pass's look-back began", migrate: addLookBackStart)
         return migrator
     }
 }

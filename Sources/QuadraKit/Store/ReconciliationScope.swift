@@ -338,22 +338,31 @@ struct RunMarks: Sendable, Equatable {
     var flow: Int64
     var position: Int64
     var movement: Int64
+    /// The first payment day of the pass's look-back; nil for passes logged before it was kept.
+    var since: CivilDate?
 
     /// The marks of the last incremental pass; nil when none ran (a new or migrated store).
     static func last(in db: Database) throws -> RunMarks? {
         try Row.fetchOne(db, sql: """
-            SELECT last_document_id, receipt_mark, flow_mark, position_mark, movement_mark FROM reconciliation_run
+            SELECT last_document_id, receipt_mark, flow_mark, position_mark, movement_mark, since FROM reconciliation_run
             WHERE engine >= 2 ORDER BY id DESC LIMIT 1
-            """).map { RunMarks(document: $0[0], receipt: $0[1], flow: $0[2], position: $0[3], movement: $0[4]) }
+            """).map { RunMarks(document: $0[0], receipt: $0[1], flow: $0[2], position: $0[3], movement: $0[4],
+                                 since: ($0[5] as String?).flatMap(CivilDate.init(iso:))) }
     }
 
-    /// The store's marks now, read inside the pass's transaction.
-    static func current(in db: Database) throws -> RunMarks {
+    /// The store's marks now, read inside the pass's transaction, for a pass whose look-back begins `since`.
+    static func current(in db: Database, since: CivilDate) throws -> RunMarks {
         let row = try Row.fetchOne(db, sql: """
             SELECT (SELECT coalesce(max(id), 0) FROM document), (SELECT coalesce(max(rowid), 0) FROM receipt),
                 (SELECT coalesce(max(id), 0) FROM flow_version), (SELECT coalesce(max(id), 0) FROM debt_position),
                 (SELECT coalesce(max(rowid), 0) FROM treasury_movement)
             """)!
-        return RunMarks(document: row[0], receipt: row[1], flow: row[2], position: row[3], movement: row[4])
+        return RunMarks(document: row[0], receipt: row[1], flow: row[2], position: row[3], movement: row[4], since: since)
+    }
+
+    /// Whether a pass whose look-back begins `since` can start from these marks: not when it reaches
+    /// further back, where keys outside this pass's window may have been touched unseen (v12).
+    func cover(_ since: CivilDate) -> Bool {
+        self.since.map { $0 <= since } ?? true
     }
 }

@@ -36,8 +36,8 @@ extension Store {
             // else writes the store between the two transactions: the command holds the store's lock.
             var scope: (previous: RunMarks?, marks: RunMarks)?
             try db.inTransaction(.immediate) {
-                let previous = everything ? nil : try RunMarks.last(in: db)
-                scope = (previous, try RunMarks.current(in: db))
+                let previous = everything ? nil : try RunMarks.last(in: db).flatMap { $0.cover(since) ? $0 : nil }
+                scope = (previous, try RunMarks.current(in: db, since: since))
                 try ReconciliationScope(previous: previous, creditors: creditors, since: since).prepare(in: db)
                 return .commit
             }

@@ -274,9 +274,10 @@ extension Store.ReconciliationPass {
         let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM discrepancy WHERE status IN ('new', 'open')") ?? 0
         try db.execute(sql: """
             INSERT INTO reconciliation_run (as_of, last_document_id, keys, open_discrepancies, engine, receipt_mark, flow_mark,
-                position_mark, movement_mark)
-            VALUES (?, ?, ?, ?, 2, ?, ?, ?, ?)
-            """, arguments: [day, marks.document, keys, open, marks.receipt, marks.flow, marks.position, marks.movement])
+                position_mark, movement_mark, since)
+            VALUES (?, ?, ?, ?, 2, ?, ?, ?, ?, ?)
+            """, arguments: [day, marks.document, keys, open, marks.receipt, marks.flow, marks.position, marks.movement,
+                             marks.since?.description])
     }
 }
 

@@ -168,6 +168,24 @@ import Testing
                                    copy: folder.appendingPathComponent("copy-3.sqlite"), "night 3")
     }
 
+    /// A pass whose look-back reaches further back than the previous one's (an earlier as-of date, a
+    /// longer look-back) holds keys the passes before left outside their window, which evidence may
+    /// have touched unseen: it classifies everything. One reaching less far back stays incremental.
+    @Test func aWindowReachingFurtherBackIsAFullPass() throws {
+        let (_, store, configuration) = try Self.sampleDayRun()
+        func pass(_ day: String, lookBack: Int = 400) throws -> ReconciliationSummary {
+            var reconciler = Reconciler(store: store, creditors: configuration.creditors)
+            reconciler.lookBackDays = lookBack
+            return try reconciler.run(asOf: try #require(CivilDate(iso: day)))
+        }
+        #expect(try pass("2026-11-22").incremental)
+        #expect(try !pass("2026-11-21").incremental, "an earlier as-of date")
+        #expect(try pass("2026-11-23").incremental)
+        #expect(try !pass("2026-11-24", lookBack: 800).incremental, "a longer look-back")
+        #expect(try pass("2026-11-25", lookBack: 800).incremental)
+        #expect(try pass("2026-11-26").incremental, "a shorter one")
+    }
+
     /// Reconciles a copy of the store from scratch as of the same day and expects every verdict and
     /// discrepancy the incremental pass left; returns the copy (nil when it could not be made).
     @discardableResult
