@@ -47,8 +47,8 @@ enum SummaryPage {
             + chart(figures, words)
         html += "<h2>\(words.t("Enti", "Creditors"))</h2>\n" + creditorTable(creditors, links: links, words)
         html += "<h2>\(words.t("Rispetto all'esecuzione precedente", "Since the previous run"))</h2>\n<p>"
-            + Markup.escape(words.t("Anomalie nuove: \(figures.discrepanciesByStatus["new"] ?? 0); risolte: \(figures.discrepanciesByStatus["resolved"] ?? 0); ancora aperte: \(figures.discrepanciesByStatus["open"] ?? 0).",
-                                    "\(figures.discrepanciesByStatus["new"] ?? 0) new discrepancies, \(figures.discrepanciesByStatus["resolved"] ?? 0) resolved, \(figures.discrepanciesByStatus["open"] ?? 0) still open."))
+            + Markup.escape(words.t("Anomalie nuove: \(figures.discrepanciesByStatus["new"] ?? 0); risolte: \(figures.discrepanciesByStatus["resolved"] ?? 0); aggravate (sostituite da una più grave): \(figures.discrepanciesByStatus["escalated"] ?? 0); ancora aperte: \(figures.discrepanciesByStatus["open"] ?? 0).",
+                                    "\(figures.discrepanciesByStatus["new"] ?? 0) new discrepancies, \(figures.discrepanciesByStatus["resolved"] ?? 0) resolved, \(figures.discrepanciesByStatus["escalated"] ?? 0) escalated (replaced by a graver one), \(figures.discrepanciesByStatus["open"] ?? 0) still open."))
             + "</p>\n"
         let listed = ItalianFormat.count(figures.keysByState.values.reduce(0, +))
         let (new, changed, stillOpen) = (ItalianFormat.count(figures.keysByChange["new"] ?? 0), ItalianFormat.count(figures.keysByChange["changed"] ?? 0),

@@ -68,6 +68,10 @@ import Testing
         _ = try night(store, [], asOf: "2026-11-19")
         #expect(try discrepancies(store, flow: partial) == ["TES_AMOUNT_MISMATCH new", "TES_PARTIAL escalated TES_AMOUNT_MISMATCH"])
         #expect(try discrepancies(store, flow: late).isEmpty, "due by the 19th inclusive")
+        let nineteenth = folder.appendingPathComponent("reports-19")
+        _ = try ReportWriter(store: store, asOf: CivilDate(iso: "2026-11-19")!).write(to: nineteenth.path)
+        let page = try String(contentsOf: nineteenth.appendingPathComponent("2026-11-19/summary.html"), encoding: .utf8)
+        #expect(page.contains("aggravate (sostituite da una più grave): 1;"), "the summary counts the escalated item too")
         _ = try night(store, [], asOf: "2026-11-20")
         #expect(try discrepancies(store, flow: late) == ["TES_OVERDUE new"])
 
