@@ -45,6 +45,7 @@ final class XMLStreamParser {
     /// When set, character data goes here as it arrives instead of being gathered for `didEnd`:
     /// for an element whose text is a whole document (base64-wrapped flows).
     var textSink: ((UnsafeRawBufferPointer) throws -> Void)?
+    private var tags = StartTagLimit()
 
     init(handler: XMLByteHandler) {
         self.handler = handler
@@ -60,6 +61,9 @@ final class XMLStreamParser {
 
     func feed(_ chunk: UnsafeRawBufferPointer) throws {
         let context = try makeContextIfNeeded()
+        guard tags.admits(chunk) else {
+            throw DocumentRejection(line: line, reason: "a start tag is longer than \(StartTagLimit.maximum) bytes: no element of these formats has one")
+        }
         let status = chunk.withMemoryRebound(to: CChar.self) { bytes in
             xmlParseChunk(context, bytes.baseAddress, Int32(bytes.count), 0)
         }
