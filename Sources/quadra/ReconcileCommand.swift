@@ -19,11 +19,9 @@ struct ReconcileCommand: ParsableCommand {
     func run() throws {
         let day = try reconciling.day()
         try global.withLockedStore { store, configuration, logger in
-            var reconciler = Reconciler(store: store, creditors: configuration.creditors)
+            var reconciler = Reconciler(store: store, configuration: configuration)
             reconciler.lookBackDays = reconciling.lookBack
             reconciler.everything = full
-            reconciler.silentDays = configuration.silentDays
-            reconciler.provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
             let summary = try reconciler.run(asOf: day)
             logger.info("\(summary.line)")
             return .success

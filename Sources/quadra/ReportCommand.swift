@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var reports: ReportOptions
 
-    @Option(help: "The as-of date (YYYY-MM-DD): the last reconciliation's, the default; another day is exit 64.")
+    @Option(help: "The as-of date (YYYY-MM-DD): the last reconciliation's, the default; another day with --full only (from a copy reconciled as of it).")
     var asOf: String?
 
     @Option(help: "First payment day of the accounting export's period (with --to).")
@@ -53,10 +53,11 @@ struct ReportCommand: ParsableCommand {
                 return .dataError
             }
             let day = requested ?? last
-            // The store holds one day's verdicts, the last reconciliation's: a night's or a full report
-            // of another day would list them as if that day had judged them (tonight's changes, ages).
-            if day != last, options.period == nil {
-                logger.error("the store holds the verdicts of the reconciliation as of \(last), not \(day): run quadra reconcile --as-of \(day) (with --full to classify every key) first, or leave --as-of out")
+            // The store holds one day's verdicts, the last reconciliation's: a night's report of another
+            // day would list them as if that day had judged them (tonight's changes, ages). A full one is
+            // written from a copy reconciled from scratch as of that day.
+            if day != last, options.period == nil, !full {
+                logger.error("the store holds the verdicts of the reconciliation as of \(last), not \(day): add --full for every key as of \(day), or run quadra reconcile --as-of \(day) first")
                 return .usage
             }
             let served = try store.servedCreditors().map(\.fiscalCode)
@@ -64,8 +65,15 @@ struct ReportCommand: ParsableCommand {
                 logger.error("\(ReportError.notServed(fiscalCode: creditor, served: served))")
                 return .usage
             }
-            let manifest = try ReportWriter(store: store, asOf: day, options: options)
-                .write(to: reports.out, configurationDigest: NightlyRun.configurationDigest(path: global.config))
+            if day != last, options.period == nil, configuration.creditors.isEmpty {
+                logger.error("a full report as of \(day) reconciles a copy of the store as of that day, which needs the configuration (--config)")
+                return .configuration
+            }
+            let digest = NightlyRun.configurationDigest(path: global.config)
+            let manifest = day != last && options.period == nil
+                ? try PastFullReport.write(from: store, configuration: configuration, asOf: day, options: options, to: reports.out,
+                                           configurationDigest: digest)
+                : try ReportWriter(store: store, asOf: day, options: options).write(to: reports.out, configurationDigest: digest)
             let folder = ReportWriter(store: store, asOf: day, options: options).folderName + (creditor.map { "/\($0)" } ?? "")
             logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(folder)")
             return .success

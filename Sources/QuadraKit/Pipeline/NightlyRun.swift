@@ -102,10 +102,8 @@ public struct NightlyRun: Sendable {
         // reconciliation peaked at 1,015 MB on top of it).
         ProcessMemory.trim()
         progress(.reconciling(asOf: asOf))
-        var reconciler = Reconciler(store: store, creditors: configuration.creditors)
+        var reconciler = Reconciler(store: store, configuration: configuration)
         reconciler.lookBackDays = lookBackDays
-        reconciler.silentDays = configuration.silentDays
-        reconciler.provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
         let reconciliation = try reconciler.run(asOf: asOf)
         progress(.keys(reconciliation))
         endPhase(\.reconcile)
