@@ -15,6 +15,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The as-of date (YYYY-MM-DD): the last reconciliation's, the default; another day with --full only (from a copy reconciled as of it).")
     var asOf: String?
 
+    @Option(help: "With --full and another day's --as-of: the look-back of the reconciliation of the store's copy.")
+    var lookBack = 400
+
     @Option(help: "First payment day of the accounting export's period (with --to).")
     var from: String?
 
@@ -56,23 +59,25 @@ struct ReportCommand: ParsableCommand {
             // The store holds one day's verdicts, the last reconciliation's: a night's report of another
             // day would list them as if that day had judged them (tonight's changes, ages). A full one is
             // written from a copy reconciled from scratch as of that day.
-            if day != last, options.period == nil, !full {
+            let past = day != last && options.period == nil
+            if past, !full {
                 logger.error("the store holds the verdicts of the reconciliation as of \(last), not \(day): add --full for every key as of \(day), or run quadra reconcile --as-of \(day) first")
                 return .usage
             }
-            let served = try store.servedCreditors().map(\.fiscalCode)
+            if past, configuration.creditors.isEmpty {
+                logger.error("a full report as of \(day) reconciles a copy of the store as of that day, which needs the configuration (--config)")
+                return .configuration
+            }
+            // A copy reconciled now serves the configuration's creditors; the store's report, those it last served.
+            let served = past ? configuration.creditors.map(\.fiscalCode) : try store.servedCreditors().map(\.fiscalCode)
             if let creditor, !served.contains(creditor) {
                 logger.error("\(ReportError.notServed(fiscalCode: creditor, served: served))")
                 return .usage
             }
-            if day != last, options.period == nil, configuration.creditors.isEmpty {
-                logger.error("a full report as of \(day) reconciles a copy of the store as of that day, which needs the configuration (--config)")
-                return .configuration
-            }
             let digest = NightlyRun.configurationDigest(path: global.config)
-            let manifest = day != last && options.period == nil
-                ? try PastFullReport.write(from: store, configuration: configuration, asOf: day, options: options, to: reports.out,
-                                           configurationDigest: digest)
+            let manifest = past
+                ? try PastFullReport.write(from: store, configuration: configuration, asOf: day, lookBackDays: lookBack, options: options,
+                                           to: reports.out, configurationDigest: digest)
                 : try ReportWriter(store: store, asOf: day, options: options).write(to: reports.out, configurationDigest: digest)
             let folder = ReportWriter(store: store, asOf: day, options: options).folderName + (creditor.map { "/\($0)" } ?? "")
             logger.info("reports for \(day): \(manifest.files.count) files in \(reports.out)/\(folder)")

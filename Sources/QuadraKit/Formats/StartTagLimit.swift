@@ -7,8 +7,15 @@ import Foundation
 /// a night for days. No element of these formats has a start tag near 64 KiB (namespace
 /// declarations make the longest, under 1 KiB), so a longer one is refused before libxml2 parses it.
 /// Text is skipped with `memchr` to the next `<`; only the bytes of tags are looked at one by one.
+/// The bytes are read as ASCII, which holds for UTF-8 and the other encodings XML declares in one
+/// byte per ASCII character; in UTF-16 or UTF-32 a character like `ľ` (3E 01) reads as `>`, so a
+/// document whose first bytes hold a zero is refused (every format Quadra reads is UTF-8).
 struct StartTagLimit {
     static let maximum = 64 << 10
+
+    enum Verdict {
+        case admitted, tagTooLong, notSingleByte
+    }
 
     private enum State {
         case text
@@ -20,9 +27,18 @@ struct StartTagLimit {
     }
 
     private var state = State.text
+    /// How many of the document's first four bytes have been seen.
+    private var seen = 0
+
+    mutating func check(_ chunk: UnsafeRawBufferPointer) -> Verdict {
+        let head = chunk.prefix(max(0, 4 - seen))
+        seen += head.count
+        if head.contains(0) { return .notSingleByte }
+        return admits(chunk) ? .admitted : .tagTooLong
+    }
 
     /// False once a start tag has run past `maximum`.
-    mutating func admits(_ chunk: UnsafeRawBufferPointer) -> Bool {
+    private mutating func admits(_ chunk: UnsafeRawBufferPointer) -> Bool {
         guard let base = chunk.baseAddress else { return true }
         var index = 0
         while index < chunk.count {

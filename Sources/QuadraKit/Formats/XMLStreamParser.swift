@@ -61,8 +61,12 @@ final class XMLStreamParser {
 
     func feed(_ chunk: UnsafeRawBufferPointer) throws {
         let context = try makeContextIfNeeded()
-        guard tags.admits(chunk) else {
+        switch tags.check(chunk) {
+        case .admitted: break
+        case .tagTooLong:
             throw DocumentRejection(line: line, reason: "a start tag is longer than \(StartTagLimit.maximum) bytes: no element of these formats has one")
+        case .notSingleByte:
+            throw DocumentRejection(reason: "not UTF-8: its first bytes hold a zero (UTF-16 or UTF-32), and every format read here is UTF-8")
         }
         let status = chunk.withMemoryRebound(to: CChar.self) { bytes in
             xmlParseChunk(context, bytes.baseAddress, Int32(bytes.count), 0)

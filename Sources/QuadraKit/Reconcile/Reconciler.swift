@@ -60,9 +60,10 @@ public struct Reconciler: Sendable {
                 let status = classifier.creditStatus(of: flow.evidence)
                 let found = flow.served ? classifier.classify(flow.evidence) : classifier.unknownReceiver(flow.evidence).map { [$0] } ?? []
                 // Not credited yet is a served creditor's to wait for: the flows of a creditor no longer
-                // served stay open only while they raise something, not in every night's list for good.
+                // served stay open only while they raise something, or while pending (the one status the
+                // as-of date moves on), not in every night's list for good.
                 try verdicts.add(flow, status: status, daysLate: classifier.creditDelay(of: flow.evidence),
-                                 open: (flow.served && !status.isSettled) || !found.isEmpty)
+                                 open: (flow.served && !status.isSettled) || status == .pending || !found.isEmpty)
                 discrepancies += found
             }
             // A flow still in parts is shown and watched, never reconciled: its keys wait for it whole.

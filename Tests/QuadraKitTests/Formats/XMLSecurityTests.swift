@@ -50,11 +50,15 @@ import Testing
         #expect(rejection.reason.contains("a start tag is longer than 65536 bytes"), "\(rejection.reason)")
 
         var limit = StartTagLimit()
-        let pieces = ["<r a=\"1 > 2\" b='it''s'>", "text > with ' and \" quotes", "<!-- l'importo <", "-->",
+        let pieces = ["<", "r a=\"1 > 2\" b='it''s'>", "text > with ' and \" quotes", "<!-- l'importo <", "-->",
                       "<![CDATA[ <a b='> ]]>", "<?pi x='?>", "<c d=\"", String(repeating: "y", count: 60_000), "\">"]
-        #expect(pieces.allSatisfy { piece in Array(piece.utf8).withUnsafeBytes { limit.admits($0) } })
+        #expect(pieces.allSatisfy { piece in Array(piece.utf8).withUnsafeBytes { limit.check($0) == .admitted } })
         let long = "<e f=\"" + String(repeating: "y", count: 70_000) + "\">"
-        #expect(!Array(long.utf8).withUnsafeBytes { limit.admits($0) })
+        #expect(Array(long.utf8).withUnsafeBytes { limit.check($0) } == .tagTooLong)
+        // In UTF-16 a character like ľ (3E 01) reads as '>': such documents are refused whole.
+        let utf16 = Array("<?xml version=\"1.0\" encoding=\"UTF-16\"?><r ľ0=\"1\"/>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        guard case let .failure(refused) = TestSupport.parse(utf16).content else { Issue.record("a UTF-16 document was read"); return }
+        #expect(refused.reason.contains("not UTF-8"), "\(refused.reason)")
         let commented = try SampleReceipt.replacing("<description>test</description>",
                                                     with: "<!-- l'importo è \"giusto\" -->\n<description>test</description>")
         #expect(try TestSupport.receipt(commented).description == "test")

@@ -110,8 +110,8 @@ import Testing
     /// becomes the excess), a position GPD sends as unpaid after its receipt (its discrepancy renewed
     /// each night, though every key of it is cashed), an edition of the taxonomy corrected under the
     /// same version (a code of another payment no longer valid on its day), and a creditor dropped
-    /// from the configuration (its credits match no served account, and its flow still waiting for a
-    /// credit is nobody's to chase). Each night equals a full pass on a copy of the store.
+    /// from the configuration (its credits match no served account, and its flow waiting for a credit is
+    /// watched only until due). Each night equals a full pass on a copy of the store.
     @Test func evidenceThatChangesClosedItemsReachesThem() throws {
         var (folder, store, configuration) = try Self.sampleDayRun()
         let night = folder.appendingPathComponent("night-2")
@@ -135,8 +135,9 @@ import Testing
         _ = try TestSupport.write(taxonomy[0] + "\n" + corrected + "\n", to: night, as: "taxonomy/taxonomy-corrected.csv")
         let flow = try String(contentsOf: SampleDayTests.inbox.appendingPathComponent("flows/2026-11-18ESMPITMM-S0001801.fdr3.json"),
                               encoding: .utf8)
-        _ = try TestSupport.write(flow.replacingOccurrences(of: "S0001801", with: "S0001899").replacingOccurrences(of: "419025IT", with: "419099IT"),
-                                  to: night, as: "flows/2026-11-18ESMPITMM-S0001899.fdr3.json")
+        let pending = flow.replacingOccurrences(of: "2026-11-18ESMPITMM-S0001801", with: "2026-11-21ESMPITMM-S0001899")
+            .replacingOccurrences(of: "419025IT", with: "419099IT").replacingOccurrences(of: "2026-11-18T07:41:12Z", with: "2026-11-21T07:41:12Z")
+        _ = try TestSupport.write(pending, to: night, as: "flows/2026-11-21ESMPITMM-S0001899.fdr3.json")
 
         let second = try #require(CivilDate(iso: "2026-11-21")), third = try #require(CivilDate(iso: "2026-11-22"))
         let ingested = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([night.path])
@@ -162,10 +163,16 @@ import Testing
             SELECT DISTINCT v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
             WHERE m.creditor_fiscal_code = '80000000010'
             """) == ["TES_NO_MATCH"])
-        #expect(try store.rows("SELECT flow_id || ' ' || credit_status || ' ' || open FROM flow_verdict WHERE flow_id LIKE '%S0001899'")
-                == ["2026-11-18ESMPITMM-S0001899 NOT_CREDITED 0"], "nobody's to wait for now, not in every night's list")
+        let uncredited = "SELECT credit_status || ' ' || open FROM flow_verdict WHERE flow_id = '2026-11-21ESMPITMM-S0001899'"
+        #expect(try store.rows(uncredited) == ["PENDING 1"], "pending moves with the as-of date: watched until due")
         Self.expectAFullPassAgrees(store, quiet, creditors: configuration.creditors, asOf: third,
                                    copy: folder.appendingPathComponent("copy-3.sqlite"), "night 3")
+
+        let fourth = try #require(CivilDate(iso: "2026-11-24"))
+        let due = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: fourth)
+        #expect(try store.rows(uncredited) == ["NOT_CREDITED 0"], "then nobody's to wait for, not in every night's list")
+        Self.expectAFullPassAgrees(store, due, creditors: configuration.creditors, asOf: fourth,
+                                   copy: folder.appendingPathComponent("copy-4.sqlite"), "night 4")
     }
 
     /// A pass whose look-back reaches further back than the previous one's (an earlier as-of date, a

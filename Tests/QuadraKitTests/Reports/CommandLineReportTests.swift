@@ -41,6 +41,12 @@ struct CommandLineReportTests {
         #expect(past.status == 0, "\(past.stderr)")
         #expect(try Store(path: db, opening: .existing).lastReconciliationDay() == CivilDate(iso: "2026-11-20"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".as-of-") }.isEmpty)
+        // A copy a killed report left (its writer gone) holds what the store holds: the next one removes it.
+        let left = folder.appendingPathComponent("quadra.sqlite.as-of-2026-11-17.tmp-\(Int32.max)")
+        try FileManager.default.createDirectory(at: left, withIntermediateDirectories: false)
+        #expect(try quadra(["report", "--config", config, "--db", db, "--out", folder.appendingPathComponent("past").path,
+                            "--full", "--as-of", "2026-11-19"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: left.path))
 
         let period = try quadra(["report", "--db", db, "--out", folder.appendingPathComponent("period").path,
                                  "--from", "2026-11-01", "--to", "2026-11-30"])
