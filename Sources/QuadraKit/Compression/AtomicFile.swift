@@ -53,6 +53,14 @@ public final class AtomicFile {
         return !(pid == getpid() || kill(pid, 0) == 0 || errno == EPERM)
     }
 
+    /// Removes the orphans (files or folders) in `folder` whose names begin with `prefix`. The caller
+    /// holds the store lock, so no other Quadra command of this store is writing there.
+    static func removeOrphans(in folder: String, named prefix: String = "") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) && isOrphan(name) {
+            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
+    }
+
     deinit {
         if descriptor >= 0 {
             close(descriptor)

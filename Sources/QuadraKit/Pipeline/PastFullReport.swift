@@ -1,15 +1,5 @@
 import Foundation
 
-extension Reconciler {
-    /// A reconciler with what `quadra.toml` says about reconciling: the served creditors, when a
-    /// creditor's silence is a discrepancy, and how long a provvisorio may wait for its reversale.
-    public init(store: Store, configuration: QuadraConfiguration) {
-        self.init(store: store, creditors: configuration.creditors)
-        silentDays = configuration.silentDays
-        provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
-    }
-}
-
 /// `quadra report --full --as-of D` for a day other than the last reconciliation's. The store holds the
 /// verdicts of that one day, so the full listing of another is written from a copy of the store
 /// reconciled from scratch as of D: the files `quadra reconcile --full --as-of D` and then `quadra report
@@ -20,10 +10,8 @@ public enum PastFullReport {
     public static func write(from store: Store, configuration: QuadraConfiguration, asOf day: CivilDate, lookBackDays: Int = 400,
                              options: ReportWriter.Options, to out: String, configurationDigest: String?) throws -> ReportManifest {
         let storePath = Store.resolvedPath(store.path)
-        let parent = (storePath as NSString).deletingLastPathComponent, prefix = (storePath as NSString).lastPathComponent + ".as-of-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) && AtomicFile.isOrphan(name) {
-            try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
-        }
+        AtomicFile.removeOrphans(in: (storePath as NSString).deletingLastPathComponent,
+                                 named: (storePath as NSString).lastPathComponent + ".as-of-")
         let folder = storePath + ".as-of-\(day).tmp-\(getpid())"
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])

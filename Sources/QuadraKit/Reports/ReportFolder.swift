@@ -33,16 +33,8 @@ public struct ReportFolder: Sendable {
            stat(path, &folder) == 0, folder.st_mode & S_ISGID == 0 {
             chmod(path, (folder.st_mode & 0o7777) | S_ISGID)
         }
-        removeOrphans()
-    }
-
-    /// Removes `NAME.tmp-<pid>` files left by a run killed while writing (never renamed into place),
-    /// unless that process still lives: the caller holds the store lock, so nothing else writes here.
-    private func removeOrphans() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-        for name in names where AtomicFile.isOrphan(name) {
-            try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(name))
-        }
+        // `NAME.tmp-<pid>` files a run killed while writing left (never renamed into place).
+        AtomicFile.removeOrphans(in: path)
     }
 
     /// A new file under its temporary name, renamed into `name` on commit.
