@@ -111,7 +111,7 @@ import Testing
     /// each night, though every key of it is cashed), an edition of the taxonomy corrected under the
     /// same version (a code of another payment no longer valid on its day), and a creditor dropped
     /// from the configuration (its credits match no served account, and its flow waiting for a credit is
-    /// watched only until due). Each night equals a full pass on a copy of the store.
+    /// watched only until due), then served again. Each night equals a full pass on a copy of the store.
     @Test func evidenceThatChangesClosedItemsReachesThem() throws {
         var (folder, store, configuration) = try Self.sampleDayRun()
         let night = folder.appendingPathComponent("night-2")
@@ -154,6 +154,7 @@ import Testing
         Self.expectAFullPassAgrees(store, tonight, creditors: configuration.creditors, asOf: second,
                                    copy: folder.appendingPathComponent("copy-2.sqlite"), "night 2")
 
+        let dropped = try #require(configuration.creditors.first { $0.fiscalCode == "80000000010" })
         configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
         let quiet = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: third)
         #expect(quiet.incremental)
@@ -173,6 +174,17 @@ import Testing
         #expect(try store.rows(uncredited) == ["NOT_CREDITED 0"], "then nobody's to wait for, not in every night's list")
         Self.expectAFullPassAgrees(store, due, creditors: configuration.creditors, asOf: fourth,
                                    copy: folder.appendingPathComponent("copy-4.sqlite"), "night 4")
+
+        // Served again: its keys come back by themselves that night, the others are not read.
+        configuration.creditors.append(dropped)
+        let fifth = try #require(CivilDate(iso: "2026-11-25"))
+        let back = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: fifth)
+        let its = try store.count("SELECT count(*) FROM key_verdict WHERE creditor_fiscal_code = '80000000010'")
+        let all = try store.count("SELECT count(*) FROM key_verdict")
+        #expect(back.incremental && its > 0 && back.keys >= its && back.keys < all,
+                "\(back.keys) keys classified, \(its) of the creditor served again")
+        Self.expectAFullPassAgrees(store, back, creditors: configuration.creditors, asOf: fifth,
+                                   copy: folder.appendingPathComponent("copy-5.sqlite"), "night 5")
     }
 
     /// A pass whose look-back reaches further back than the previous one's (an earlier as-of date, a
