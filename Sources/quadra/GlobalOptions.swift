@@ -24,10 +24,12 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// What every command does first: at most two malloc arenas, and its log lines (to stderr, so
+    /// What every command does first: at most two malloc arenas, SQLite without memory statistics,
+    /// and its log lines (to stderr, so
     /// stdout stays clean for `--json` output).
     func bootstrap() {
         ProcessMemory.limitArenas()
+        ProcessMemory.dropSQLiteMemoryStatistics()
         let level = logLevel
         LoggingSystem.bootstrap { _ in LogLine(level: level) }
     }
