@@ -68,12 +68,17 @@ extension Classifier {
         return late > 0 ? late : nil
     }
 
+    /// A flow's findings as they stand tonight: the receiver is judged on the creditors served now (a
+    /// flow that came before its creditor was configured is that creditor's now), never on the
+    /// configuration its ingest saw. What the flow's verdict row lists, and what `classify` raises.
+    public func findings(of flow: FlowEvidence, served: Bool) -> [FlowFinding] {
+        served ? flow.findings.filter { $0.code != .unknownReceiver } : flow.findings
+    }
+
     /// Whether a flow's credit is complete, pending, partial or wrong; and its findings as discrepancies.
     public func classify(_ flow: FlowEvidence) -> [Discrepancy] {
         // A declared total that is not the rows' sum carries both amounts, as every money discrepancy does.
-        // The receiver is judged on the creditors served now (a flow that came before its creditor was
-        // configured is that creditor's now), never on the configuration its ingest saw.
-        var found = flow.findings.filter { $0.code != .unknownReceiver }.map { finding in
+        var found = findings(of: flow, served: true).map { finding in
             let amounts = finding.code == .totalMismatch
             return Discrepancy(finding.code.discrepancy, flowId: flow.flowId, pspId: flow.pspId, creditor: flow.creditor,
                                expected: amounts ? flow.declaredTotalCents : nil, actual: amounts ? flow.totalCents : nil,

@@ -62,7 +62,8 @@ public struct Reconciler: Sendable {
                 // Not credited yet is a served creditor's to wait for: the flows of a creditor no longer
                 // served stay open only while they raise something, or while pending (the one status the
                 // as-of date moves on), not in every night's list for good.
-                try verdicts.add(flow, status: status, daysLate: classifier.creditDelay(of: flow.evidence),
+                try verdicts.add(flow, status: status, findings: classifier.findings(of: flow.evidence, served: flow.served),
+                                 daysLate: classifier.creditDelay(of: flow.evidence),
                                  open: (flow.served && !status.isSettled) || status == .pending || !found.isEmpty)
                 discrepancies += found
             }

@@ -114,11 +114,11 @@ extension Store.ReconciliationPass {
             try dayTotals.write(in: db)
         }
 
-        /// Stores a flow's verdict row if it differs from the stored one.
-        func add(_ flow: Store.FlowRecord, status: FlowCreditStatus, daysLate: Int?, open: Bool) throws {
+        /// Stores a flow's verdict row if it differs from the stored one; `findings` are those that stand
+        /// tonight (`Classifier.findings(of:served:)`), not always all its ingest found.
+        func add(_ flow: Store.FlowRecord, status: FlowCreditStatus, findings: [FlowFinding], daysLate: Int?, open: Bool) throws {
             try note(Discrepancy.item(flow: flow.evidence.flowId, psp: flow.evidence.pspId, creditor: flow.evidence.creditor))
-            let findings = flow.evidence.findings.isEmpty ? nil
-                : Set(flow.evidence.findings.map(\.code.rawValue)).sorted().joined(separator: "|")
+            let findings = findings.isEmpty ? nil : Set(findings.map(\.code.rawValue)).sorted().joined(separator: "|")
             let row: [DatabaseValue] = [flow.versionId.databaseValue, flow.revision.databaseValue,
                                         flow.evidence.settlementDate?.description.databaseValue ?? .null,
                                         flow.settlementReference.databaseValue, flow.rows.databaseValue,
@@ -191,7 +191,8 @@ extension Store.ReconciliationPass {
     /// classified is `resolved` on the as-of date, or `escalated` when `replacement` names a
     /// discrepancy raised tonight on the same item that takes its place; items not classified keep
     /// theirs. Running again for the same as-of date gives the same statuses. Then forgets the
-    /// verdicts of creditors no longer served (their open discrepancies resolved), records each
+    /// verdicts of creditors no longer served (their open discrepancies resolved, except those this
+    /// pass raised, such as a flow received tonight for the creditor just dropped), records each
     /// creditor's configuration, and logs the run with the marks the next pass starts from.
     func store(discrepancies: [Discrepancy], keys: Int, asOf: CivilDate,
                replacement: (_ code: String, _ severity: Discrepancy.Severity, _ raised: [Discrepancy]) -> String?) throws {
@@ -256,7 +257,8 @@ extension Store.ReconciliationPass {
         try db.execute(sql: """
             CREATE TEMP TABLE removed AS SELECT fiscal_code FROM served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM scope.served);
             UPDATE discrepancy SET status = 'resolved', resolved_on = :day
-            WHERE status IN ('new', 'open') AND creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
+            WHERE status IN ('new', 'open') AND creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed)
+              AND identity NOT IN (SELECT identity FROM temp.present);
             DELETE FROM key_verdict WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
             DELETE FROM payment_day_total WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
             DROP TABLE temp.removed;

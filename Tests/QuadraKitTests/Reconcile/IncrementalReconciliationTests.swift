@@ -110,8 +110,8 @@ import Testing
     /// becomes the excess), a position GPD sends as unpaid after its receipt (its discrepancy renewed
     /// each night, though every key of it is cashed), an edition of the taxonomy corrected under the
     /// same version (a code of another payment no longer valid on its day), and a creditor dropped
-    /// from the configuration (its credits match no served account, and its flow waiting for a credit is
-    /// watched only until due), then served again. Each night equals a full pass on a copy of the store.
+    /// from the configuration (its credits match no served account, its flow waiting for a credit is
+    /// watched only until due, and a flow for it arriving that night is unknown), then served again. Each night equals a full pass on a copy of the store.
     @Test func evidenceThatChangesClosedItemsReachesThem() throws {
         var (folder, store, configuration) = try Self.sampleDayRun()
         let night = folder.appendingPathComponent("night-2")
@@ -156,8 +156,20 @@ import Testing
 
         let dropped = try #require(configuration.creditors.first { $0.fiscalCode == "80000000010" })
         configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
+        // A flow for it arrives the night it is dropped: unknown to the intermediary, raised and kept open.
+        let stray = flow.replacingOccurrences(of: "2026-11-18ESMPITMM-S0001801", with: "2026-11-22ESMPITMM-S0001900")
+            .replacingOccurrences(of: "419025IT", with: "419100IT").replacingOccurrences(of: "2026-11-18T07:41:12Z", with: "2026-11-22T07:41:12Z")
+        let strayNight = folder.appendingPathComponent("night-3")
+        _ = try TestSupport.write(stray, to: strayNight, as: "flows/2026-11-22ESMPITMM-S0001900.fdr3.json")
+        #expect(try Ingestor(store: store, options: .init(configuration: configuration)).ingest([strayNight.path]).outcomes.map(\.status)
+                == [.ingested])
         let quiet = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: third)
         #expect(quiet.incremental)
+        let unknown = """
+            SELECT d.status || ' ' || coalesce(v.findings, '') FROM discrepancy d JOIN flow_verdict v ON v.flow_id = d.flow_id
+            WHERE d.code = 'FDR_UNKNOWN_RECEIVER' AND d.flow_id = '2026-11-22ESMPITMM-S0001900'
+            """
+        #expect(try store.rows(unknown) == ["new FDR_UNKNOWN_RECEIVER"], "not resolved with the dropped creditor's others")
         #expect(try store.rows("SELECT code || ' ' || status || ' ' || iuv FROM discrepancy WHERE status <> 'resolved' AND iuv <> '' ORDER BY 1")
                 == ["POSITION_STATUS_MISMATCH open 01261030000005853", "TAXONOMY_NOT_VALID_ON_DATE open 01261070000009017"])
         #expect(try store.rows("""
@@ -183,6 +195,7 @@ import Testing
         let all = try store.count("SELECT count(*) FROM key_verdict")
         #expect(back.incremental && its > 0 && back.keys >= its && back.keys < all,
                 "\(back.keys) keys classified, \(its) of the creditor served again")
+        #expect(try store.rows(unknown) == ["escalated "], "its flow is the creditor's again, in the flows' list too (and overdue)")
         Self.expectAFullPassAgrees(store, back, creditors: configuration.creditors, asOf: fifth,
                                    copy: folder.appendingPathComponent("copy-5.sqlite"), "night 5")
     }
