@@ -27,9 +27,8 @@ extension ParsedContent {
         guard case .treasury(var statement, let quarantined) = self else { return self }
         for index in statement.movements.indices {
             let movement = statement.movements[index]
-            statement.movements[index].creditorFiscalCode = movement.format == .opiJournal
-                ? directory.creditor(forOPIAccount: movement.account, journalFiscalCode: statement.holderFiscalCode)
-                : directory.creditor(forIBAN: movement.account)
+            statement.movements[index].creditorFiscalCode = directory.creditor(
+                ofMovementOn: movement.account, format: movement.format, journalFiscalCode: statement.holderFiscalCode)
         }
         for index in statement.regularisations.indices {
             statement.regularisations[index].creditorFiscalCode = directory.creditor(

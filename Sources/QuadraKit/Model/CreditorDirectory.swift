@@ -22,6 +22,13 @@ public struct CreditorDirectory: Sendable, Equatable {
         byIBAN[IBAN.normalized(iban)]
     }
 
+    /// The creditor a movement on `account` belongs to: an IBAN's owner, or for an OPI journal the
+    /// owner of the `conto_evidenza` below. Asked at ingest and again when the configuration changes,
+    /// so that a credit booked before its creditor (or its account) was configured is that creditor's now.
+    public func creditor(ofMovementOn account: String, format: DocumentKind, journalFiscalCode: String?) -> String? {
+        format == .opiJournal ? creditor(forOPIAccount: account, journalFiscalCode: journalFiscalCode) : creditor(forIBAN: account)
+    }
+
     /// The creditor of a journal's account: the header's creditor when it is served and either lists
     /// this account or lists no OPI account at all. A journal whose header names no creditor belongs
     /// to the one creditor that lists the account, if only one does.

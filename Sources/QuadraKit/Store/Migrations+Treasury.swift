@@ -1,6 +1,20 @@
 import GRDB
 
 extension Migrations {
+    /// The fiscal code a journal's header names (`codice_fiscale_ente`), kept with each movement and
+    /// regularisation it holds: with the account, what says whose a row is, asked again when the
+    /// configuration changes (`ReconciliationScope`). Rows stored before this knew it only through
+    /// the creditor it gave them, which is where it is taken from; a row that found no creditor keeps
+    /// none, and is then owned only by the one creditor that lists its account.
+    static func addJournalHolder(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE treasury_movement ADD COLUMN holder_fiscal_code TEXT;
+            UPDATE treasury_movement SET holder_fiscal_code = creditor_fiscal_code WHERE format = 'opi-journal';
+            ALTER TABLE treasury_regularisation ADD COLUMN holder_fiscal_code TEXT;
+            UPDATE treasury_regularisation SET holder_fiscal_code = creditor_fiscal_code;
+            """)
+    }
+
     /// Treasury movements and the journal pages they came on.
     ///
     /// `movement_id` is content-derived (see `TreasuryMovement.movementId`), so the same movement

@@ -247,6 +247,7 @@ enum Migrations {
         migrator.registerMigration("v10: those amounts also per taxonomy code and IBAN", migrate: keepPaymentDayTotalsPerCode)
         migrator.registerMigration("v11: those amounts kept by the verdict writer", migrate: dropPaymentDayTotalTriggers)
         migrator.registerMigration("v12: where each pass's look-back began", migrate: addLookBackStart)
+        migrator.registerMigration("v13: the journal holder of each movement", migrate: addJournalHolder)
         return migrator
     }
 }

@@ -55,6 +55,7 @@ struct ReconciliationScope {
             CREATE TEMP TABLE key_position (id INTEGER PRIMARY KEY);
             """)
         try fillServed(in: db)
+        try attributeTreasury(in: db)
         let sources: [KeySource]
         if let previous {
             try touch(since: previous, in: db)
@@ -75,7 +76,7 @@ struct ReconciliationScope {
     static func drop(in db: Database) throws {
         try db.execute(sql: """
             DROP TABLE temp.touched_iuv; DROP TABLE temp.expand_flow; DROP TABLE temp.scope_flow; DROP TABLE temp.scope_movement;
-            DROP TABLE temp.scope_item; DROP TABLE temp.key_position
+            DROP TABLE temp.scope_item; DROP TABLE temp.key_position; DROP TABLE temp.attributed
             """)
     }
 
@@ -111,6 +112,49 @@ struct ReconciliationScope {
         }
     }
 
+    /// Treasury rows follow the configuration, as flows do: a credit booked before its creditor or its
+    /// account was configured is that creditor's now, and one on an account no served creditor lists
+    /// any more is nobody's (`CreditorDirectory.creditor(ofMovementOn:format:journalFiscalCode:)`).
+    /// The rows asked again are those with no creditor that came since the previous pass (stored by an
+    /// ingest run without the configuration) and, when a creditor was added, changed or dropped since,
+    /// every row with no creditor or with one of those.
+    /// The movements asked (`attributed`, with the creditor each had) are looked at tonight as new
+    /// ones are, whether or not their owner changed, so a run killed after this committed looks at
+    /// them again. Regularisations need no more: every provvisorio is judged each pass.
+    private func attributeTreasury(in db: Database) throws {
+        try db.execute(sql: "CREATE TEMP TABLE attributed (movement_id TEXT PRIMARY KEY, previous TEXT) WITHOUT ROWID")
+        let concerned = """
+            SELECT fiscal_code FROM served WHERE changed = 1
+            UNION ALL SELECT fiscal_code FROM main.served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM served)
+            """
+        let reconfigured = try Bool.fetchOne(db, sql: "SELECT EXISTS (\(concerned))") == true
+        // The unary `+` keeps the new rows' range in charge, not the creditor index's NULLs of all time.
+        let asked = reconfigured ? "creditor_fiscal_code IS NULL OR creditor_fiscal_code IN (\(concerned))"
+            : "+creditor_fiscal_code IS NULL AND rowid > \(previous?.movement ?? 0)"
+        let directory = CreditorDirectory(creditors)
+        let note = try RawStatement(db, "INSERT INTO attributed VALUES (?, ?)")
+        let move = try RawStatement(db, "UPDATE treasury_movement SET creditor_fiscal_code = ? WHERE movement_id = ?")
+        for row in try Row.fetchAll(db, sql: """
+            SELECT movement_id, format, account, holder_fiscal_code, creditor_fiscal_code FROM treasury_movement WHERE \(asked)
+            """) {
+            let id: String = row[0], previous: String? = row[4]
+            try note.run { $0.add(id); $0.add(previous) }
+            guard let format = DocumentKind(rawValue: row[1]) else { continue }
+            let owner = directory.creditor(ofMovementOn: row[2], format: format, journalFiscalCode: row[3])
+            if owner != previous { try move.run { $0.add(owner); $0.add(id) } }
+        }
+        let settle = try RawStatement(db, """
+            UPDATE treasury_regularisation SET creditor_fiscal_code = ? WHERE regularisation_id = ? AND position = ?
+            """)
+        for row in try Row.fetchAll(db, sql: """
+            SELECT regularisation_id, position, account, holder_fiscal_code, creditor_fiscal_code FROM treasury_regularisation
+            WHERE \(reconfigured ? asked : "+creditor_fiscal_code IS NULL AND document_id > \(previous?.document ?? 0)")
+            """) {
+            let owner = directory.creditor(forOPIAccount: row[2], journalFiscalCode: row[3])
+            if owner != row[4] { try settle.run { $0.add(owner); $0.add(row[0] as String); $0.add(row[1] as Int) } }
+        }
+    }
+
     /// What a creditor's verdicts depend on in its configuration: its accounts and what it expects.
     static func digest(_ creditor: Creditor) -> String {
         let text = [creditor.ibans.map(IBAN.normalized).sorted().joined(separator: ","),
@@ -136,6 +180,9 @@ struct ReconciliationScope {
 
             CREATE TEMP TABLE new_movement (movement_id TEXT PRIMARY KEY) WITHOUT ROWID;
             INSERT OR IGNORE INTO new_movement SELECT movement_id FROM treasury_movement WHERE rowid > :movement;
+            INSERT OR IGNORE INTO new_movement SELECT movement_id FROM attributed;
+            INSERT OR IGNORE INTO expand_flow SELECT a.previous, m.flow_id FROM attributed a
+            CROSS JOIN treasury_movement m ON m.movement_id = a.movement_id WHERE a.previous IS NOT NULL AND m.flow_id IS NOT NULL;
             INSERT OR IGNORE INTO new_movement
             SELECT reverses_movement_id FROM treasury_movement WHERE rowid > :movement AND reverses_movement_id IS NOT NULL;
             INSERT OR IGNORE INTO scope_movement

@@ -27,8 +27,8 @@ extension Store {
         let settlement = try RawStatement(db, """
             INSERT INTO treasury_regularisation (regularisation_id, position, document_id, creditor_fiscal_code, account, fiscal_year,
                 document_type, document_number, booking_date, document_amount_cents, provvisorio_number, provvisorio_number_value,
-                provvisorio_amount_cents, element)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (regularisation_id, position) DO NOTHING
+                provvisorio_amount_cents, element, holder_fiscal_code)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (regularisation_id, position) DO NOTHING
             """)
         var stored = 0
         for regularisation in statement.regularisations {
@@ -51,6 +51,7 @@ extension Store {
                     $0.add(value)
                     $0.add(sospeso.amountCents)
                     $0.add(regularisation.element)
+                    $0.add(statement.holderFiscalCode)
                 }
                 stored += db.changesCount
             }

@@ -15,8 +15,9 @@ extension Store {
         let insert = try RawStatement(db, """
             INSERT INTO treasury_movement (movement_id, document_id, format, account, creditor_fiscal_code, booking_date,
                 value_date, amount_cents, sign, reference, transaction_id, end_to_end_id, raw_causale, causale_kind,
-                flow_id, iuv, causale_amount_cents, debtor_name, additional_info, reversed_reference, statement_id, element)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                flow_id, iuv, causale_amount_cents, debtor_name, additional_info, reversed_reference, statement_id, element,
+                holder_fiscal_code)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (movement_id) DO NOTHING
             """)
         var stored = 0
@@ -45,6 +46,7 @@ extension Store {
                 $0.add(movement.reversedReference)
                 $0.add(movement.statementId)
                 $0.add(movement.element)
+                $0.add(statement.holderFiscalCode)
             }
             stored += db.changesCount
         }

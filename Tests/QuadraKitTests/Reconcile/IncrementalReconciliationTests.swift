@@ -173,9 +173,9 @@ import Testing
         #expect(try store.rows("SELECT code || ' ' || status || ' ' || iuv FROM discrepancy WHERE status <> 'resolved' AND iuv <> '' ORDER BY 1")
                 == ["POSITION_STATUS_MISMATCH open 01261030000005853", "TAXONOMY_NOT_VALID_ON_DATE open 01261070000009017"])
         #expect(try store.rows("""
-            SELECT DISTINCT v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
-            WHERE m.creditor_fiscal_code = '80000000010'
-            """) == ["TES_NO_MATCH"])
+            SELECT DISTINCT coalesce(m.creditor_fiscal_code, '-') || ' ' || v.label FROM movement_verdict v
+            JOIN treasury_movement m ON m.movement_id = v.movement_id WHERE m.format = 'camt053'
+            """) == ["- TES_NO_MATCH"], "its credits are nobody's")
         let uncredited = "SELECT credit_status || ' ' || open FROM flow_verdict WHERE flow_id = '2026-11-21ESMPITMM-S0001899'"
         #expect(try store.rows(uncredited) == ["PENDING 1"], "pending moves with the as-of date: watched until due")
         Self.expectAFullPassAgrees(store, quiet, creditors: configuration.creditors, asOf: third,
@@ -198,6 +198,55 @@ import Testing
         #expect(try store.rows(unknown) == ["escalated "], "its flow is the creditor's again, in the flows' list too (and overdue)")
         Self.expectAFullPassAgrees(store, back, creditors: configuration.creditors, asOf: fifth,
                                    copy: folder.appendingPathComponent("copy-5.sqlite"), "night 5")
+    }
+
+    /// A creditor configured late owns the credits booked to its account before: its camt.053 credits,
+    /// stored while no served creditor listed the IBAN, are its own once it is served, and its keys,
+    /// flows and credits come out as in a store that served it from the start. Dropped again, its
+    /// credits are nobody's. Each night equals a full pass on a copy.
+    @Test func aCreditorConfiguredLateOwnsTheCreditsBookedBefore() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        var configuration = try TreasurySamples.configuration
+        let late = try #require(configuration.creditors.first { $0.fiscalCode == "80000000010" })
+        configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
+        let first = try #require(CivilDate(iso: "2026-11-20")), second = try #require(CivilDate(iso: "2026-11-21"))
+        _ = try NightlyRun(store: store, configuration: configuration, asOf: first)
+            .run(inbox: SampleDayTests.inbox.path, out: folder.appendingPathComponent("reports").path)
+        let owners = "SELECT DISTINCT coalesce(creditor_fiscal_code, '-') FROM treasury_movement WHERE format = 'camt053'"
+        #expect(try store.rows(owners) == ["-"])
+        #expect(try store.rows("SELECT DISTINCT holder_fiscal_code FROM treasury_movement WHERE format = 'opi-journal'") == ["80000000002"],
+                "a journal's holder is kept, to ask again whose its accounts are")
+
+        configuration.creditors.append(late)
+        let served = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: second)
+        #expect(served.incremental)
+        #expect(try store.rows(owners) == ["80000000010"])
+        let (_, always, _) = try Self.sampleDayRun()
+        _ = try Reconciler(store: always, creditors: configuration.creditors).run(asOf: second)
+        for query in ["""
+            SELECT v.movement_id || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE m.format = 'camt053' ORDER BY 1
+            """, "SELECT flow_id || ' ' || credit_status || ' ' || credited_cents FROM flow_verdict WHERE receiver_fiscal_code = '80000000010' ORDER BY 1",
+            "SELECT iuv || ' ' || label || ' ' || state FROM key_verdict WHERE creditor_fiscal_code = '80000000010' ORDER BY 1"] {
+            let rows = try store.rows(query), theirs = try always.rows(query)
+            #expect(!rows.isEmpty && rows == theirs, "\(query)")
+        }
+        let labels = try store.rows("SELECT DISTINCT label FROM key_verdict WHERE creditor_fiscal_code = '80000000010'")
+        #expect(labels.contains { $0.hasSuffix("_TES") }, "some of its keys are credited: \(labels)")
+        Self.expectAFullPassAgrees(store, served, creditors: configuration.creditors, asOf: second,
+                                   copy: folder.appendingPathComponent("copy-2.sqlite"), "night 2")
+
+        configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
+        let third = try #require(CivilDate(iso: "2026-11-22"))
+        let dropped = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: third)
+        #expect(try store.rows(owners) == ["-"])
+        #expect(try store.rows("""
+            SELECT DISTINCT v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE m.format = 'camt053'
+            """) == ["TES_NO_MATCH"])
+        Self.expectAFullPassAgrees(store, dropped, creditors: configuration.creditors, asOf: third,
+                                   copy: folder.appendingPathComponent("copy-3.sqlite"), "night 3")
     }
 
     /// A pass whose look-back reaches further back than the previous one's (an earlier as-of date, a
