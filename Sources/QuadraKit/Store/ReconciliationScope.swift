@@ -131,25 +131,34 @@ struct ReconciliationScope {
         // The unary `+` keeps the new rows' range in charge, not the creditor index's NULLs of all time.
         let asked = reconfigured ? "creditor_fiscal_code IS NULL OR creditor_fiscal_code IN (\(concerned))"
             : "+creditor_fiscal_code IS NULL AND rowid > \(previous?.movement ?? 0)"
+        // The rows asked are listed first and then walked by key, so that no list of them is held
+        // (a configuration change asks every row of a creditor's years) and no update moves a row
+        // under the walk.
+        try db.execute(sql: """
+            INSERT INTO attributed SELECT movement_id, creditor_fiscal_code FROM treasury_movement WHERE \(asked);
+            CREATE TEMP TABLE attributed_settlement AS SELECT regularisation_id, position FROM treasury_regularisation
+            WHERE \(reconfigured ? asked : "+creditor_fiscal_code IS NULL AND document_id > \(previous?.document ?? 0)");
+            """)
+        defer { try? db.execute(sql: "DROP TABLE temp.attributed_settlement") }
         let directory = CreditorDirectory(creditors)
-        let note = try RawStatement(db, "INSERT INTO attributed VALUES (?, ?)")
         let move = try RawStatement(db, "UPDATE treasury_movement SET creditor_fiscal_code = ? WHERE movement_id = ?")
-        for row in try Row.fetchAll(db, sql: """
-            SELECT movement_id, format, account, holder_fiscal_code, creditor_fiscal_code FROM treasury_movement WHERE \(asked)
-            """) {
-            let id: String = row[0], previous: String? = row[4]
-            try note.run { $0.add(id); $0.add(previous) }
+        let movements = try Row.fetchCursor(db, sql: """
+            SELECT a.movement_id, m.format, m.account, m.holder_fiscal_code, a.previous FROM attributed a
+            CROSS JOIN treasury_movement m ON m.movement_id = a.movement_id
+            """)
+        while let row = try movements.next() {
             guard let format = DocumentKind(rawValue: row[1]) else { continue }
             let owner = directory.creditor(ofMovementOn: row[2], format: format, journalFiscalCode: row[3])
-            if owner != previous { try move.run { $0.add(owner); $0.add(id) } }
+            if owner != row[4] { try move.run { $0.add(owner); $0.add(row[0] as String) } }
         }
         let settle = try RawStatement(db, """
             UPDATE treasury_regularisation SET creditor_fiscal_code = ? WHERE regularisation_id = ? AND position = ?
             """)
-        for row in try Row.fetchAll(db, sql: """
-            SELECT regularisation_id, position, account, holder_fiscal_code, creditor_fiscal_code FROM treasury_regularisation
-            WHERE \(reconfigured ? asked : "+creditor_fiscal_code IS NULL AND document_id > \(previous?.document ?? 0)")
-            """) {
+        let settlements = try Row.fetchCursor(db, sql: """
+            SELECT r.regularisation_id, r.position, r.account, r.holder_fiscal_code, r.creditor_fiscal_code FROM attributed_settlement a
+            CROSS JOIN treasury_regularisation r ON r.regularisation_id = a.regularisation_id AND r.position = a.position
+            """)
+        while let row = try settlements.next() {
             let owner = directory.creditor(forOPIAccount: row[2], journalFiscalCode: row[3])
             if owner != row[4] { try settle.run { $0.add(owner); $0.add(row[0] as String); $0.add(row[1] as Int) } }
         }
