@@ -34,10 +34,11 @@ public struct Reconciler: Sendable {
         let served = Set(creditors.map(\.fiscalCode))
         let incomplete = try store.incompleteFlows().filter { $0.receiver.map(served.contains) == true }
         var summary = ReconciliationSummary(asOf: asOf.description)
-        let silences = try silentDays.map { try SourceSilence(silentDays: $0).discrepancies(for: creditors, in: store, asOf: asOf) } ?? []
         try store.reconcile(creditors, since: asOf.adding(days: -lookBackDays), everything: everything) { pass in
             summary.incremental = pass.incremental
-            var discrepancies = silences
+            var discrepancies = try silentDays.map {
+                try SourceSilence(silentDays: $0).discrepancies(for: creditors, asOf: asOf, lastArrivals: pass.lastArrivals)
+            } ?? []
             let verdicts = try pass.verdictWriter(asOf: asOf)
             if silentDays != nil { for creditor in creditors { try verdicts.add(creditor: creditor.fiscalCode) } }
             try pass.forEachKey { key, stored in
@@ -86,6 +87,7 @@ public struct Reconciler: Sendable {
                 try statuses.add(position, status: classifier.status(of: position))
                 if let found = classifier.classify(status: position) { discrepancies.append(found) }
             }
+            try verdicts.addFormerOwners()
             for (movementId, movement, stored) in try pass.movements() {
                 let (label, found) = classifier.classify(movement)
                 try verdicts.add(movement: movementId, movement, label: label, stored: stored)

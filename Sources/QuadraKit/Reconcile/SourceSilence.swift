@@ -33,8 +33,9 @@ public struct SourceSilence: Sendable {
                             message: "\(silent.joined(separator: ", ")) (more than \(silentDays) working days before \(asOf)): is a feed stopped?")]
     }
 
-    /// The items for every creditor, from what the store holds.
-    func discrepancies(for creditors: [Creditor], in store: Store, asOf: CivilDate) throws -> [Discrepancy] {
-        try creditors.flatMap { try discrepancies(for: $0, lastArrivals: store.lastArrivals(of: $0.fiscalCode), asOf: asOf) }
+    /// The items for every creditor, from what the store holds (`lastArrivals` of a fiscal code).
+    func discrepancies(for creditors: [Creditor], asOf: CivilDate,
+                       lastArrivals: (String) throws -> [Source: CivilDate]) throws -> [Discrepancy] {
+        try creditors.flatMap { try discrepancies(for: $0, lastArrivals: lastArrivals($0.fiscalCode), asOf: asOf) }
     }
 }

@@ -1,17 +1,23 @@
 import GRDB
 
 extension Migrations {
-    /// The fiscal code a journal's header names (`codice_fiscale_ente`), kept with each movement and
-    /// regularisation it holds: with the account, what says whose a row is, asked again when the
-    /// configuration changes (`ReconciliationScope`). Rows stored before this knew it only through
-    /// the creditor it gave them, which is where it is taken from; a row that found no creditor keeps
-    /// none, and is then owned only by the one creditor that lists its account.
+    /// Whose a treasury row is follows the configuration (`ReconciliationScope.attributeTreasury`):
+    ///
+    /// - `holder_fiscal_code`: the fiscal code a journal's header names (`codice_fiscale_ente`), kept
+    ///   with each movement and regularisation it holds, since with the account it says whose a row is.
+    ///   Rows stored before this do not know it: one a served creditor owned takes that creditor (its
+    ///   header named it, or it alone listed the account); one nobody owned gets `''`, unknown, and
+    ///   stays nobody's, since its journal may be another body's with an account code of the same spelling.
+    /// - `treasury_attribution`: the movements whose owner a pass changed, with the owner before, until
+    ///   a pass commits its verdicts: the owner changes are committed before the verdicts (the keys'
+    ///   evidence reader must see them), so a run killed between the two finds them here.
     static func addJournalHolder(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE treasury_movement ADD COLUMN holder_fiscal_code TEXT;
-            UPDATE treasury_movement SET holder_fiscal_code = creditor_fiscal_code WHERE format = 'opi-journal';
+            UPDATE treasury_movement SET holder_fiscal_code = coalesce(creditor_fiscal_code, '') WHERE format = 'opi-journal';
             ALTER TABLE treasury_regularisation ADD COLUMN holder_fiscal_code TEXT;
-            UPDATE treasury_regularisation SET holder_fiscal_code = creditor_fiscal_code;
+            UPDATE treasury_regularisation SET holder_fiscal_code = coalesce(creditor_fiscal_code, '');
+            CREATE TABLE treasury_attribution (movement_id TEXT PRIMARY KEY, previous TEXT) STRICT, WITHOUT ROWID;
             """)
     }
 

@@ -15,11 +15,11 @@ import GRDB
 /// siblings included. Flows and movements follow the same rule; open ones are classified every night
 /// because their deadlines move with the as-of date. A credit is judged against its flow's total and
 /// the flow's other credits, so every credit of a flow that changed or got a credit is judged again
-/// (an earlier-booked twin makes the matched one the excess), as is every credit of a creditor no
-/// longer served. A position's own discrepancies (a status GPD contradicts, an overpayment) keep its
+/// (an earlier-booked twin makes the matched one the excess), as is every credit that changed owner
+/// (`attributeTreasury`) and every flow of a creditor no longer served. A position's own discrepancies (a status GPD contradicts, an overpayment) keep its
 /// IUVs in the pass while open, whatever its keys' verdicts, so they are renewed as a full pass would.
 ///
-/// Without previous marks (a new store, a store migrated from the engine that kept no marks, or
+/// Without previous marks (a new store, a store last reconciled by an earlier engine, or
 /// `quadra reconcile --full`) every key of the look-back, every current flow and every credit is
 /// classified; the verdict writer still writes only what changed, so `--full` on a store the
 /// incremental engine kept changes nothing.
@@ -76,7 +76,7 @@ struct ReconciliationScope {
     static func drop(in db: Database) throws {
         try db.execute(sql: """
             DROP TABLE temp.touched_iuv; DROP TABLE temp.expand_flow; DROP TABLE temp.scope_flow; DROP TABLE temp.scope_movement;
-            DROP TABLE temp.scope_item; DROP TABLE temp.key_position; DROP TABLE temp.attributed
+            DROP TABLE temp.scope_item; DROP TABLE temp.key_position
             """)
     }
 
@@ -115,50 +115,54 @@ struct ReconciliationScope {
     /// Treasury rows follow the configuration, as flows do: a credit booked before its creditor or its
     /// account was configured is that creditor's now, and one on an account no served creditor lists
     /// any more is nobody's (`CreditorDirectory.creditor(ofMovementOn:format:journalFiscalCode:)`).
-    /// The rows asked again are those with no creditor that came since the previous pass (stored by an
-    /// ingest run without the configuration) and, when a creditor was added, changed or dropped since,
-    /// every row with no creditor or with one of those.
-    /// The movements asked (`attributed`, with the creditor each had) are looked at tonight as new
-    /// ones are, whether or not their owner changed, so a run killed after this committed looks at
-    /// them again. Regularisations need no more: every provvisorio is judged each pass.
+    /// A full pass, or one after a creditor was added, changed or dropped, asks every row (an
+    /// account's owner may depend on the other creditors listing it); other passes ask the rows with
+    /// no creditor that came since the previous one (an ingest run without the configuration). A
+    /// movement whose owner changes goes to `treasury_attribution` with the owner before, and is
+    /// looked at tonight as a new one is, its former owner's flow too; the log is emptied with the
+    /// verdicts' commit, so a run killed in between finds it again. A journal holder unknown (`''`,
+    /// stored before holders were kept) is no creditor's fiscal code: such a row stays nobody's. Regularisations
+    /// need no log: every provvisorio is judged each pass.
     private func attributeTreasury(in db: Database) throws {
-        try db.execute(sql: "CREATE TEMP TABLE attributed (movement_id TEXT PRIMARY KEY, previous TEXT) WITHOUT ROWID")
-        let concerned = """
-            SELECT fiscal_code FROM served WHERE changed = 1
-            UNION ALL SELECT fiscal_code FROM main.served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM served)
-            """
-        let reconfigured = try Bool.fetchOne(db, sql: "SELECT EXISTS (\(concerned))") == true
+        let reconfigured = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM served WHERE changed = 1)
+                OR EXISTS (SELECT 1 FROM main.served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM served))
+            """) == true
+        let every = previous == nil || reconfigured
         // The unary `+` keeps the new rows' range in charge, not the creditor index's NULLs of all time.
-        let asked = reconfigured ? "creditor_fiscal_code IS NULL OR creditor_fiscal_code IN (\(concerned))"
-            : "+creditor_fiscal_code IS NULL AND rowid > \(previous?.movement ?? 0)"
-        // The rows asked are listed first and then walked by key, so that no list of them is held
-        // (a configuration change asks every row of a creditor's years) and no update moves a row
-        // under the walk.
+        let movements = every ? "1" : "+creditor_fiscal_code IS NULL AND rowid > \(previous!.movement)"
+        let settlements = every ? "1" : "+creditor_fiscal_code IS NULL AND document_id > \(previous!.document)"
+        // The rows asked are listed first and then walked by key, so that no list of them is held and
+        // no update moves a row under the walk.
         try db.execute(sql: """
-            INSERT INTO attributed SELECT movement_id, creditor_fiscal_code FROM treasury_movement WHERE \(asked);
-            CREATE TEMP TABLE attributed_settlement AS SELECT regularisation_id, position FROM treasury_regularisation
-            WHERE \(reconfigured ? asked : "+creditor_fiscal_code IS NULL AND document_id > \(previous?.document ?? 0)");
+            CREATE TEMP TABLE asked_movement AS SELECT movement_id FROM treasury_movement WHERE \(movements);
+            CREATE TEMP TABLE asked_settlement AS SELECT regularisation_id, position FROM treasury_regularisation WHERE \(settlements);
             """)
-        defer { try? db.execute(sql: "DROP TABLE temp.attributed_settlement") }
+        defer { try? db.execute(sql: "DROP TABLE temp.asked_movement; DROP TABLE temp.asked_settlement") }
         let directory = CreditorDirectory(creditors)
+        let log = try RawStatement(db, "INSERT OR IGNORE INTO main.treasury_attribution VALUES (?, ?)")
         let move = try RawStatement(db, "UPDATE treasury_movement SET creditor_fiscal_code = ? WHERE movement_id = ?")
-        let movements = try Row.fetchCursor(db, sql: """
-            SELECT a.movement_id, m.format, m.account, m.holder_fiscal_code, a.previous FROM attributed a
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT m.movement_id, m.format, m.account, m.holder_fiscal_code, m.creditor_fiscal_code FROM asked_movement a
             CROSS JOIN treasury_movement m ON m.movement_id = a.movement_id
             """)
-        while let row = try movements.next() {
+        while let row = try rows.next() {
+            let previous: String? = row[4]
             guard let format = DocumentKind(rawValue: row[1]) else { continue }
             let owner = directory.creditor(ofMovementOn: row[2], format: format, journalFiscalCode: row[3])
-            if owner != row[4] { try move.run { $0.add(owner); $0.add(row[0] as String) } }
+            guard owner != previous else { continue }
+            let id: String = row[0]
+            try log.run { $0.add(id); $0.add(previous) }
+            try move.run { $0.add(owner); $0.add(id) }
         }
         let settle = try RawStatement(db, """
             UPDATE treasury_regularisation SET creditor_fiscal_code = ? WHERE regularisation_id = ? AND position = ?
             """)
-        let settlements = try Row.fetchCursor(db, sql: """
-            SELECT r.regularisation_id, r.position, r.account, r.holder_fiscal_code, r.creditor_fiscal_code FROM attributed_settlement a
+        let regularisations = try Row.fetchCursor(db, sql: """
+            SELECT r.regularisation_id, r.position, r.account, r.holder_fiscal_code, r.creditor_fiscal_code FROM asked_settlement a
             CROSS JOIN treasury_regularisation r ON r.regularisation_id = a.regularisation_id AND r.position = a.position
             """)
-        while let row = try settlements.next() {
+        while let row = try regularisations.next() {
             let owner = directory.creditor(forOPIAccount: row[2], journalFiscalCode: row[3])
             if owner != row[4] { try settle.run { $0.add(owner); $0.add(row[0] as String); $0.add(row[1] as Int) } }
         }
@@ -189,8 +193,8 @@ struct ReconciliationScope {
 
             CREATE TEMP TABLE new_movement (movement_id TEXT PRIMARY KEY) WITHOUT ROWID;
             INSERT OR IGNORE INTO new_movement SELECT movement_id FROM treasury_movement WHERE rowid > :movement;
-            INSERT OR IGNORE INTO new_movement SELECT movement_id FROM attributed;
-            INSERT OR IGNORE INTO expand_flow SELECT a.previous, m.flow_id FROM attributed a
+            INSERT OR IGNORE INTO new_movement SELECT movement_id FROM main.treasury_attribution;
+            INSERT OR IGNORE INTO expand_flow SELECT a.previous, m.flow_id FROM main.treasury_attribution a
             CROSS JOIN treasury_movement m ON m.movement_id = a.movement_id WHERE a.previous IS NOT NULL AND m.flow_id IS NOT NULL;
             INSERT OR IGNORE INTO new_movement
             SELECT reverses_movement_id FROM treasury_movement WHERE rowid > :movement AND reverses_movement_id IS NOT NULL;
@@ -219,9 +223,9 @@ struct ReconciliationScope {
             INSERT OR IGNORE INTO touched_iuv SELECT iuv FROM discrepancy WHERE status IN ('new', 'open') AND iuv IS NOT NULL;
             INSERT OR IGNORE INTO scope_flow SELECT receiver_fiscal_code, psp_id, flow_id FROM flow_verdict WHERE open = 1;
             INSERT OR IGNORE INTO scope_movement SELECT movement_id FROM movement_verdict WHERE label <> 'MATCHED';
-            INSERT OR IGNORE INTO scope_movement SELECT m.movement_id FROM main.served_creditor c
-            CROSS JOIN treasury_movement m ON m.creditor_fiscal_code = c.fiscal_code
-            WHERE c.fiscal_code NOT IN (SELECT fiscal_code FROM served) AND m.sign = 'credit';
+            INSERT OR IGNORE INTO scope_flow SELECT v.receiver_fiscal_code, v.psp_id, v.flow_id FROM main.served_creditor c
+            CROSS JOIN flow_version v ON v.receiver_fiscal_code = c.fiscal_code
+            WHERE c.fiscal_code NOT IN (SELECT fiscal_code FROM served) AND v.is_current = 1;
 
             INSERT OR IGNORE INTO touched_iuv SELECT r.iuv FROM served s CROSS JOIN receipt r ON r.fiscal_code = s.fiscal_code
             WHERE s.changed = 1;
@@ -401,7 +405,7 @@ struct RunMarks: Sendable, Equatable {
     static func last(in db: Database) throws -> RunMarks? {
         try Row.fetchOne(db, sql: """
             SELECT last_document_id, receipt_mark, flow_mark, position_mark, movement_mark, since FROM reconciliation_run
-            WHERE engine >= 2 ORDER BY id DESC LIMIT 1
+            WHERE engine >= 3 ORDER BY id DESC LIMIT 1
             """).map { RunMarks(document: $0[0], receipt: $0[1], flow: $0[2], position: $0[3], movement: $0[4],
                                  since: ($0[5] as String?).flatMap(CivilDate.init(iso:))) }
     }

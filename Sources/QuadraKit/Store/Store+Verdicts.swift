@@ -169,6 +169,16 @@ extension Store.ReconciliationPass {
             }
         }
 
+        /// The credits that changed owner tonight were judged under their new owner: what their former
+        /// owner's items raised is gone from them.
+        func addFormerOwners() throws {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT coalesce(m.reference, m.movement_id), a.previous FROM treasury_attribution a
+                CROSS JOIN treasury_movement m ON m.movement_id = a.movement_id
+                """)
+            while let row = try rows.next() { try note(Discrepancy.item(movement: row[0], creditor: row[1])) }
+        }
+
         /// A creditor's own items (its sources' silence) were judged.
         func add(creditor fiscalCode: String) throws {
             try note(Discrepancy.item(creditor: fiscalCode))
@@ -263,7 +273,7 @@ extension Store.ReconciliationPass {
             DELETE FROM payment_day_total WHERE creditor_fiscal_code IN (SELECT fiscal_code FROM temp.removed);
             DROP TABLE temp.removed;
             """, arguments: ["day": day])
-        try db.execute(sql: "DELETE FROM served_creditor")
+        try db.execute(sql: "DELETE FROM served_creditor; DELETE FROM treasury_attribution")
         let serve = try RawStatement(db, "INSERT INTO served_creditor (fiscal_code, digest, name) VALUES (?, ?, ?)")
         for creditor in creditors {
             let digest = ReconciliationScope.digest(creditor)
@@ -277,7 +287,7 @@ extension Store.ReconciliationPass {
         try db.execute(sql: """
             INSERT INTO reconciliation_run (as_of, last_document_id, keys, open_discrepancies, engine, receipt_mark, flow_mark,
                 position_mark, movement_mark, since)
-            VALUES (?, ?, ?, ?, 2, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, 3, ?, ?, ?, ?, ?)
             """, arguments: [day, marks.document, keys, open, marks.receipt, marks.flow, marks.position, marks.movement,
                              marks.since?.description])
     }

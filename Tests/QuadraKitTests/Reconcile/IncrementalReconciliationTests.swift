@@ -202,8 +202,10 @@ import Testing
 
     /// A creditor configured late owns the credits booked to its account before: its camt.053 credits,
     /// stored while no served creditor listed the IBAN, are its own once it is served, and its keys,
-    /// flows and credits come out as in a store that served it from the start. Dropped again, its
-    /// credits are nobody's. Each night equals a full pass on a copy.
+    /// flows and credits come out as in a store that served it from the start, with no source silent.
+    /// Its account changed, the credits on the old one are nobody's, and what they raised as its own
+    /// is resolved. Dropped, in a run killed between the owners' commit and the verdicts', its credits
+    /// are nobody's and its credited flow is judged again all the same. Each night equals a full pass.
     @Test func aCreditorConfiguredLateOwnsTheCreditsBookedBefore() throws {
         let folder = try TestSupport.scratchFolder()
         let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
@@ -219,9 +221,13 @@ import Testing
                 "a journal's holder is kept, to ask again whose its accounts are")
 
         configuration.creditors.append(late)
-        let served = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: second)
+        var reconciler = Reconciler(store: store, creditors: configuration.creditors)
+        reconciler.silentDays = 10
+        let served = try reconciler.run(asOf: second)
         #expect(served.incremental)
         #expect(try store.rows(owners) == ["80000000010"])
+        #expect(try store.count("SELECT count(*) FROM discrepancy WHERE code = 'SOURCE_SILENT'") == 0,
+                "its treasury is read once its credits are its own")
         let (_, always, _) = try Self.sampleDayRun()
         _ = try Reconciler(store: always, creditors: configuration.creditors).run(asOf: second)
         for query in ["""
@@ -237,16 +243,60 @@ import Testing
         Self.expectAFullPassAgrees(store, served, creditors: configuration.creditors, asOf: second,
                                    copy: folder.appendingPathComponent("copy-2.sqlite"), "night 2")
 
-        configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
+        let index = try #require(configuration.creditors.firstIndex { $0.fiscalCode == "80000000010" })
+        let own = "SELECT DISTINCT code || ' ' || status FROM discrepancy WHERE item LIKE 'movement:80000000010/%' ORDER BY 1"
+        #expect(try store.rows(own) == ["CAUSALE_UNPARSEABLE new", "TES_UNKNOWN_REFERENCE new"])
+        configuration.creditors[index].ibans = ["IT60X0542811101000000999999"]
         let third = try #require(CivilDate(iso: "2026-11-22"))
-        let dropped = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: third)
+        let moved = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: third)
         #expect(try store.rows(owners) == ["-"])
+        #expect(try store.rows(own) == ["CAUSALE_UNPARSEABLE resolved", "TES_UNKNOWN_REFERENCE resolved"])
+        Self.expectAFullPassAgrees(store, moved, creditors: configuration.creditors, asOf: third,
+                                   copy: folder.appendingPathComponent("copy-3.sqlite"), "night 3")
+        configuration.creditors[index] = late
+        let fourth = try #require(CivilDate(iso: "2026-11-23")), fifth = try #require(CivilDate(iso: "2026-11-24"))
+        _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: fourth)
+        let credited = """
+            SELECT flow_id || ' ' || credit_status FROM flow_verdict WHERE receiver_fiscal_code = '80000000010' AND credited_cents > 0
+            """
+        #expect(try !store.rows(credited).isEmpty)
+
+        configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
+        struct Killed: Error {}
+        #expect(throws: Killed.self) {
+            try store.reconcile(configuration.creditors, since: fifth.adding(days: -400), everything: false) { _ in throw Killed() }
+        }
+        let dropped = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: fifth)
+        #expect(try store.rows(owners) == ["-"])
+        #expect(try store.rows(credited).isEmpty, "no credit of its own is left")
         #expect(try store.rows("""
             SELECT DISTINCT v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
             WHERE m.format = 'camt053'
             """) == ["TES_NO_MATCH"])
-        Self.expectAFullPassAgrees(store, dropped, creditors: configuration.creditors, asOf: third,
-                                   copy: folder.appendingPathComponent("copy-3.sqlite"), "night 3")
+        Self.expectAFullPassAgrees(store, dropped, creditors: configuration.creditors, asOf: fifth,
+                                   copy: folder.appendingPathComponent("copy-5.sqlite"), "night 5")
+    }
+
+    /// A credit stored before journal holders were kept, which no creditor owned, has an unknown holder
+    /// (`''`): its journal may be another body's with an account code of the same spelling, so it stays
+    /// nobody's when the configuration changes, where one of a known holder is asked again.
+    @Test func aCreditOfAnUnknownJournalHolderStaysNobodys() throws {
+        var (_, store, configuration) = try Self.sampleDayRun()
+        try store.pool.write { db in
+            try db.execute(sql: """
+                UPDATE treasury_movement SET creditor_fiscal_code = NULL,
+                    holder_fiscal_code = CASE WHEN rowid % 2 = 0 THEN '' ELSE holder_fiscal_code END
+                WHERE format = 'opi-journal'
+                """)
+        }
+        let index = try #require(configuration.creditors.firstIndex { $0.fiscalCode == "80000000002" })
+        #expect(configuration.creditors[index].opiAccounts == ["0000001"], "the only creditor listing the account")
+        configuration.creditors[index].expectsPositions.toggle()
+        _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: try #require(CivilDate(iso: "2026-11-21")))
+        #expect(try store.rows("""
+            SELECT DISTINCT coalesce(holder_fiscal_code, 'NULL') || ' ' || coalesce(creditor_fiscal_code, '-') FROM treasury_movement
+            WHERE format = 'opi-journal' ORDER BY 1
+            """) == [" -", "80000000002 80000000002"])
     }
 
     /// A pass whose look-back reaches further back than the previous one's (an earlier as-of date, a
@@ -265,6 +315,9 @@ import Testing
         #expect(try !pass("2026-11-24", lookBack: 800).incremental, "a longer look-back")
         #expect(try pass("2026-11-25", lookBack: 800).incremental)
         #expect(try pass("2026-11-26").incremental, "a shorter one")
+        try store.pool.write { try $0.execute(sql: "UPDATE reconciliation_run SET engine = 2") }
+        #expect(try !pass("2026-11-27").incremental, "a store last reconciled by an earlier engine")
+        #expect(try pass("2026-11-28").incremental)
     }
 
     /// Reconciles a copy of the store from scratch as of the same day and expects every verdict and

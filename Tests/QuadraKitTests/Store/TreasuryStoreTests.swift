@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import QuadraKit
 
@@ -96,6 +97,29 @@ import Testing
         let outcome = try #require(try ingest([sample(TreasurySamples.journal17)], into: store).outcomes.first)
         #expect(outcome.records == 3)
         #expect(outcome.reason == "3 movement(s) stored; 1 outgoing or non-credit movement(s) passed over")
+    }
+
+    /// A store from before journal holders were kept takes them from the creditor each row found; a
+    /// row that found none gets an unknown holder (`''`), not NULL, which would make it the credit of
+    /// any one creditor listing an account code of the same spelling.
+    @Test func aStoreFromBeforeHoldersKnowsThemFromTheirCreditors() throws {
+        let path = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: "v12: where each pass's look-back began")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome) VALUES (1, 'x', 'opi-journal', 'j.xml', 1, 't', 'ingested');
+                INSERT INTO treasury_movement (movement_id, document_id, format, account, creditor_fiscal_code, booking_date, amount_cents,
+                    sign, raw_causale, causale_kind, element)
+                VALUES ('a', 1, 'opi-journal', '0000001', '80000000002', '2026-11-17', 100, 'credit', '', 'unparseable', 'e'),
+                       ('b', 1, 'opi-journal', '0000001', NULL, '2026-11-17', 100, 'credit', '', 'unparseable', 'e'),
+                       ('c', 1, 'camt053', 'IT00', NULL, '2026-11-17', 100, 'credit', '', 'unparseable', 'e');
+                """)
+        }
+        try queue.close()
+        let store = try Store(path: path)
+        #expect(try store.rows("SELECT movement_id || ' ' || coalesce(holder_fiscal_code, 'NULL') FROM treasury_movement ORDER BY 1")
+                == ["a 80000000002", "b ", "c NULL"])
     }
 }
 
