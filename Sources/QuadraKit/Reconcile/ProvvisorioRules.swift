@@ -52,7 +52,9 @@ public struct ProvvisorioEvidence: Sendable, Equatable {
     }
 
     /// How the ragioneria names it, and the reference its discrepancies carry: `year/number`.
-    public var reference: String { "\(fiscalYear)/\(number)" }
+    public var reference: String { Self.reference(fiscalYear: fiscalYear, number: number) }
+
+    public static func reference(fiscalYear: Int, number: String) -> String { "\(fiscalYear)/\(number)" }
 }
 
 /// Judges provvisori: regularised, still to regularise (late past `regulariseWorkingDays` working

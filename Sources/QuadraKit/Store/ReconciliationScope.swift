@@ -116,22 +116,22 @@ struct ReconciliationScope {
     /// account was configured is that creditor's now, and one on an account no served creditor lists
     /// any more is nobody's (`CreditorDirectory.creditor(ofMovementOn:format:journalFiscalCode:)`).
     /// A full pass, or one after a creditor was added, changed or dropped, asks every row (an
-    /// account's owner may depend on the other creditors listing it); other passes ask the rows with
-    /// no creditor that came since the previous one (an ingest run without the configuration). A
+    /// account's owner may depend on the other creditors listing it); other passes ask the rows that
+    /// came since the previous one (an ingest may have run with another configuration, or none). A
     /// movement whose owner changes goes to `treasury_attribution` with the owner before, and is
     /// looked at tonight as a new one is, its former owner's flow too; the log is emptied with the
     /// verdicts' commit, so a run killed in between finds it again. A journal holder unknown (`''`,
-    /// stored before holders were kept) is no creditor's fiscal code: such a row stays nobody's. Regularisations
-    /// need no log: every provvisorio is judged each pass.
+    /// stored before holders were kept) is no creditor's fiscal code: such a row stays nobody's.
+    /// Regularisations need no log: every provvisorio is judged each pass (and its former owner's
+    /// items are noted with its credit's, `VerdictWriter.addFormerOwners`).
     private func attributeTreasury(in db: Database) throws {
         let reconfigured = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM served WHERE changed = 1)
                 OR EXISTS (SELECT 1 FROM main.served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM served))
             """) == true
         let every = previous == nil || reconfigured
-        // The unary `+` keeps the new rows' range in charge, not the creditor index's NULLs of all time.
-        let movements = every ? "1" : "+creditor_fiscal_code IS NULL AND rowid > \(previous!.movement)"
-        let settlements = every ? "1" : "+creditor_fiscal_code IS NULL AND document_id > \(previous!.document)"
+        let movements = every ? "1" : "rowid > \(previous!.movement)"
+        let settlements = every ? "1" : "document_id > \(previous!.document)"
         // The rows asked are listed first and then walked by key, so that no list of them is held and
         // no update moves a row under the walk.
         try db.execute(sql: """
@@ -147,12 +147,12 @@ struct ReconciliationScope {
             CROSS JOIN treasury_movement m ON m.movement_id = a.movement_id
             """)
         while let row = try rows.next() {
-            let previous: String? = row[4]
+            let before: String? = row[4]
             guard let format = DocumentKind(rawValue: row[1]) else { continue }
             let owner = directory.creditor(ofMovementOn: row[2], format: format, journalFiscalCode: row[3])
-            guard owner != previous else { continue }
+            guard owner != before else { continue }
             let id: String = row[0]
-            try log.run { $0.add(id); $0.add(previous) }
+            try log.run { $0.add(id); $0.add(before) }
             try move.run { $0.add(owner); $0.add(id) }
         }
         let settle = try RawStatement(db, """

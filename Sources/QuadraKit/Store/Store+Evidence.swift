@@ -33,9 +33,8 @@ extension Store {
             defer { try? ReconciliationScope.detach(in: db) }
             // The scope is committed to its scratch file by a transaction of its own, so that the
             // evidence reader (another connection) sees it; of the store it writes only whose each
-            // treasury row is (`ReconciliationScope.attributeTreasury`), what the configuration says
-            // whichever pass asks. Nothing else writes the store between the two transactions: the
-            // command holds the store's lock.
+            // treasury row is and the log of the owners it changed (`ReconciliationScope.attributeTreasury`).
+            // Nothing else writes the store between the two transactions: the command holds the store's lock.
             var scope: (previous: RunMarks?, marks: RunMarks)?
             try db.inTransaction(.immediate) {
                 let previous = everything ? nil : try RunMarks.last(in: db).flatMap { $0.cover(since) ? $0 : nil }

@@ -170,13 +170,19 @@ extension Store.ReconciliationPass {
         }
 
         /// The credits that changed owner tonight were judged under their new owner: what their former
-        /// owner's items raised is gone from them.
+        /// owner's items raised (the credit's, and its provvisorio's) is gone from them.
         func addFormerOwners() throws {
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT coalesce(m.reference, m.movement_id), a.previous FROM treasury_attribution a
+                SELECT coalesce(m.reference, m.movement_id), a.previous, p.fiscal_year, p.number FROM treasury_attribution a
                 CROSS JOIN treasury_movement m ON m.movement_id = a.movement_id
+                LEFT JOIN provvisorio p ON p.movement_id = a.movement_id
                 """)
-            while let row = try rows.next() { try note(Discrepancy.item(movement: row[0], creditor: row[1])) }
+            while let row = try rows.next() {
+                try note(Discrepancy.item(movement: row[0], creditor: row[1]))
+                if let year: Int = row[2], let number: String = row[3] {
+                    try note(Discrepancy.item(movement: ProvvisorioEvidence.reference(fiscalYear: year, number: number), creditor: row[1]))
+                }
+            }
         }
 
         /// A creditor's own items (its sources' silence) were judged.

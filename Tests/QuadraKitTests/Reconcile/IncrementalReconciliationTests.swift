@@ -299,6 +299,56 @@ import Testing
             """) == [" -", "80000000002 80000000002"])
     }
 
+    /// An ingest may run with another configuration than the reconciliation (`quadra ingest --config`):
+    /// the owner it gave new credits is asked again by the next pass, as a full pass asks every row.
+    @Test func theOwnerAnIngestGaveIsAskedAgain() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let everyone = try TreasurySamples.configuration
+        var configuration = everyone
+        configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
+        _ = try NightlyRun(store: store, configuration: configuration, asOf: try #require(CivilDate(iso: "2026-11-20")))
+            .run(inbox: SampleDayTests.inbox.path, out: folder.appendingPathComponent("reports").path)
+        var camt = try String(contentsOf: SampleDayTests.inbox.appendingPathComponent("treasury/camt053_80000000010_2026-11-17_18.xml"),
+                              encoding: .utf8)
+        for (day, later) in [("17", "21"), ("18", "22"), ("19", "23")] {
+            camt = camt.replacingOccurrences(of: "2026-11-\(day)", with: "2026-11-\(later)")
+                .replacingOccurrences(of: "202611\(day)", with: "202611\(later)").replacingOccurrences(of: "2611\(day)", with: "2611\(later)")
+        }
+        let night = folder.appendingPathComponent("night-2")
+        _ = try TestSupport.write(camt, to: night, as: "treasury/camt053_80000000010_2026-11-21_22.xml")
+        #expect(try Ingestor(store: store, options: .init(configuration: everyone)).ingest([night.path]).outcomes.map(\.status) == [.ingested])
+        let owners = "SELECT DISTINCT coalesce(creditor_fiscal_code, '-') FROM treasury_movement WHERE booking_date >= '2026-11-21'"
+        #expect(try store.rows(owners) == ["80000000010"], "the ingest's configuration serves it")
+
+        let day = try #require(CivilDate(iso: "2026-11-23"))
+        let tonight = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: day)
+        #expect(tonight.incremental)
+        #expect(try store.rows(owners) == ["-"], "the reconciliation's does not")
+        Self.expectAFullPassAgrees(store, tonight, creditors: configuration.creditors, asOf: day,
+                                   copy: folder.appendingPathComponent("copy.sqlite"), "night 2")
+    }
+
+    /// A provvisorio whose credit is no longer its creditor's (the OPI account dropped from its
+    /// configuration) takes along what it raised for that creditor: left open, nothing would ever
+    /// judge it again, since only a served creditor's provvisori are judged.
+    @Test func aProvvisorioThatChangesOwnerLeavesNothingOpenBehind() throws {
+        var (_, store, configuration) = try Self.sampleDayRun()
+        func night(_ day: String) throws {
+            var reconciler = Reconciler(store: store, creditors: configuration.creditors)
+            reconciler.provvisorioRules.regulariseWorkingDays = 1
+            _ = try reconciler.run(asOf: try #require(CivilDate(iso: day)))
+        }
+        let raised = "SELECT DISTINCT status FROM discrepancy WHERE code = 'PROVVISORIO_NON_REGOLARIZZATO'"
+        try night("2026-11-23")
+        #expect(try store.rows(raised) == ["new"])
+        let index = try #require(configuration.creditors.firstIndex { $0.fiscalCode == "80000000002" })
+        configuration.creditors[index].opiAccounts = ["0000009"]
+        try night("2026-11-24")
+        #expect(try store.rows("SELECT DISTINCT coalesce(creditor_fiscal_code, '-') FROM treasury_movement WHERE format = 'opi-journal'") == ["-"])
+        #expect(try store.rows(raised) == ["resolved"])
+    }
+
     /// A pass whose look-back reaches further back than the previous one's (an earlier as-of date, a
     /// longer look-back) holds keys the passes before left outside their window, which evidence may
     /// have touched unseen: it classifies everything. One reaching less far back stays incremental.
