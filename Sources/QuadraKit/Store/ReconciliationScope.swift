@@ -16,8 +16,9 @@ import GRDB
 /// because their deadlines move with the as-of date. A credit is judged against its flow's total and
 /// the flow's other credits, so every credit of a flow that changed or got a credit is judged again
 /// (an earlier-booked twin makes the matched one the excess), as is every credit that changed owner
-/// (`attributeTreasury`) and every flow of a creditor no longer served. A position's own discrepancies (a status GPD contradicts, an overpayment) keep its
-/// IUVs in the pass while open, whatever its keys' verdicts, so they are renewed as a full pass would.
+/// (`attributeTreasury`) and every flow of a creditor no longer served. A position's own
+/// discrepancies (a status GPD contradicts, an overpayment) keep its IUVs in the pass while open,
+/// whatever its keys' verdicts, so they are renewed as a full pass would.
 ///
 /// Without previous marks (a new store, a store last reconciled by an earlier engine, or
 /// `quadra reconcile --full`) every key of the look-back, every current flow and every credit is
