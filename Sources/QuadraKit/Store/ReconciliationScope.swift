@@ -116,9 +116,10 @@ struct ReconciliationScope {
     /// Treasury rows follow the configuration, as flows do: a credit booked before its creditor or its
     /// account was configured is that creditor's now, and one on an account no served creditor lists
     /// any more is nobody's (`CreditorDirectory.creditor(ofMovementOn:format:journalFiscalCode:)`).
-    /// A full pass, or one after a creditor was added, changed or dropped, asks every row (an
-    /// account's owner may depend on the other creditors listing it); other passes ask the rows that
-    /// came since the previous one (an ingest may have run with another configuration, or none). A
+    /// A full pass, one after a creditor was added, changed or dropped, or one that finds the owner
+    /// changes of a killed pass (made under a configuration that may not be tonight's) asks every row
+    /// (an account's owner may depend on the other creditors listing it); other passes ask the rows
+    /// that came since the previous one (an ingest may have run with another configuration, or none). A
     /// movement whose owner changes goes to `treasury_attribution` with the owner before, and is
     /// looked at tonight as a new one is, its former owner's flow too; the log is emptied with the
     /// verdicts' commit, so a run killed in between finds it again. A journal holder unknown (`''`,
@@ -130,7 +131,8 @@ struct ReconciliationScope {
             SELECT EXISTS (SELECT 1 FROM served WHERE changed = 1)
                 OR EXISTS (SELECT 1 FROM main.served_creditor WHERE fiscal_code NOT IN (SELECT fiscal_code FROM served))
             """) == true
-        let every = previous == nil || reconfigured
+        let unfinished = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.treasury_attribution)") == true
+        let every = previous == nil || reconfigured || unfinished
         let movements = every ? "1" : "rowid > \(previous!.movement)"
         let settlements = every ? "1" : "document_id > \(previous!.document)"
         // The rows asked are listed first and then walked by key, so that no list of them is held and

@@ -261,11 +261,23 @@ import Testing
             """
         #expect(try !store.rows(credited).isEmpty)
 
-        configuration.creditors.removeAll { $0.fiscalCode == "80000000010" }
+        // Killed with it dropped, then run again with it served after all: its credits are its own.
+        var without = configuration
+        without.creditors.removeAll { $0.fiscalCode == "80000000010" }
         struct Killed: Error {}
-        #expect(throws: Killed.self) {
-            try store.reconcile(configuration.creditors, since: fifth.adding(days: -400), everything: false) { _ in throw Killed() }
+        func kill(_ creditors: [Creditor], _ day: CivilDate) {
+            #expect(throws: Killed.self) {
+                try store.reconcile(creditors, since: day.adding(days: -400), everything: false) { _ in throw Killed() }
+            }
         }
+        kill(without.creditors, fourth)
+        let kept = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: fourth)
+        #expect(try store.rows(owners) == ["80000000010"])
+        Self.expectAFullPassAgrees(store, kept, creditors: configuration.creditors, asOf: fourth,
+                                   copy: folder.appendingPathComponent("copy-4.sqlite"), "night 4")
+
+        configuration = without
+        kill(configuration.creditors, fifth)
         let dropped = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: fifth)
         #expect(try store.rows(owners) == ["-"])
         #expect(try store.rows(credited).isEmpty, "no credit of its own is left")
