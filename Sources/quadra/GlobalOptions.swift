@@ -25,8 +25,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// What every command does first: at most two malloc arenas, SQLite without memory statistics,
-    /// and its log lines (to stderr, so
-    /// stdout stays clean for `--json` output).
+    /// and its log lines (to stderr, so stdout stays clean for `--json` output).
     func bootstrap() {
         ProcessMemory.limitArenas()
         ProcessMemory.dropSQLiteMemoryStatistics()

@@ -7,4 +7,3 @@ extension Reconciler {
         provvisorioRules.regulariseWorkingDays = configuration.accounting.regulariseWorkingDays
     }
 }
-

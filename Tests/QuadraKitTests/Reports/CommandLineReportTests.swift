@@ -47,6 +47,11 @@ struct CommandLineReportTests {
         #expect(try quadra(["report", "--config", config, "--db", db, "--out", folder.appendingPathComponent("past").path,
                             "--full", "--as-of", "2026-11-19"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: left.path))
+        // Its creditor is one the configuration serves (the copy is reconciled for those).
+        let stranger = try quadra(["report", "--config", config, "--db", db, "--out", folder.appendingPathComponent("stranger").path,
+                                   "--full", "--as-of", "2026-11-19", "--creditor", "90000000001"])
+        #expect(stranger.status == 64 && stranger.stderr.contains("90000000001 is not a creditor"), "\(stranger.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("stranger").path))
 
         let period = try quadra(["report", "--db", db, "--out", folder.appendingPathComponent("period").path,
                                  "--from", "2026-11-01", "--to", "2026-11-30"])
