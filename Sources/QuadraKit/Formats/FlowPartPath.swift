@@ -1,3 +1,5 @@
+import Crypto
+
 /// Where `quadra fetch flows` saves the parts of an FdR-3 flow revision, and what a saved part's path
 /// says about it: a page of payments names no flow, so the path is its identity.
 ///
@@ -53,6 +55,15 @@ public struct FlowPartPath: Sendable, Equatable {
         self.revision = revision
         flowId = flow
         receiverFiscalCode = parts.last.flatMap { $0.count == 11 && $0.allSatisfy(\.isASCIIDigit) ? $0 : nil }
+    }
+
+    /// The digest the ledger files a document under (`document.sha256`): its content's, but for a
+    /// page of payments its content's with its place. A revision's unchanged page is the same bytes
+    /// as the previous revision's and yet another part: filed by content alone, it was skipped as
+    /// already ingested and its revision never became whole.
+    public static func ledgerDigest(content: String, path: String) -> String {
+        guard let part = FlowPartPath(path), part.page != nil else { return content }
+        return SHA256.hash(data: Array("\(part.relativePath)\n\(content)".utf8)).hexString
     }
 
     /// The path below an inbox folder where this part is saved.

@@ -127,10 +127,11 @@ public struct Ingestor: Sendable {
         let loaded: [Result<(bytes: [UInt8]?, sha256: String), InputError>] = Parallel.map(batch.count) { index in
             do {
                 let input = batch[index].input
+                let path = batch[index].path
                 guard batch[index].size <= threshold, let bytes = try input.readAll(limit: threshold) else {
-                    return .success((nil, try input.sha256()))
+                    return .success((nil, FlowPartPath.ledgerDigest(content: try input.sha256(), path: path)))
                 }
-                return .success((bytes, SHA256.hash(data: bytes).hexString))
+                return .success((bytes, FlowPartPath.ledgerDigest(content: SHA256.hash(data: bytes).hexString, path: path)))
             } catch let error as InputError {
                 return .failure(error)
             } catch {

@@ -135,6 +135,29 @@ import Testing
         #expect(try store.incompleteFlows().first?.missingPages == [2, 3])
     }
 
+    /// A revision that changes one payment leaves its other pages the same bytes as the revision
+    /// before: each is still a part of its own revision, which becomes whole and current.
+    @Test func aRevisionsUnchangedPagesAreItsOwn() throws {
+        _ = try night([header(), page(1), page(2), page(3)])
+        var revised = Self.flow
+        revised.rows[0].amount = "205.00"
+        let unchanged = [2, 3].map { (revised.partPath(revision: 2, page: $0), revised.fdr3Page($0, of: 3, rows: $0...$0)) }
+        #expect(unchanged.map(\.1) == [page(2).1, page(3).1], "the same bytes as revision 1's")
+        let first = try night([unchanged[0]])
+        #expect(first.map(\.status) == [.ingested], "\(first.map(\.reason))")
+        let header = revised.fdr3Header(revision: 2)
+            .replacingOccurrences(of: "\"fdrDate\": \"2026-11-17T18:02:11Z\"", with: "\"fdrDate\": \"2026-11-18T09:00:00Z\"")
+        let last = try night([(revised.partPath(revision: 2), header),
+                              (revised.partPath(revision: 2, page: 1), revised.fdr3Page(1, of: 3, rows: 1...1)), unchanged[1]])
+        #expect(last.map(\.status) == [.ingested, .ingested, .ingested], "\(last.map(\.reason))")
+        #expect(try store.incompleteFlows().isEmpty)
+        let current = try store.pool.read {
+            try Row.fetchOne($0, sql: "SELECT revision, computed_total_cents FROM flow_version ORDER BY revision DESC LIMIT 1")
+        }
+        #expect(current?["revision"] == 2 && current?["computed_total_cents"] == 22_741 as Int64)
+        #expect(try night([unchanged[1]]).map(\.status) == [.skipped], "the same part again is still the same document")
+    }
+
     @Test func aPageOutsideTheLayoutIsRefusedShowingTheExpectedPath() throws {
         let outcomes = try night([("flows/page-1.json", Self.flow.fdr3Page(1, of: 3, rows: 1...1))])
         #expect(outcomes.map(\.status) == [.rejected])
