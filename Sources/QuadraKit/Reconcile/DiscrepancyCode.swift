@@ -87,7 +87,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         case .tesLate: return "the flow was credited in full after its due date"
         case .tesUnknownReference: return "a credit names a flow or IUV the creditor has not (info once the bank reversed it)"
         case .causaleUnparseable: return "a credit's causale carries no pagoPA reference"
-        case .fdrRevisedAfterClose: return "a flow revision changed a transfer after it was closed; open until closed again"
+        case .fdrRevisedAfterClose: return "a flow revision changed a transfer after it was closed; open until a run of a later day finds it closed again"
         case .fdrCountMismatch: return "the flow declares another number of payments than it holds"
         case .fdrTotalMismatch: return "the flow declares another total than its rows sum to"
         case .fdrDuplicateRow: return "the same IUV, IUR and index twice in one flow"

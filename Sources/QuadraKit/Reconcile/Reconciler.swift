@@ -44,9 +44,12 @@ public struct Reconciler: Sendable {
             try pass.forEachKey { key, stored in
                 let verdict = classifier.classify(key)
                 var found = verdict.discrepancies
-                // An event: raised by the run that sees the revision, kept until a later run sees the key closed again.
+                // An event: raised by the run that sees the revision, kept until a run of a later day sees
+                // the key closed again. Not a later run: a second pass of the same day (a re-run, or
+                // `--full`, which no longer sees the revision as new) must find what the first one did.
                 let closed = verdict.state == .cashed || verdict.state == .reported
-                if let flow = revisedAfterClose[key.key] ?? (closed ? nil : openRevisions[key.key]) {
+                let event = openRevisions[key.key].flatMap { !closed || $0.firstSeen == asOf.description ? ($0.flowId, $0.pspId) : nil }
+                if let flow = revisedAfterClose[key.key] ?? event {
                     found.append(Discrepancy(.fdrRevisedAfterClose, key: key.key, flowId: flow.flowId, pspId: flow.pspId,
                                              message: "a revision of flow \(flow.flowId ?? "") changed this transfer after it was closed"))
                 }

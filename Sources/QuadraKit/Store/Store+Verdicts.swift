@@ -315,15 +315,15 @@ extension Store {
         }
     }
 
-    /// The open "revised after close" events: each stays open until a run sees its key closed again.
-    func openRevisionEvents() throws -> [TransferKey: (flowId: String?, pspId: String?)] {
+    /// The open "revised after close" events, with the day each was first seen.
+    func openRevisionEvents() throws -> [TransferKey: (flowId: String?, pspId: String?, firstSeen: String)] {
         try pool.read { db in
-            var events: [TransferKey: (flowId: String?, pspId: String?)] = [:]
+            var events: [TransferKey: (flowId: String?, pspId: String?, firstSeen: String)] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT creditor_fiscal_code, iuv, iur, transfer_index, flow_id, psp_id FROM discrepancy
+                SELECT creditor_fiscal_code, iuv, iur, transfer_index, flow_id, psp_id, first_seen FROM discrepancy
                 WHERE code = 'FDR_REVISED_AFTER_CLOSE' AND status IN ('new', 'open')
                 """) {
-                events[TransferKey(creditor: row[0], iuv: row[1], iur: row[2], transferIndex: row[3])] = (row[4], row[5])
+                events[TransferKey(creditor: row[0], iuv: row[1], iur: row[2], transferIndex: row[3])] = (row[4], row[5], row[6])
             }
             return events
         }

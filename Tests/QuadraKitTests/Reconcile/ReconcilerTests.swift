@@ -118,6 +118,40 @@ import Testing
         #expect(try discrepancies(store).contains("FDR_REVISED_AFTER_CLOSE resolved"), "closed again after the revision")
     }
 
+    /// A revision that changes only a row's outcome code leaves the key closed: the event is still the
+    /// night's news, for a full pass of the same day as for the run that saw it, and gone the night after.
+    @Test func aRevisionThatLeavesTheKeyClosedIsNewForItsWholeDay() throws {
+        let (folder, store) = try newStore()
+        let receipt = try SampleReceipt.replacing("<fiscalCodePA>77777777777</fiscalCodePA>", with: "<fiscalCodePA>80000000002</fiscalCodePA>")
+            .replacingOccurrences(of: "<applicationDate>2021-10-01</applicationDate>", with: "<applicationDate>2026-11-16</applicationDate>")
+        var first = SampleFlow()
+        first.rows = [SampleFlow.Row(iuv: "11111111112222222", iur: "c110729d258c4ab1b765fe902aae41d6", amount: "20.00")]
+        var revised = first
+        revised.dateTime = "2026-11-18T09:00:00"
+        revised.rows[0].code = "9"
+        let ingest = { (name: String, text: String) in
+            _ = try Ingestor(store: store).ingest([try TestSupport.write(text, to: folder, as: name).path])
+        }
+        try ingest("rt.xml", receipt)
+        try ingest("rev1.xml", first.xml)
+        _ = try Ingestor(store: store).ingest([SampleDayTests.inbox.appendingPathComponent("taxonomy/tassonomia.json").path])
+        let creditors = [Creditor(fiscalCode: "80000000002", name: "Comune", expectsPositions: false, expectsTreasury: false)]
+        let reconciler = Reconciler(store: store, creditors: creditors)
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!)
+        try ingest("rev2.xml", revised.xml)
+        let day = CivilDate(iso: "2026-11-18")!
+        let tonight = try reconciler.run(asOf: day)
+        let raised = try discrepancies(store)
+        #expect(raised == ["FDR_REVISED_AFTER_CLOSE new"], "\(raised)")
+        let copy = IncrementalReconciliationTests.expectAFullPassAgrees(
+            store, tonight, creditors: creditors, asOf: day, copy: folder.appendingPathComponent("copy.sqlite"), "the revision's day")
+        let again = try #require(copy)
+        #expect(try discrepancies(again) == ["FDR_REVISED_AFTER_CLOSE new"], "a second pass of the same day keeps the night's news")
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-19")!)
+        let after = try discrepancies(store)
+        #expect(after == ["FDR_REVISED_AFTER_CLOSE resolved"], "the key was closed again the night it was revised: \(after)")
+    }
+
     @Test func explainShowsTheWholeTrail() throws {
         let (_, store) = try newStore()
         let configuration = try TreasurySamples.configuration
