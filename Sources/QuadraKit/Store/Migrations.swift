@@ -248,6 +248,7 @@ enum Migrations {
         migrator.registerMigration("v11: those amounts kept by the verdict writer", migrate: dropPaymentDayTotalTriggers)
         migrator.registerMigration("v12: where each pass's look-back began", migrate: addLookBackStart)
         migrator.registerMigration("v13: the journal holder of each movement", migrate: addJournalHolder)
+        migrator.registerMigration("v14: key verdicts in arrival order", migrate: storeKeyVerdictsInArrivalOrder)
         return migrator
     }
 }

@@ -139,4 +139,27 @@ import Testing
         #expect(agree)
         #expect(keys == [2.databaseValue, 1.databaseValue])
     }
+
+    /// A store from before v14 keeps every verdict, now in payment-day order (what a night changes sits
+    /// together), still one row per key.
+    @Test func aStoreFromBeforeKeepsItsVerdictsInDayOrder() throws {
+        let path = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: "v13: the journal holder of each movement")
+        try queue.write { db in
+            try Self.insert("03", state: "PAID", day: "2026-11-17", cents: 1_000, db, nil)
+            try Self.insert("01", state: "REPORTED", day: "2026-11-19", cents: 250, db, nil)
+            try Self.insert("02", state: "EXPECTED", day: nil, cents: nil, db, nil)
+            try Self.insert("04", state: "CASHED", day: "2026-11-18", cents: 40, db, nil)
+        }
+        let before = try queue.read { try Self.rows("SELECT * FROM key_verdict ORDER BY 1, 2, 3, 4", $0) }
+        try queue.close()
+        let store = try Store(path: path)
+        #expect(try store.pool.read { try Self.rows("SELECT * FROM key_verdict ORDER BY 1, 2, 3, 4", $0) } == before)
+        #expect(try store.rows("SELECT iuv FROM key_verdict ORDER BY rowid") == ["03", "04", "01", "02"],
+                "by payment day, a key with none by the day it changed")
+        #expect(throws: DatabaseError.self, "one verdict per key") {
+            try store.pool.write { try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 250, $0, nil) }
+        }
+    }
 }
