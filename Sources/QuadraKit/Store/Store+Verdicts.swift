@@ -148,7 +148,9 @@ extension Store.ReconciliationPass {
                     computed_total_cents, credited_cents, credit_status, findings, open, credited_on, days_late
                 FROM flow_verdict WHERE receiver_fiscal_code = ? AND psp_id = ? AND flow_id = ?
                 """, arguments: [receiver, flow.pspId, flow.flowId]).map { row in (0..<13).map { row[$0] as DatabaseValue } }
-            if stored == row { return }
+            // A whole revision's verdict stands while a later (or earlier) one is in parts: its keys
+            // stay reconciled on it, and the flow is not shown as empty and uncredited meanwhile.
+            if let stored, stored[0] != 0.databaseValue || stored == row { return }
             try upsertFlow.run {
                 $0.add(receiver)
                 $0.add(flow.pspId)
