@@ -85,7 +85,9 @@ import Testing
         #expect(found == ["REPORTED_WITHOUT_RECEIPT new"], "a configured receiver is known even to an empty store: \(found)")
     }
 
-    @Test func aRevisionAfterTheKeyWasClosedIsFlagged() throws {
+    /// A store holding a receipt of 20.00 € to the Comune and the flow reporting it (revision 1), with
+    /// a way to ingest more; and revision 2 of that flow, dated the next day, for the test to change.
+    private func revisionWorld() throws -> (URL, Store, ingest: (String, String) throws -> Void, revised: SampleFlow) {
         let (folder, store) = try newStore()
         let receipt = try SampleReceipt.replacing("<fiscalCodePA>77777777777</fiscalCodePA>", with: "<fiscalCodePA>80000000002</fiscalCodePA>")
             .replacingOccurrences(of: "<applicationDate>2021-10-01</applicationDate>", with: "<applicationDate>2026-11-16</applicationDate>")
@@ -93,12 +95,18 @@ import Testing
         first.rows = [SampleFlow.Row(iuv: "11111111112222222", iur: "c110729d258c4ab1b765fe902aae41d6", amount: "20.00")]
         var revised = first
         revised.dateTime = "2026-11-18T09:00:00"
-        revised.rows[0].amount = "19.00"
         let ingest = { (name: String, text: String) in
             _ = try Ingestor(store: store).ingest([try TestSupport.write(text, to: folder, as: name).path])
         }
         try ingest("rt.xml", receipt)
         try ingest("rev1.xml", first.xml)
+        return (folder, store, ingest, revised)
+    }
+
+    @Test func aRevisionAfterTheKeyWasClosedIsFlagged() throws {
+        let (_, store, ingest, revision2) = try revisionWorld()
+        var revised = revision2
+        revised.rows[0].amount = "19.00"
         let reconciler = Reconciler(store: store, creditors: [Creditor(fiscalCode: "80000000002", name: "Comune", expectsPositions: false, expectsTreasury: false)])
         #expect(try reconciler.run(asOf: CivilDate(iso: "2026-11-17")!).keysByState == ["REPORTED": 1])
         try ingest("rev2.xml", revised.xml)
@@ -121,19 +129,9 @@ import Testing
     /// A revision that changes only a row's outcome code leaves the key closed: the event is still the
     /// night's news, for a full pass of the same day as for the run that saw it, and gone the night after.
     @Test func aRevisionThatLeavesTheKeyClosedIsNewForItsWholeDay() throws {
-        let (folder, store) = try newStore()
-        let receipt = try SampleReceipt.replacing("<fiscalCodePA>77777777777</fiscalCodePA>", with: "<fiscalCodePA>80000000002</fiscalCodePA>")
-            .replacingOccurrences(of: "<applicationDate>2021-10-01</applicationDate>", with: "<applicationDate>2026-11-16</applicationDate>")
-        var first = SampleFlow()
-        first.rows = [SampleFlow.Row(iuv: "11111111112222222", iur: "c110729d258c4ab1b765fe902aae41d6", amount: "20.00")]
-        var revised = first
-        revised.dateTime = "2026-11-18T09:00:00"
+        let (folder, store, ingest, revision2) = try revisionWorld()
+        var revised = revision2
         revised.rows[0].code = "9"
-        let ingest = { (name: String, text: String) in
-            _ = try Ingestor(store: store).ingest([try TestSupport.write(text, to: folder, as: name).path])
-        }
-        try ingest("rt.xml", receipt)
-        try ingest("rev1.xml", first.xml)
         _ = try Ingestor(store: store).ingest([SampleDayTests.inbox.appendingPathComponent("taxonomy/tassonomia.json").path])
         let creditors = [Creditor(fiscalCode: "80000000002", name: "Comune", expectsPositions: false, expectsTreasury: false)]
         let reconciler = Reconciler(store: store, creditors: creditors)

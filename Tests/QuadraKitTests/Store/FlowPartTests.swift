@@ -36,6 +36,19 @@ import Testing
         return try Ingestor(store: store).ingest([inbox.path]).outcomes
     }
 
+    /// The flow's credit in full, booked the day after its settlement.
+    private static let flowCredit = TreasuryLifecycleTests.header
+        + "18/11/2026;18/11/2026;;226,41;/PUR/LGPE-RIVERSAMENTO/URI/\(flow.flowId);0064800\n"
+
+    /// One night under the sample configuration: the documents ingested, then reconciled as of `asOf`.
+    private func servedNight(_ documents: [(String, String)], asOf: String) throws {
+        let configuration = try TreasurySamples.configuration
+        let inbox = folder.appendingPathComponent("inbox-\(asOf)")
+        for (path, text) in documents { _ = try TestSupport.write(text, to: inbox, as: path) }
+        _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([inbox.path])
+        _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: asOf)!)
+    }
+
     private func versions() throws -> [Row] {
         try store.pool.read { try Row.fetchAll($0, sql: "SELECT * FROM flow_version") }
     }
@@ -104,19 +117,11 @@ import Testing
     /// A credit naming a flow whose pages are still arriving waits for it, raising nothing (the flow's
     /// `FDR_INCOMPLETE` is the item to chase, not an unknown reference); once whole, it matches.
     @Test func aCreditWaitsInSilenceForTheFlowItNamesUntilItIsWhole() throws {
-        let configuration = try TreasurySamples.configuration
-        let credit = TreasuryLifecycleTests.header + "18/11/2026;18/11/2026;;226,41;/PUR/LGPE-RIVERSAMENTO/URI/\(Self.flow.flowId);0064800\n"
-        func night(_ documents: [(String, String)], asOf: String) throws {
-            let inbox = folder.appendingPathComponent("inbox-\(asOf)")
-            for (path, text) in documents { _ = try TestSupport.write(text, to: inbox, as: path) }
-            _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([inbox.path])
-            _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: asOf)!)
-        }
-        try night([header(), page(1), page(3), ("bank/home-banking_2026-11-18.csv", credit)], asOf: "2026-11-19")
+        try servedNight([header(), page(1), page(3), ("bank/home-banking_2026-11-18.csv", Self.flowCredit)], asOf: "2026-11-19")
         #expect(try store.rows("SELECT label FROM movement_verdict") == ["TES_NO_IUF_OR_IUV"], "not matched while the flow is in parts")
         #expect(try store.rows("SELECT code FROM discrepancy WHERE flow_id IS NOT NULL OR treasury_reference IS NOT NULL ORDER BY 1")
                 == ["FDR_INCOMPLETE"])
-        try night([page(2)], asOf: "2026-11-20")
+        try servedNight([page(2)], asOf: "2026-11-20")
         #expect(try store.rows("SELECT label FROM movement_verdict") == ["MATCHED"])
         #expect(try store.rows("SELECT credit_status FROM flow_verdict") == ["CREDITED"])
         #expect(try store.rows("SELECT code || ' ' || status FROM discrepancy WHERE treasury_reference IS NOT NULL").isEmpty)
@@ -126,25 +131,17 @@ import Testing
     /// shown as an empty flow in arrival; the revision in arrival is watched (`quadra status`,
     /// `FDR_INCOMPLETE`) until whole, when it takes the flow over.
     @Test func aRevisionInPartsLeavesTheWholeOneStanding() throws {
-        let configuration = try TreasurySamples.configuration
-        let credit = TreasuryLifecycleTests.header + "18/11/2026;18/11/2026;;226,41;/PUR/LGPE-RIVERSAMENTO/URI/\(Self.flow.flowId);0064800\n"
-        func night(_ documents: [(String, String)], asOf: String) throws {
-            let inbox = folder.appendingPathComponent("inbox-\(asOf)")
-            for (path, text) in documents { _ = try TestSupport.write(text, to: inbox, as: path) }
-            _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([inbox.path])
-            _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: asOf)!)
-        }
         let standing = "SELECT revision || ' ' || credit_status || ' ' || rows || ' ' || credited_cents FROM flow_verdict"
-        try night([header(), page(1), page(2), page(3), ("bank/home-banking_2026-11-18.csv", credit)], asOf: "2026-11-19")
+        try servedNight([header(), page(1), page(2), page(3), ("bank/home-banking_2026-11-18.csv", Self.flowCredit)], asOf: "2026-11-19")
         #expect(try store.rows(standing) == ["1 CREDITED 3 22641"])
         var revised = Self.flow
         revised.rows[2].amount = "0.30"
         let revisedHeader = revised.fdr3Header(revision: 2)
             .replacingOccurrences(of: "\"fdrDate\": \"2026-11-17T18:02:11Z\"", with: "\"fdrDate\": \"2026-11-20T09:00:00Z\"")
-        try night([(revised.partPath(revision: 2), revisedHeader)], asOf: "2026-11-20")
+        try servedNight([(revised.partPath(revision: 2), revisedHeader)], asOf: "2026-11-20")
         #expect(try store.rows(standing) == ["1 CREDITED 3 22641"], "revision 1 stands while revision 2 is in parts")
         #expect(try store.incompleteFlows().map(\.revision) == [2])
-        try night((1...3).map { (revised.partPath(revision: 2, page: $0), revised.fdr3Page($0, of: 3, rows: $0...$0)) }, asOf: "2026-11-21")
+        try servedNight((1...3).map { (revised.partPath(revision: 2, page: $0), revised.fdr3Page($0, of: 3, rows: $0...$0)) }, asOf: "2026-11-21")
         #expect(try store.rows("SELECT revision || ' ' || rows FROM flow_verdict") == ["2 3"], "whole, revision 2 takes the flow over")
     }
 
