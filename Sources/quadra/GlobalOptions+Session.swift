@@ -13,13 +13,17 @@ extension GlobalOptions {
     }
 
     /// The store for a command that only reads it: exit 74 when it is missing (nothing is created) or
-    /// cannot be read, so a typo in `--db` never reports an empty night.
+    /// cannot be read, so a typo in `--db` never reports an empty night; 75 when it must be migrated
+    /// for this build while a run holds it.
     func readableStore() throws -> Store {
         bootstrap()
         do {
             let store = try Store(path: db, opening: .existing)
             try store.checkIntegrityUnlessSealed()
             return store
+        } catch let failure as StoreLock.Failure {
+            Logger(label: "quadra").error("\(failure.description): this build must first upgrade the store; try again when the run ends")
+            throw (failure.isHeld ? ExitStatus.locked : ExitStatus.ioError).exitCode
         } catch {
             Logger(label: "quadra").error("\(error)")
             throw ExitStatus.ioError.exitCode

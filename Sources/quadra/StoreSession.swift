@@ -20,8 +20,7 @@ enum StoreSession {
             return status
         } catch let failure as StoreLock.Failure {
             logger.error("\(failure.description)")
-            if case .held = failure { return .locked }
-            return .ioError
+            return failure.isHeld ? .locked : .ioError
         } catch {
             logger.error("\(error)")
             return .ioError

@@ -25,7 +25,7 @@ extension Store {
             try createPrivately(real, groupReadable: groupReadable)
         }
         let lock = try StoreLock(databasePath: real)
-        let store = try Store(path: real, opening: .existing)
+        let store = try Store(path: real, opening: .existing, lockHeld: true)
         StoreSeal.remove(for: real)
         if !store.sealedWhenOpened { try store.checkIntegrity() }
         return (store, lock)

@@ -51,7 +51,9 @@ public final class Store: Sendable {
     /// so the accounting group can reach the reports beside it) and the database file 0600 before
     /// SQLite opens it: SQLite gives its `-wal` and `-shm` files the database file's mode, and they
     /// hold debtors' fiscal codes and names.
-    public init(path: String, opening: Opening = .create(groupReadable: false)) throws {
+    /// `lockHeld`: the caller holds the store's lock (`openLocked`); else a migration takes it, and a
+    /// writer holding it makes this throw `StoreLock.Failure.held`.
+    public init(path: String, opening: Opening = .create(groupReadable: false), lockHeld: Bool = false) throws {
         self.path = path
         switch opening {
         case .existing:
@@ -72,11 +74,17 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            // A migration that rebuilds a table sorts every row of it: in memory, a store of 690,000
-            // key verdicts took 1 GB to upgrade; through temporary files, what the page cache holds.
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = FILE") }
-            try Migrations.migrator.migrate(pool)
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = MEMORY") }
+            if try pool.read({ try !Migrations.migrator.hasCompletedMigrations($0) }) {
+                // Migrating writes the store: a reading command (`status`, `report`) of a new build
+                // beside a night of the build before took SQLite's lock from it, and the night failed.
+                let lock = lockHeld ? nil : try StoreLock(databasePath: Self.resolvedPath(path))
+                // A migration that rebuilds a table sorts every row of it: in memory, a store of 690,000
+                // key verdicts took 1 GB to upgrade; through temporary files, what the page cache holds.
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = FILE") }
+                try Migrations.migrator.migrate(pool)
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = MEMORY") }
+                withExtendedLifetime(lock) {}
+            }
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw Unopenable(path: path, reason: "is damaged (SQLite: \(error.message ?? "\(error.resultCode)")): restore it from a backup")
         }

@@ -298,6 +298,26 @@ import Testing
         withExtendedLifetime(held) {}
     }
 
+    /// Reading beside a writer needs no lock, but migrating a store does: a reading command of a new
+    /// build beside a night of the build before is refused (exit 75), and leaves the store as it was.
+    @Test func aStoreIsMigratedUnderItsLock() throws {
+        let path = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: "v13: the journal holder of each movement")
+        try queue.close()
+        do {
+            let held = try StoreLock(databasePath: path)
+            #expect { _ = try Store(path: path, opening: .existing) } throws: { ($0 as? StoreLock.Failure)?.isHeld == true }
+            let applied = try DatabaseQueue(path: path).read { try Migrations.migrator.completedMigrations($0) }
+            #expect(applied.last == "v13: the journal holder of each movement", "not migrated while the writer runs")
+            withExtendedLifetime(held) {}
+        }
+        _ = try Store(path: path, opening: .existing)
+        let writer = try StoreLock(databasePath: path)
+        _ = try Store(path: path, opening: .existing)
+        withExtendedLifetime(writer) {}
+    }
+
     /// A refused lock closes its descriptor once. Closed twice, the second close can take a descriptor
     /// another thread has just opened with the same number (a test's fixture write once failed with
     /// EBADF): here a second thread keeps opening a file and checks it is still open once it has it.
