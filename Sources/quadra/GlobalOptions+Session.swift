@@ -19,6 +19,7 @@ extension GlobalOptions {
         bootstrap()
         do {
             let store = try Store(path: db, opening: .existing)
+            for upgrade in store.upgrades { Logger(label: "quadra").notice("the store was upgraded for this build: \(upgrade)") }
             try store.checkIntegrityUnlessSealed()
             return store
         } catch let failure as StoreLock.Failure {

@@ -9,6 +9,7 @@ enum StoreSession {
         do {
             let (store, lock) = try Store.openLocked(path: db, opening: opening)
             defer { withExtendedLifetime(lock) {} }
+            for upgrade in store.upgrades { logger.notice("the store was upgraded for this build: \(upgrade)") }
             let status = try body(store)
             // The night's work is done and stored: a seal that cannot be written costs the next run
             // a full check, never this run its exit status.

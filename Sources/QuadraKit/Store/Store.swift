@@ -31,6 +31,9 @@ public final class Store: Sendable {
     /// Whether the store was sealed (`StoreSeal`) when this opened it, told before the pool's own
     /// first write (GRDB's WAL set-up creates and drops a table when the log is empty).
     let sealedWhenOpened: Bool
+    /// The migrations this open applied to a store that had some before (empty for a new store): a
+    /// command logs them, since the first night of a new build may take longer for them.
+    public let upgrades: [String]
 
     /// How a command opens the store: a writing command creates it when absent; a reading one
     /// (`status`, `explain`, `report`) must find it, since an empty store made by a typo in `--db`
@@ -72,6 +75,7 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384")
             }
         }
+        var upgrades: [String] = []
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             if try pool.read({ try !Migrations.migrator.hasCompletedMigrations($0) }) {
@@ -81,13 +85,18 @@ public final class Store: Sendable {
                 // A migration that rebuilds a table sorts every row of it: in memory, a store of 690,000
                 // key verdicts took 1 GB to upgrade; through temporary files, what the page cache holds.
                 try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = FILE") }
+                let before = try pool.read { try Migrations.migrator.appliedIdentifiers($0) }
                 try Migrations.migrator.migrate(pool)
                 try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = MEMORY") }
                 withExtendedLifetime(lock) {}
+                if !before.isEmpty {
+                    upgrades = try pool.read { try Migrations.migrator.completedMigrations($0) }.filter { !before.contains($0) }
+                }
             }
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw Unopenable(path: path, reason: "is damaged (SQLite: \(error.message ?? "\(error.resultCode)")): restore it from a backup")
         }
+        self.upgrades = upgrades
     }
 
     /// The store's folder and an empty database file with private modes; nothing when they exist.

@@ -312,10 +312,12 @@ import Testing
             #expect(applied.last == "v13: the journal holder of each movement", "not migrated while the writer runs")
             withExtendedLifetime(held) {}
         }
-        _ = try Store(path: path, opening: .existing)
+        #expect(try Store(path: path, opening: .existing).upgrades == ["v14: key verdicts in arrival order"])
         let writer = try StoreLock(databasePath: path)
-        _ = try Store(path: path, opening: .existing)
+        #expect(try Store(path: path, opening: .existing).upgrades.isEmpty, "read beside a writer, nothing to upgrade")
         withExtendedLifetime(writer) {}
+        let fresh = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
+        #expect(try Store(path: fresh).upgrades.isEmpty, "a new store is created, not upgraded")
     }
 
     /// A refused lock closes its descriptor once. Closed twice, the second close can take a descriptor
