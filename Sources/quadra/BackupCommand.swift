@@ -15,7 +15,8 @@ struct BackupCommand: ParsableCommand {
     var to: String
 
     func run() throws {
-        let store = try global.readableStore()
+        // The store as it is: the copy taken before a new build's first run is the store before its upgrade.
+        let store = try global.readableStore(migrating: false)
         defer { store.closeReading() }
         do {
             try store.backup(to: to)

@@ -15,7 +15,13 @@ struct FetchReceiptsCommand: AsyncParsableCommand {
     func run() async throws {
         let (logger, configuration, pagopa, client) = try fetch.start(global)
         let baseURL = try fetch.required(pagopa.gpdPaymentsURL, "gpd_payments_url", logger: logger)
-        let missing = try Store(path: global.db).flowRowsWithoutReceipt(creditors: configuration.creditors.map(\.fiscalCode))
+        let missing: [MissingReceipt]
+        do {
+            missing = try Store(path: global.db).flowRowsWithoutReceipt(creditors: configuration.creditors.map(\.fiscalCode))
+        } catch let waiting as Store.UpgradeWaits {
+            logger.error("\(waiting)")
+            throw ExitStatus.locked.exitCode
+        }
         let summary = try await reportingFetchErrors(logger) {
             try await DocumentFetcher(client: client, inbox: fetch.inbox, logger: logger).fetchReceipts(missing, baseURL: baseURL)
         }

@@ -15,16 +15,16 @@ extension GlobalOptions {
     /// The store for a command that only reads it: exit 74 when it is missing (nothing is created) or
     /// cannot be read, so a typo in `--db` never reports an empty night; 75 when it must be migrated
     /// for this build while a run holds it.
-    func readableStore() throws -> Store {
+    func readableStore(migrating: Bool = true) throws -> Store {
         bootstrap()
         do {
-            let store = try Store(path: db, opening: .existing)
+            let store = try Store(path: db, opening: .existing, migrating: migrating)
             for upgrade in store.upgrades { Logger(label: "quadra").notice("the store was upgraded for this build: \(upgrade)") }
             try store.checkIntegrityUnlessSealed()
             return store
-        } catch let failure as StoreLock.Failure {
-            Logger(label: "quadra").error("\(failure.description): this build must first upgrade the store; try again when the run ends")
-            throw (failure.isHeld ? ExitStatus.locked : ExitStatus.ioError).exitCode
+        } catch let waiting as Store.UpgradeWaits {
+            Logger(label: "quadra").error("\(waiting)")
+            throw ExitStatus.locked.exitCode
         } catch {
             Logger(label: "quadra").error("\(error)")
             throw ExitStatus.ioError.exitCode

@@ -58,11 +58,13 @@ public struct FlowPartPath: Sendable, Equatable {
     }
 
     /// The digest the ledger files a document under (`document.sha256`): its content's, but for a
-    /// page of payments its content's with its place. A revision's unchanged page is the same bytes
-    /// as the previous revision's and yet another part: filed by content alone, it was skipped as
-    /// already ingested and its revision never became whole.
+    /// part saved in the fetch layout its content's with its place. A revision's unchanged page is
+    /// the same bytes as the previous revision's and yet another part: filed by content alone, it was
+    /// skipped as already ingested and its revision never became whole (so could a header that takes
+    /// its revision from the path). The header's two spellings are one place.
     public static func ledgerDigest(content: String, path: String) -> String {
-        guard let part = FlowPartPath(path), part.page != nil else { return content }
+        // Most documents are no part: a substring test spares them the parse.
+        guard path.contains("/fdrs/") || path.hasPrefix("fdrs/"), let part = FlowPartPath(path) else { return content }
         return SHA256.hash(data: Array("\(part.relativePath)\n\(content)".utf8)).hexString
     }
 

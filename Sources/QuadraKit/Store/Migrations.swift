@@ -248,7 +248,10 @@ enum Migrations {
         migrator.registerMigration("v11: those amounts kept by the verdict writer", migrate: dropPaymentDayTotalTriggers)
         migrator.registerMigration("v12: where each pass's look-back began", migrate: addLookBackStart)
         migrator.registerMigration("v13: the journal holder of each movement", migrate: addJournalHolder)
-        migrator.registerMigration("v14: key verdicts in arrival order", migrate: storeKeyVerdictsInArrivalOrder)
+        // No foreign key touches the verdicts: the whole-store foreign key check GRDB runs after a
+        // deferred migration would read every child table for nothing.
+        migrator.registerMigration("v14: key verdicts in arrival order", foreignKeyChecks: .immediate,
+                                   migrate: storeKeyVerdictsInArrivalOrder)
         return migrator
     }
 }

@@ -317,13 +317,14 @@ extension Store {
         }
     }
 
-    /// The open "revised after close" events, with the day each was first seen.
+    /// The open "revised after close" events, with the day each was first seen: for a key revised by
+    /// several flows, the one seen last (the one a day keeps).
     func openRevisionEvents() throws -> [TransferKey: (flowId: String?, pspId: String?, firstSeen: String)] {
         try pool.read { db in
             var events: [TransferKey: (flowId: String?, pspId: String?, firstSeen: String)] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT creditor_fiscal_code, iuv, iur, transfer_index, flow_id, psp_id, first_seen FROM discrepancy
-                WHERE code = 'FDR_REVISED_AFTER_CLOSE' AND status IN ('new', 'open')
+                WHERE code = 'FDR_REVISED_AFTER_CLOSE' AND status IN ('new', 'open') ORDER BY first_seen, identity
                 """) {
                 events[TransferKey(creditor: row[0], iuv: row[1], iur: row[2], transferIndex: row[3])] = (row[4], row[5], row[6])
             }

@@ -13,7 +13,7 @@ import GRDB
 /// durable at checkpoint, which is what a batch that can be re-run needs. Temporary tables, sorts and
 /// the statement journal of each document's savepoint stay in memory (in `/var/tmp` the journal alone
 /// was seven times the store's own writes), but for reconciliation's scope tables, which grow with the
-/// night's keys (`Store.reconcile`). The writer's page cache may grow to 256 MiB, not SQLite's
+/// night's keys (`Store.reconcile`), and a migration's sorts, which grow with the table it rebuilds. The writer's page cache may grow to 256 MiB, not SQLite's
 /// 2 MiB: receipts and ledger rows are indexed by random keys (hashes, receipt ids), so every cached
 /// index page saves a read and a rewrite ([PRAGMA cache_size](https://sqlite.org/pragma.html#pragma_cache_size)).
 /// A reader's stops at 32 MiB: a miss there is a `pread` from the kernel's cache, while a run's
@@ -55,8 +55,10 @@ public final class Store: Sendable {
     /// SQLite opens it: SQLite gives its `-wal` and `-shm` files the database file's mode, and they
     /// hold debtors' fiscal codes and names.
     /// `lockHeld`: the caller holds the store's lock (`openLocked`); else a migration takes it, and a
-    /// writer holding it makes this throw `StoreLock.Failure.held`.
-    public init(path: String, opening: Opening = .create(groupReadable: false), lockHeld: Bool = false) throws {
+    /// writer holding it makes this throw `UpgradeWaits`. `migrating` false opens the store as it is
+    /// (`backup`: the copy before an upgrade is the store before it).
+    public init(path: String, opening: Opening = .create(groupReadable: false), lockHeld: Bool = false,
+                migrating: Bool = true) throws {
         self.path = path
         switch opening {
         case .existing:
@@ -78,10 +80,18 @@ public final class Store: Sendable {
         var upgrades: [String] = []
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            if try pool.read({ try !Migrations.migrator.hasCompletedMigrations($0) }) {
-                // Migrating writes the store: a reading command (`status`, `report`) of a new build
+            if try migrating && pool.read({ try !Migrations.migrator.hasCompletedMigrations($0) }) {
+                // Migrating writes the store: a reading command (`status`, `explain`) of a new build
                 // beside a night of the build before took SQLite's lock from it, and the night failed.
-                let lock = lockHeld ? nil : try StoreLock(databasePath: Self.resolvedPath(path))
+                let lock: StoreLock?
+                do {
+                    lock = lockHeld ? nil : try StoreLock(databasePath: Self.resolvedPath(path))
+                } catch let StoreLock.Failure.held(lockPath) {
+                    throw UpgradeWaits(lockPath: lockPath)
+                }
+                // Checked before it is rewritten: a migration that rebuilds a table's indexes from its
+                // rows would hide damage the check finds (`openLocked` checks only after opening).
+                if !sealedWhenOpened { try pool.read { try Self.quickCheck($0, path: path) } }
                 // A migration that rebuilds a table sorts every row of it: in memory, a store of 690,000
                 // key verdicts took 1 GB to upgrade; through temporary files, what the page cache holds.
                 try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = FILE") }
@@ -97,6 +107,14 @@ public final class Store: Sendable {
             throw Unopenable(path: path, reason: "is damaged (SQLite: \(error.message ?? "\(error.resultCode)")): restore it from a backup")
         }
         self.upgrades = upgrades
+    }
+
+    /// A store this build must upgrade while a run holds its lock (exit 75): a migration writes it.
+    public struct UpgradeWaits: Error, CustomStringConvertible {
+        public let lockPath: String
+        public var description: String {
+            "another Quadra run holds the store lock \(lockPath), and this build must first upgrade the store: try again when the run ends"
+        }
     }
 
     /// The store's folder and an empty database file with private modes; nothing when they exist.

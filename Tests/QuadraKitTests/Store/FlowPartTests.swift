@@ -41,12 +41,13 @@ import Testing
         + "18/11/2026;18/11/2026;;226,41;/PUR/LGPE-RIVERSAMENTO/URI/\(flow.flowId);0064800\n"
 
     /// One night under the sample configuration: the documents ingested, then reconciled as of `asOf`.
-    private func servedNight(_ documents: [(String, String)], asOf: String) throws {
+    @discardableResult
+    private func servedNight(_ documents: [(String, String)], asOf: String) throws -> ReconciliationSummary {
         let configuration = try TreasurySamples.configuration
         let inbox = folder.appendingPathComponent("inbox-\(asOf)")
         for (path, text) in documents { _ = try TestSupport.write(text, to: inbox, as: path) }
         _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest([inbox.path])
-        _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: asOf)!)
+        return try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: asOf)!)
     }
 
     private func versions() throws -> [Row] {
@@ -138,8 +139,11 @@ import Testing
         revised.rows[2].amount = "0.30"
         let revisedHeader = revised.fdr3Header(revision: 2)
             .replacingOccurrences(of: "\"fdrDate\": \"2026-11-17T18:02:11Z\"", with: "\"fdrDate\": \"2026-11-20T09:00:00Z\"")
-        try servedNight([(revised.partPath(revision: 2), revisedHeader)], asOf: "2026-11-20")
+        let tonight = try servedNight([(revised.partPath(revision: 2), revisedHeader)], asOf: "2026-11-20")
         #expect(try store.rows(standing) == ["1 CREDITED 3 22641"], "revision 1 stands while revision 2 is in parts")
+        IncrementalReconciliationTests.expectAFullPassAgrees(store, tonight, creditors: try TreasurySamples.configuration.creditors,
+                                                             asOf: CivilDate(iso: "2026-11-20")!,
+                                                             copy: folder.appendingPathComponent("copy.sqlite"), "revision 2 in parts")
         #expect(try store.incompleteFlows().map(\.revision) == [2])
         try servedNight((1...3).map { (revised.partPath(revision: 2, page: $0), revised.fdr3Page($0, of: 3, rows: $0...$0)) }, asOf: "2026-11-21")
         #expect(try store.rows("SELECT revision || ' ' || rows FROM flow_verdict") == ["2 3"], "whole, revision 2 takes the flow over")
@@ -179,6 +183,24 @@ import Testing
         }
         #expect(current?["revision"] == 2 && current?["computed_total_cents"] == 22_741 as Int64)
         #expect(try night([unchanged[1]]).map(\.status) == [.skipped], "the same part again is still the same document")
+    }
+
+    /// A part in the fetch layout is filed by its bytes with its place, wherever the inbox is and
+    /// however the header is spelled; any other document by its bytes alone.
+    @Test func aPartIsFiledByItsPlace() {
+        let digest = "3f" + String(repeating: "0", count: 62)
+        let page = { (root: String, revision: Int) in
+            FlowPartPath.ledgerDigest(content: digest, path: root + "/80000000002/fdrs/F1/revisions/\(revision)/psps/P1/payments/page-1.json")
+        }
+        #expect(page("/srv/inbox", 1) == page("/tmp/other.zip", 1), "the place, not the inbox it is in")
+        #expect(page("/srv/inbox", 1) != page("/srv/inbox", 2) && page("/srv/inbox", 1) != digest)
+        #expect(page("/srv/inbox", 1) == FlowPartPath.ledgerDigest(
+            content: digest, path: "/srv/inbox/80000000002/fdrs/F1/revisions/1/psps/P1/payments/page-1.json.gz"))
+        let header = { (revision: Int, name: String) in
+            FlowPartPath.ledgerDigest(content: digest, path: "in/fdrs/F1/revisions/\(revision)/psps/" + name)
+        }
+        #expect(header(1, "P1.json") == header(1, "P1/flow.json") && header(1, "P1.json") != header(2, "P1.json"))
+        #expect(FlowPartPath.ledgerDigest(content: digest, path: "/srv/inbox/receipts/rt-1.xml") == digest)
     }
 
     @Test func aPageOutsideTheLayoutIsRefusedShowingTheExpectedPath() throws {

@@ -158,6 +158,13 @@ import Testing
         #expect(try store.pool.read { try Self.rows("SELECT * FROM key_verdict ORDER BY 1, 2, 3, 4", $0) } == before)
         #expect(try store.rows("SELECT iuv FROM key_verdict ORDER BY rowid") == ["03", "04", "01", "02"],
                 "by payment day, a key with none by the day it changed")
+        let indexed = try store.pool.read { db in
+            try ["key_verdict_key", "key_verdict_open", "key_verdict_changed"].map { index in
+                try String.fetchAll(db, sql: "SELECT name FROM pragma_index_info(?) ORDER BY seqno", arguments: [index]).joined(separator: ",")
+            }
+        }
+        let key = "creditor_fiscal_code,iuv,iur,transfer_index"
+        #expect(indexed == [key, key, "changed_on," + key], "tonight's and the open keys come in key order from their indexes")
         #expect(throws: DatabaseError.self, "one verdict per key") {
             try store.pool.write { try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 250, $0, nil) }
         }
