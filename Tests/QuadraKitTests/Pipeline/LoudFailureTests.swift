@@ -135,6 +135,24 @@ struct LoudCommandLineTests {
         return (process.terminationStatus, stderr)
     }
 
+    /// A store the binary must upgrade while a run holds it: `status` exits 75 and leaves it as it
+    /// was; `backup` copies it as it is.
+    @Test func aStoreWaitingForItsUpgradeBesideARunIsExit75() throws {
+        let folder = try TestSupport.scratchFolder()
+        let path = folder.appendingPathComponent("quadra.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: "v13: the journal holder of each movement")
+        try queue.close()
+        let held = try StoreLock(databasePath: path)
+        let status = try quadra(["status", "--db", path], in: folder)
+        #expect(status.status == 75 && status.stderr.contains("must first upgrade the store"), "\(status)")
+        let backup = try quadra(["backup", "--db", path, "--to", folder.appendingPathComponent("copy.sqlite").path], in: folder)
+        #expect(backup.status == 0, "\(backup)")
+        let applied = try DatabaseQueue(path: path).read { try Migrations.migrator.completedMigrations($0) }
+        #expect(applied.last == "v13: the journal holder of each movement")
+        withExtendedLifetime(held) {}
+    }
+
     @Test func readingCommandsOnAMissingStoreExit74AndCreateNothing() throws {
         let folder = try TestSupport.scratchFolder()
         for command in [["status"], ["explain", "01234567890123456"], ["report"], ["status", "--db", "elsewhere/q.sqlite"]] {
