@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import QuadraKit
 
 /// Paths and scratch space shared by the tests: the repository's `Samples/`, pagoPA's real documents
@@ -12,6 +13,20 @@ enum TestSupport {
 
     static func specSample(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: specSamples.appendingPathComponent(name)))
+    }
+
+    /// A store as an earlier build left it: a new file in a scratch folder, migrated up to `migration`
+    /// and open for the test to fill (close it before a `Store` opens the path).
+    static func storeFromBefore(_ migration: String) throws -> (path: String, queue: DatabaseQueue) {
+        let path = try scratchFolder().appendingPathComponent("quadra.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: migration)
+        return (path, queue)
+    }
+
+    /// The migrations the store at `path` holds, in order.
+    static func migrations(of path: String) throws -> [String] {
+        try DatabaseQueue(path: path).read { try Migrations.migrator.completedMigrations($0) }
     }
 
     /// A new empty folder in this test process's scratch root.

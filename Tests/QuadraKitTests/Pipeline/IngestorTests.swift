@@ -302,16 +302,14 @@ import Testing
     /// build beside a night of the build before is refused (exit 75), and leaves the store as it was;
     /// a backup copies the store as it is.
     @Test func aStoreIsMigratedUnderItsLock() throws {
-        let path = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
-        let queue = try DatabaseQueue(path: path)
-        try Migrations.migrator.migrate(queue, upTo: "v13: the journal holder of each movement")
+        let (path, queue) = try TestSupport.storeFromBefore("v13: the journal holder of each movement")
         try queue.close()
         do {
             let held = try StoreLock(databasePath: path)
             #expect(throws: Store.UpgradeWaits.self) { _ = try Store(path: path, opening: .existing) }
             _ = try Store(path: path, opening: .existing, migrating: false)
-            let applied = try DatabaseQueue(path: path).read { try Migrations.migrator.completedMigrations($0) }
-            #expect(applied.last == "v13: the journal holder of each movement", "not migrated while the writer runs, nor for a backup")
+            #expect(try TestSupport.migrations(of: path).last == "v13: the journal holder of each movement",
+                    "not migrated while the writer runs, nor for a backup")
             withExtendedLifetime(held) {}
         }
         #expect(try Store(path: path, opening: .existing).upgrades == ["v14: key verdicts in arrival order"])

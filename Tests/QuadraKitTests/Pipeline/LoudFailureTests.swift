@@ -138,18 +138,15 @@ struct LoudCommandLineTests {
     /// A store the binary must upgrade while a run holds it: `status` exits 75 and leaves it as it
     /// was; `backup` copies it as it is.
     @Test func aStoreWaitingForItsUpgradeBesideARunIsExit75() throws {
-        let folder = try TestSupport.scratchFolder()
-        let path = folder.appendingPathComponent("quadra.sqlite").path
-        let queue = try DatabaseQueue(path: path)
-        try Migrations.migrator.migrate(queue, upTo: "v13: the journal holder of each movement")
+        let (path, queue) = try TestSupport.storeFromBefore("v13: the journal holder of each movement")
         try queue.close()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         let held = try StoreLock(databasePath: path)
         let status = try quadra(["status", "--db", path], in: folder)
         #expect(status.status == 75 && status.stderr.contains("must first upgrade the store"), "\(status)")
         let backup = try quadra(["backup", "--db", path, "--to", folder.appendingPathComponent("copy.sqlite").path], in: folder)
         #expect(backup.status == 0, "\(backup)")
-        let applied = try DatabaseQueue(path: path).read { try Migrations.migrator.completedMigrations($0) }
-        #expect(applied.last == "v13: the journal holder of each movement")
+        #expect(try TestSupport.migrations(of: path).last == "v13: the journal holder of each movement")
         withExtendedLifetime(held) {}
     }
 

@@ -124,9 +124,7 @@ import Testing
 
     /// A store written before the sums were kept gets them from its verdicts when it is opened.
     @Test func aStoreFromBeforeGetsItsSumsWhenMigrated() throws {
-        let path = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
-        let queue = try DatabaseQueue(path: path)
-        try Migrations.migrator.migrate(queue, upTo: "v8: receipt transfers in arrival order")
+        let (path, queue) = try TestSupport.storeFromBefore("v8: receipt transfers in arrival order")
         try queue.write { db in
             try Self.insert("01", state: "PAID", day: "2026-11-19", cents: 1_000, db, nil)
             try Self.insert("02", state: "PAID", day: "2026-11-19", cents: 250, db, nil)
@@ -143,9 +141,7 @@ import Testing
     /// A store from before v14 keeps every verdict, now in payment-day order (what a night changes sits
     /// together), still one row per key.
     @Test func aStoreFromBeforeKeepsItsVerdictsInDayOrder() throws {
-        let path = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
-        let queue = try DatabaseQueue(path: path)
-        try Migrations.migrator.migrate(queue, upTo: "v13: the journal holder of each movement")
+        let (path, queue) = try TestSupport.storeFromBefore("v13: the journal holder of each movement")
         try queue.write { db in
             try Self.insert("03", state: "PAID", day: "2026-11-17", cents: 1_000, db, nil)
             try Self.insert("01", state: "REPORTED", day: "2026-11-19", cents: 250, db, nil)

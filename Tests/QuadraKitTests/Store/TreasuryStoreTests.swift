@@ -103,9 +103,7 @@ import Testing
     /// row that found none gets an unknown holder (`''`), not NULL, which would make it the credit of
     /// any one creditor listing an account code of the same spelling.
     @Test func aStoreFromBeforeHoldersKnowsThemFromTheirCreditors() throws {
-        let path = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
-        let queue = try DatabaseQueue(path: path)
-        try Migrations.migrator.migrate(queue, upTo: "v12: where each pass's look-back began")
+        let (path, queue) = try TestSupport.storeFromBefore("v12: where each pass's look-back began")
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome) VALUES (1, 'x', 'opi-journal', 'j.xml', 1, 't', 'ingested');
