@@ -54,6 +54,7 @@ public final class Store: Sendable {
     /// so the accounting group can reach the reports beside it) and the database file 0600 before
     /// SQLite opens it: SQLite gives its `-wal` and `-shm` files the database file's mode, and they
     /// hold debtors' fiscal codes and names.
+    ///
     /// `lockHeld`: the caller holds the store's lock (`openLocked`); else a migration takes it, and a
     /// writer holding it makes this throw `UpgradeWaits`. `migrating` false opens the store as it is
     /// (`backup`: the copy before an upgrade is the store before it).
