@@ -97,7 +97,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         case .fdrBadRow: return "a row whose amount, index, IUV or IUR could not be read"
         case .fdrBadHeader: return "the flow's declared count or total cannot be read, so that check could not be made"
         case .sourceSilent: return "a served creditor got no receipts, flows or treasury it expects for [monitoring] silent_days working days"
-        case .fdrIncomplete: return "an FdR-3 flow still missing its header or pages the working day after settlement"
+        case .fdrIncomplete: return "an FdR-3 flow still missing its header or pages the working day after settlement (a later revision: after it was published)"
         case .provvisorioAmountDiffers: return "the reversali regularised a provvisorio for another amount than it had"
         case .provvisorioNotRegularised: return "a provvisorio di entrata has no reversale [accounting] regularise_working_days (30) working days after it was booked"
         }

@@ -38,13 +38,17 @@ extension Classifier {
 
     /// An FdR-3 flow whose header or pages are not all in: it raises nothing about its keys until it
     /// is whole, and `FDR_INCOMPLETE` once the parts are overdue, naming what is missing. Its
-    /// settlement date is the header's, else the date its flow id opens with.
+    /// settlement date is the header's, else the date its flow id opens with. A later revision is due
+    /// from the day it was published (`publishedOn`, its header's `fdrDate`) when that is later: a
+    /// revision sent weeks after the settlement is not overdue the day it starts to arrive.
     public func classify(incompleteFlow flowId: String, pspId: String, creditor: String, settlementDate: CivilDate?,
-                         missing: String) -> Discrepancy? {
-        guard let settled = settlementDate ?? CivilDate(iso: String(flowId.prefix(10))),
-              isOverdue(deadlines.partsDue(settlementDate: settled)) else { return nil }
+                         revision: Int, publishedOn: CivilDate?, missing: String) -> Discrepancy? {
+        guard let settled = settlementDate ?? CivilDate(iso: String(flowId.prefix(10))) else { return nil }
+        let from = revision > 1 ? max(settled, publishedOn ?? settled) : settled
+        let due = deadlines.partsDue(settlementDate: from)
+        guard isOverdue(due) else { return nil }
         return Discrepancy(.fdrIncomplete, flowId: flowId, pspId: pspId, creditor: creditor,
-                           message: "flow \(flowId) of PSP \(pspId) is not whole by \(deadlines.partsDue(settlementDate: settled)): \(missing)")
+                           message: "flow \(flowId) of PSP \(pspId) is not whole by \(due): \(missing)")
     }
 
     /// A flow received for a creditor this intermediary does not serve: money reported to the wrong

@@ -77,6 +77,7 @@ public struct Reconciler: Sendable {
                 try verdicts.add(incomplete: flow, receiver: receiver)
                 if let found = classifier.classify(incompleteFlow: flow.flowId, pspId: flow.pspId, creditor: receiver,
                                                    settlementDate: flow.settlementDate.flatMap(CivilDate.init(iso:)),
+                                                   revision: flow.revision, publishedOn: flow.publishedOn.flatMap(CivilDate.init(iso:)),
                                                    missing: flow.description) {
                     discrepancies.append(found)
                 }

@@ -12,6 +12,9 @@ public struct IncompleteFlow: Sendable, Codable, Equatable {
     public var hasHeader: Bool
     /// From the header, once it is in: what a deadline for the missing pages counts from.
     public var settlementDate: String?
+    /// From the header: the Italian day this revision was published (`fdrDate`). A revision published
+    /// after its flow's settlement has its own time to arrive whole.
+    public var publishedOn: String?
     /// `totPage`, known once a page is in.
     public var pages: Int?
     public var pagesPresent: [Int]
@@ -67,6 +70,7 @@ extension Store {
                                    pages: pages.first?["pages"], pagesPresent: pages.map { $0["page"] })
         if case let .header(flowHeader)? = header {
             parts.settlementDate = flowHeader.settlementDate
+            parts.publishedOn = RomeTime.localDate(ofUTC: flowHeader.flowInstant)?.description
             parts.declaresNoPayment = flowHeader.declaredCount == 0
         }
         return parts

@@ -129,8 +129,9 @@ import Testing
     }
 
     /// While a revision is still in parts, the flow stands as its whole revision does: credited, not
-    /// shown as an empty flow in arrival; the revision in arrival is watched (`quadra status`,
-    /// `FDR_INCOMPLETE`) until whole, when it takes the flow over.
+    /// shown as an empty flow in arrival; the revision in arrival is watched (`quadra status`, and
+    /// `FDR_INCOMPLETE` from the working day after it was published) until whole, when it takes the
+    /// flow over.
     @Test func aRevisionInPartsLeavesTheWholeOneStanding() throws {
         let standing = "SELECT revision || ' ' || credit_status || ' ' || rows || ' ' || credited_cents FROM flow_verdict"
         try servedNight([header(), page(1), page(2), page(3), ("bank/home-banking_2026-11-18.csv", Self.flowCredit)], asOf: "2026-11-19")
@@ -145,6 +146,8 @@ import Testing
                                                              asOf: CivilDate(iso: "2026-11-20")!,
                                                              copy: folder.appendingPathComponent("copy.sqlite"), "revision 2 in parts")
         #expect(try store.incompleteFlows().map(\.revision) == [2])
+        #expect(try store.rows("SELECT code FROM discrepancy WHERE code = 'FDR_INCOMPLETE'").isEmpty,
+                "published on the 20th, revision 2 is due whole the next working day, not since the settlement's")
         try servedNight((1...3).map { (revised.partPath(revision: 2, page: $0), revised.fdr3Page($0, of: 3, rows: $0...$0)) }, asOf: "2026-11-21")
         #expect(try store.rows("SELECT revision || ' ' || rows FROM flow_verdict") == ["2 3"], "whole, revision 2 takes the flow over")
     }
