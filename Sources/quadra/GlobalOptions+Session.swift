@@ -19,7 +19,7 @@ extension GlobalOptions {
         bootstrap()
         do {
             let store = try Store(path: db, opening: .existing, migrating: migrating)
-            for upgrade in store.upgrades { Logger(label: "quadra").notice("the store was upgraded for this build: \(upgrade)") }
+            StoreSession.noteUpgrades(of: store, logger: Logger(label: "quadra"))
             try store.checkIntegrityUnlessSealed()
             return store
         } catch let waiting as Store.UpgradeWaits {

@@ -9,7 +9,7 @@ enum StoreSession {
         do {
             let (store, lock) = try Store.openLocked(path: db, opening: opening)
             defer { withExtendedLifetime(lock) {} }
-            for upgrade in store.upgrades { logger.notice("the store was upgraded for this build: \(upgrade)") }
+            noteUpgrades(of: store, logger: logger)
             let status = try body(store)
             // The night's work is done and stored: a seal that cannot be written costs the next run
             // a full check, never this run its exit status.
@@ -21,10 +21,16 @@ enum StoreSession {
             return status
         } catch let failure as StoreLock.Failure {
             logger.error("\(failure.description)")
-            return failure.isHeld ? .locked : .ioError
+            if case .held = failure { return .locked }
+            return .ioError
         } catch {
             logger.error("\(error)")
             return .ioError
         }
+    }
+
+    /// Logs the migrations opening the store applied: the first night of a new build may take longer for them.
+    static func noteUpgrades(of store: Store, logger: Logger) {
+        for upgrade in store.upgrades { logger.notice("the store was upgraded for this build: \(upgrade)") }
     }
 }

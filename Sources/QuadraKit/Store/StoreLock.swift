@@ -14,12 +14,6 @@ public final class StoreLock {
         case held(path: String)
         case cannotOpen(path: String, reason: String)
 
-        /// Another process holds the lock (not a lock file that cannot be opened).
-        public var isHeld: Bool {
-            if case .held = self { return true }
-            return false
-        }
-
         public var description: String {
             switch self {
             case let .held(path): return "another Quadra run holds the store lock \(path)"
