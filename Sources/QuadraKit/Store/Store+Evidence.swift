@@ -133,9 +133,8 @@ extension Store {
 
     /// A code's validity on the payment day is that of its newest table edition (`taxonomy_edition`).
     ///
-    /// A key found from its receipt reads the receipt by row id (`recon_key.receipt_row`), one search
-    /// where the receipt id's index and then the table took two (100,000 receipts: about 0.2 s of
-    /// CPU); a key found otherwise (a flow row, an option) looks its receipt up by id.
+    /// What a key's receipt and transfer say comes with the key (`recon_key`, see
+    /// `ReconciliationScope.paidColumns`): this query reads neither table.
     ///
     /// The correlated subqueries below pin their access path (`CROSS JOIN`, unary `+`): with no
     /// statistics SQLite may otherwise walk a creditor's whole transfer index once per key. Each key's
@@ -147,12 +146,8 @@ extension Store {
         let query = try RawStatement(db, """
             SELECT k.creditor, k.iuv, k.iur, k.idx, s.expects_treasury,
                 coalesce(o2.expects_positions, 0) AS expects_positions,
-                rt.amount_cents AS rt_amount, \(paymentDay) AS payment_day,
-                r.psp_id, r.stand_in, rt.iban AS rt_iban, rt.taxonomy_code AS rt_code, rt.transfer_category,
-                r.payment_amount_cents,
-                (SELECT sum(x.amount_cents) FROM receipt_transfer x WHERE x.receipt_id = r.receipt_id
-                    AND +x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0) AS share,
-                te.valid_from <= \(paymentDay) AND \(paymentDay) < te.valid_to AS taxonomy_valid,
+                k.amount_cents, k.payment_day, k.psp_id, k.stand_in, k.iban, k.taxonomy_code, k.transfer_category,
+                k.receipt_cents, k.share, te.valid_from <= k.payment_day AND k.payment_day < te.valid_to AS taxonomy_valid,
                 o.amount_cents AS option_amount, pt.amount_cents AS planned_amount, p.iupd, pt.beneficiary_fiscal_code AS planned_beneficiary,
                 pt.iban AS planned_iban, pt.taxonomy_code AS planned_code, p.status AS position_status, o.status AS option_status,
                 substr(o.due_date, 1, 10) AS due_date,
@@ -160,12 +155,12 @@ extension Store {
                 v.computed_total_cents, coalesce(fc.net, 0) AS credited,
                 sc.net AS single_credit, coalesce(ks.receipts, 0), coalesce(ks.iurs, 0),
 
-                rt.receipt_id, \(paymentDay), r.psp_id, rt.amount_cents, pt.amount_cents, fr.amount_cents, v.flow_id, v.psp_id,
+                k.receipt_id, k.payment_day, k.psp_id, k.amount_cents, pt.amount_cents, fr.amount_cents, v.flow_id, v.psp_id,
                 v.revision, v.settlement_reference, v.settlement_date,
                 CASE WHEN v.flow_id IS NOT NULL THEN fc.net ELSE sc.net END,
                 CASE WHEN v.flow_id IS NOT NULL THEN fc.refs ELSE sc.refs END,
-                coalesce(rt.taxonomy_code, pt.taxonomy_code), coalesce(rt.iban, pt.iban, pt.postal_iban), p.iupd,
-                coalesce(r.debtor_id, p.debtor_id),
+                coalesce(k.taxonomy_code, pt.taxonomy_code), coalesce(k.iban, pt.iban, pt.postal_iban), p.iupd,
+                coalesce(k.debtor_id, p.debtor_id),
 
                 kv.label, kv.anomalies, kv.state, kv.open, kv.receipt_id, kv.payment_day, kv.psp_id, kv.rt_amount_cents,
                 kv.iud_amount_cents, kv.iuf_amount_cents, kv.iuf, kv.flow_psp_id, kv.flow_revision, kv.settlement_reference,
@@ -173,13 +168,10 @@ extension Store {
                 kv.debtor_id, kv.changed_on, kv.previous_label, kv.previous_state
             FROM recon_key k
             JOIN served s ON s.fiscal_code = k.creditor
-            LEFT JOIN receipt_transfer rt ON rt.receipt_id = k.iur AND rt.id_transfer = k.idx
-                AND rt.beneficiary_fiscal_code = k.creditor AND rt.is_stamp = 0
-            LEFT JOIN receipt r ON rt.receipt_id IS NOT NULL AND r.rowid = coalesce(k.receipt_row,
-                (SELECT y.rowid FROM receipt y WHERE y.receipt_id = rt.receipt_id))
-            LEFT JOIN served o2 ON o2.fiscal_code = coalesce(r.fiscal_code, k.creditor)
-            LEFT JOIN taxonomy_edition te ON te.code = rt.taxonomy_code
-            LEFT JOIN payment_option o ON o.is_current = 1 AND o.creditor_fiscal_code = coalesce(r.fiscal_code, k.creditor) AND o.iuv = k.iuv
+            LEFT JOIN served o2 ON o2.fiscal_code = coalesce(k.receipt_creditor, k.creditor)
+            LEFT JOIN taxonomy_edition te ON te.code = k.taxonomy_code
+            LEFT JOIN payment_option o ON o.is_current = 1 AND o.creditor_fiscal_code = coalesce(k.receipt_creditor, k.creditor)
+                AND o.iuv = k.iuv
             LEFT JOIN debt_position p ON p.id = o.position_id
             LEFT JOIN planned_transfer pt ON pt.option_id = o.id AND pt.id_transfer = k.idx
             LEFT JOIN flow_version v ON v.id = (SELECT min(kf.flow_version_id) FROM key_flow kf

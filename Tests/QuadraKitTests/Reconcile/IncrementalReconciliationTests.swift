@@ -382,6 +382,35 @@ import Testing
         #expect(try pass("2026-11-28").incremental)
     }
 
+    /// A key whose payment day is before the look-back and whose flow's settlement within it is found
+    /// from its flow row alone: its receipt is looked up by the IUR and still counts (the key is not
+    /// reported without a receipt).
+    @Test func aKeyFoundFromItsFlowRowStillReadsItsReceipt() throws {
+        let (_, store, configuration) = try Self.sampleDayRun()
+        let day = try #require(CivilDate(iso: "2026-11-20"))
+        let picked = try store.pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT creditor_fiscal_code, iuv, iur, transfer_index, settlement_date, label, receipt_id, rt_amount_cents
+                FROM key_verdict WHERE receipt_id IS NOT NULL AND settlement_date > payment_day ORDER BY 1, 2, 3, 4 LIMIT 1
+                """)
+        }
+        let key = try #require(picked, "the sample day holds a key settled after its payment day")
+        let settled = try #require(CivilDate(iso: key["settlement_date"]))
+        var reconciler = Reconciler(store: store, creditors: configuration.creditors)
+        reconciler.everything = true
+        reconciler.lookBackDays = CivilDate.daysBetween(settled, day)
+        _ = try reconciler.run(asOf: day)
+        let after = try store.pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT label, receipt_id, rt_amount_cents FROM key_verdict
+                WHERE creditor_fiscal_code = ? AND iuv = ? AND iur = ? AND transfer_index = ?
+                """, arguments: [key["creditor_fiscal_code"], key["iuv"], key["iur"], key["transfer_index"]])
+        }
+        #expect(after?["label"] == key["label"] as String?)
+        #expect(after?["receipt_id"] == key["receipt_id"] as String?)
+        #expect(after?["rt_amount_cents"] == key["rt_amount_cents"] as Int64?)
+    }
+
     /// Reconciles a copy of the store from scratch as of the same day and expects every verdict and
     /// discrepancy the incremental pass left; returns the copy (nil when it could not be made).
     @discardableResult
