@@ -131,7 +131,8 @@ extension Classifier {
         public var parsed: Reference
         /// The flow or IUV named is known to the store for this creditor.
         public var known: Bool
-        /// For a credit naming a current flow: that flow's total and credits.
+        /// For a credit naming a current flow: that flow's total and credits; for one naming a paid
+        /// IUV (`/RFB/`, `/RFS/`): what the IUV's receipts paid the creditor, and its credits.
         public var flowCredit: FlowCredit?
         /// The bank reversed this credit (STORNATO / RvslInd): the money is gone again.
         public var reversed: Bool
@@ -187,8 +188,10 @@ extension Classifier {
                                                "credit \(movement.reference) of \(Money.format(movement.amountCents)) names \(id), which no flow or payment of the creditor carries\(reversed)"))
         default:
             // A flow credited more than its total (a PSP crediting it twice): the credits that complete
-            // the total match, only the excess one does not. A flow credited less: none matches it.
+            // the total match, only the excess one does not. A flow credited less: none matches it. A
+            // payment credited more: the same; credited less, its keys stay uncashed and are the item.
             guard let credit = movement.flowCredit, credit.netCents != credit.totalCents else { return (.matched, nil) }
+            if case .payment = movement.parsed, credit.netCents < credit.totalCents { return (.matched, nil) }
             let completes = credit.netCents > credit.totalCents
                 && credit.creditedBeforeCents + movement.amountCents <= credit.totalCents
             return (completes ? .matched : .iufTesDivImp, nil)

@@ -242,6 +242,13 @@ struct ReconciliationScope {
             CROSS JOIN treasury_movement m ON m.creditor_fiscal_code = s.fiscal_code WHERE s.changed = 1 AND m.sign = 'credit';
             """, arguments: ["receipt": previous.receipt, "flow": previous.flow, "position": previous.position,
                              "movement": previous.movement])
+        // A payment's credits are judged against what its receipts paid, and the later ones against the
+        // earlier: every credit of a touched IUV (a receipt, a credit arrived) is judged again.
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO scope_movement
+            SELECT m.movement_id FROM touched_iuv t CROSS JOIN treasury_movement m ON m.iuv = t.iuv
+            WHERE m.sign = 'credit' AND m.causale_kind = 'payment'
+            """)
         // A new taxonomy edition can change the verdict of every receipt carrying one of its codes:
         // one pass over the transfers, only on the nights a table arrives.
         if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM taxonomy_entry WHERE document_id > ?)",

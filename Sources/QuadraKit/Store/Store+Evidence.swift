@@ -275,8 +275,9 @@ extension Store {
     /// The credits of this pass (`scope_movement`), with no creditor when theirs is not served;
     /// reversals are netted into the flows they cancel.
     /// A payment credit is known when a key of its creditor and IUV has a verdict: keys are
-    /// classified before movements, so that includes this pass's keys. A flow credit may name a flow
-    /// whose parts are still arriving (`flow_part` not yet assembled).
+    /// classified before movements, so that includes this pass's keys; what it should total is what its
+    /// keys' receipts paid the creditor. A flow credit may name a flow whose parts are still arriving
+    /// (`flow_part` not yet assembled).
     private static func movementEvidence(in db: Database) throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: String?)] {
         try Row.fetchAll(db, sql: """
             SELECT m.movement_id, s.fiscal_code AS creditor_fiscal_code, coalesce(m.reference, m.movement_id) AS reference, m.amount_cents,
@@ -296,6 +297,15 @@ extension Store {
                     WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id AND n.sign = 'credit'
                       AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
                     AS credited_before,
+                (SELECT sum(k.rt_amount_cents) FROM key_verdict k
+                    WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv AND m.flow_id IS NULL) AS paid_total,
+                (SELECT sum(\(netAmount)) FROM treasury_movement n
+                    WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code) AS paid_net,
+                (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
+                    WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code
+                      AND n.sign = 'credit'
+                      AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
+                    AS paid_before,
                 EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,
                 mv.label AS stored
             FROM scope_movement sm CROSS JOIN treasury_movement m ON m.movement_id = sm.movement_id
@@ -307,12 +317,15 @@ extension Store {
             """).map { row in
             let parsed: Classifier.MovementEvidence.Reference
             if let flow: String = row["flow_id"] { parsed = .flow(flow) } else if let iuv: String = row["iuv"] { parsed = .payment(iuv) } else { parsed = .none }
+            var credit: Classifier.MovementEvidence.FlowCredit?
+            if let total: Int64 = row["flow_total"] {
+                credit = .init(totalCents: total, netCents: row["flow_net"] ?? 0, creditedBeforeCents: row["credited_before"] ?? 0)
+            } else if let total: Int64 = row["paid_total"] {
+                credit = .init(totalCents: total, netCents: row["paid_net"] ?? 0, creditedBeforeCents: row["paid_before"] ?? 0)
+            }
             return (row["movement_id"], Classifier.MovementEvidence(
                 creditor: row["creditor_fiscal_code"], reference: row["reference"], amountCents: row["amount_cents"],
-                causale: row["raw_causale"], parsed: parsed, known: row["known"],
-                flowCredit: (row["flow_total"] as Int64?).map {
-                    .init(totalCents: $0, netCents: row["flow_net"] ?? 0, creditedBeforeCents: row["credited_before"] ?? 0)
-                },
+                causale: row["raw_causale"], parsed: parsed, known: row["known"], flowCredit: credit,
                 reversed: row["reversed"], awaitsParts: row["awaits_parts"]), row["stored"])
         }
     }

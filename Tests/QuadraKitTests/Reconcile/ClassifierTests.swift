@@ -81,6 +81,18 @@ import Testing
         #expect(result.label == .rtTes && result.state == .cashed && result.discrepancies.isEmpty)
     }
 
+    /// Credited alone twice, the money is there: still cashed, the excess named; credited less, not cashed.
+    @Test func aPaymentCreditedAloneTwiceStaysCashedAndLessIsNot() {
+        var evidence = Self.evidence()
+        evidence.singleCreditCents = 40800
+        let twice = verdict(evidence, asOf: "2026-11-18")
+        #expect(twice.label == .rtTes && twice.state == .cashed && codes(twice) == ["TES_AMOUNT_MISMATCH"])
+        #expect(twice.discrepancies.first.map { [$0.expectedCents, $0.actualCents] } == [20400, 40800])
+        evidence.singleCreditCents = 10000
+        let less = verdict(evidence, asOf: "2026-11-18")
+        #expect(less.label == nil && less.state == .paid && less.discrepancies.isEmpty)
+    }
+
     @Test func aReceiptWaitingForItsFlowIsPaidUntilDPlusTwoWorkingDays() {
         #expect(verdict(Self.evidence(), asOf: "2026-11-18").discrepancies.isEmpty)
         let late = verdict(Self.evidence(), asOf: "2026-11-19")

@@ -55,6 +55,38 @@ import Testing
         #expect(labels == ["0064502 MATCHED", "0064599 IUF_TES_DIV_IMP"])
     }
 
+    /// The traffic fine the Comune's journal credits alone (`/RFB/`, 59.60 on the 17th) is credited a
+    /// second time: as with a flow credited twice, the payment stays cashed, its discrepancy names the
+    /// excess to claim back, the first credit by booking date matches and only the other is the excess,
+    /// also when the second credit arrives later but was booked earlier. A full pass agrees.
+    @Test(arguments: [("19/11/2026", ["0064503 MATCHED", "0064598 IUF_TES_DIV_IMP"]),
+                      ("16/11/2026", ["0064598 MATCHED", "0064503 IUF_TES_DIV_IMP"])])
+    func aPaymentCreditedTwiceStaysCashedAndNamesTheExcess(booked: String, labels: [String]) throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        _ = try night(store, [try inbox(folder, withoutJournal18: false).path], asOf: "2026-11-20")
+        let again = try TestSupport.write(Self.header + "\(booked);\(booked);;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598\n",
+                                          to: folder, as: "bank/home-banking_2026-11-19.csv")
+        let summary = try night(store, [again.path], asOf: "2026-11-21")
+        #expect(summary.incremental)
+        let keys = try store.rows("SELECT label || ' ' || state FROM key_verdict WHERE iuv = '01261060000077770'")
+        #expect(keys == ["RT_TES CASHED"])
+        let mismatch = try store.rows("""
+            SELECT expected_cents || ' ' || actual_cents || ' ' || psp_id || ' ' || message FROM discrepancy
+            WHERE code = 'TES_AMOUNT_MISMATCH' AND iuv = '01261060000077770'
+            """)
+        #expect(mismatch.count == 1 && mismatch.first?.hasPrefix("5960 11920 ") == true
+                && mismatch.first?.contains("claim 59.60 back") == true, "\(mismatch)")
+        let found = try store.rows("""
+            SELECT m.reference || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE m.iuv = '01261060000077770' ORDER BY m.booking_date
+            """)
+        #expect(found == labels)
+        IncrementalReconciliationTests.expectAFullPassAgrees(
+            store, summary, creditors: try TreasurySamples.configuration.creditors, asOf: try #require(CivilDate(iso: "2026-11-21")),
+            copy: folder.appendingPathComponent("copy.sqlite"), "the night of the second credit")
+    }
+
     /// Without the Comune's journal of the 18th, flow 2026-11-17ESMPITMM-S0001726 is credited 204.00 of
     /// 226.21: partial while due (by the 18th), then a mismatch, and the partial item is escalated, not
     /// resolved. Flow 2026-11-1815000000008-R2611180001 (due by the 19th) is overdue on the 20th; its
