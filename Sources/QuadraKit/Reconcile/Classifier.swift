@@ -4,7 +4,7 @@
 /// - `IUD_RT_IUF_TES`: position, receipt and flow row agree to the cent, and the flow is credited in full;
 /// - `RT_IUF_TES`: receipt and flow row agree, and the flow is credited in full;
 /// - `RT_TES`: a receipt with no flow row, credited alone by `/RFB/` or `/RFS/` credits of at least the
-///   creditor's share (credited twice, the money is there: the excess is a `TES_AMOUNT_MISMATCH`);
+///   creditor's share (credited twice, the money is there: the excess credit is the item);
 /// - `IUD_RT_IUF`: position, receipt and flow row agree; credit not (yet) complete;
 /// - `RT_IUF`: receipt and flow row agree; credit not (yet) complete.
 ///
@@ -71,6 +71,7 @@ private struct KeyRules {
         let agreesWithPlan = planned != nil && planned?.amountCents == paid?.amountCents
         // Over-credited is credited: the money is there, the excess is the flow's discrepancy.
         let flowCredited = reported.map { [.credited, .overCredited].contains(creditStatus(of: $0)) } ?? false
+        // Over-credited alone is credited too: the excess is its credit's discrepancy (`classify(_ movement:)`).
         let creditedAlone = paid.map { reported == nil && (evidence.singleCreditCents ?? 0) >= $0.creditorShareCents } ?? false
 
         let label: Label?
@@ -84,7 +85,6 @@ private struct KeyRules {
         }
 
         if let paid {
-            if creditedAlone && !doublePayment { checkCreditedAlone(paid) }
             checkReported(paid, creditedAlone: creditedAlone, alreadyExplained: doublePayment || iurMismatch)
             checkPlanned(paid)
             checkPayment(paid)
@@ -131,16 +131,6 @@ private struct KeyRules {
             raise(.revokedPayment, flow: reported, actual: reported.amountCents,
                   "flow \(reported.flowId) reports this payment as revoked (code 3)")
         }
-    }
-
-    /// A payment credited alone more than the creditor's share (a PSP crediting it twice), as a flow
-    /// credited twice: the excess is to be claimed back. Two receipts of the IUV (`DOUBLE_PAYMENT`)
-    /// are credited twice rightly.
-    private mutating func checkCreditedAlone(_ paid: KeyEvidence.Paid) {
-        guard let credited = evidence.singleCreditCents, credited > paid.creditorShareCents else { return }
-        let excess = Money.format(credited - paid.creditorShareCents)
-        found.append(Discrepancy(.tesAmountMismatch, nil, key: key, flowId: nil, pspId: paid.pspId, expected: paid.creditorShareCents,
-                                 actual: credited, message: "IUV \(key.iuv) credited \(Money.format(credited)), \(excess) more than the creditor's share of \(Money.format(paid.creditorShareCents)): claim \(excess) back from PSP \(paid.pspId)"))
     }
 
     /// Receipt against the position's plan, for creditors that load positions.

@@ -163,8 +163,8 @@ extension DiscrepancyCode {
         case .tesPartial, .tesLate:
             return it ? "Seguire l'accredito del flusso \(flow) del PSP \(psp)" : "Follow the credit of flow \(flow) of PSP \(psp)"
         case .tesAmountMismatch where flow.isEmpty:
-            return it ? "Chiedere al PSP \(psp) il conguaglio del pagamento IUV \(iuv)\(expectedActual(facts, euro, it))"
-                : "Ask PSP \(psp) to settle the difference on the payment of IUV \(iuv)\(expectedActual(facts, euro, it))"
+            return it ? "Chiedere al PSP la restituzione dell'accredito \(facts.reference ?? "") in eccesso\(expectedActual(facts, euro, it))"
+                : "Ask the PSP to take back credit \(facts.reference ?? ""), an excess\(expectedActual(facts, euro, it))"
         case .tesAmountMismatch:
             return it ? "Chiedere al PSP \(psp) il conguaglio del flusso \(flow)\(expectedActual(facts, euro, it))"
                 : "Ask PSP \(psp) to settle the difference on flow \(flow)\(expectedActual(facts, euro, it))"

@@ -132,7 +132,8 @@ extension Classifier {
         /// The flow or IUV named is known to the store for this creditor.
         public var known: Bool
         /// For a credit naming a current flow: that flow's total and credits; for one naming a paid
-        /// IUV (`/RFB/`, `/RFS/`): what the IUV's receipts paid the creditor, and its credits.
+        /// IUV (`/RFB/`, `/RFS/`): what the IUV's receipts no flow reports paid the creditor, and the
+        /// IUV's credits.
         public var flowCredit: FlowCredit?
         /// The bank reversed this credit (STORNATO / RvslInd): the money is gone again.
         public var reversed: Bool
@@ -189,12 +190,20 @@ extension Classifier {
         default:
             // A flow credited more than its total (a PSP crediting it twice): the credits that complete
             // the total match, only the excess one does not. A flow credited less: none matches it. A
-            // payment credited more: the same; credited less, its keys stay uncashed and are the item.
+            // payment credited more: the same, and the excess credit is the item, naming its part of
+            // the excess (one per credit, so that the claims add up to it); credited less, its keys stay
+            // uncashed and are the item.
             guard let credit = movement.flowCredit, credit.netCents != credit.totalCents else { return (.matched, nil) }
             if case .payment = movement.parsed, credit.netCents < credit.totalCents { return (.matched, nil) }
             let completes = credit.netCents > credit.totalCents
                 && credit.creditedBeforeCents + movement.amountCents <= credit.totalCents
-            return (completes ? .matched : .iufTesDivImp, nil)
+            guard !completes else { return (.matched, nil) }
+            guard case let .payment(iuv) = movement.parsed else { return (.iufTesDivImp, nil) }
+            let claim = min(movement.amountCents, credit.creditedBeforeCents + movement.amountCents - credit.totalCents)
+            return (.iufTesDivImp, Discrepancy(
+                .tesAmountMismatch, creditor: movement.creditor, treasuryReference: movement.reference, expected: credit.totalCents,
+                actual: credit.netCents,
+                message: "credit \(movement.reference) of \(Money.format(movement.amountCents)) pays IUV \(iuv) beyond what its receipts paid the creditor (\(Money.format(credit.totalCents)), credited \(Money.format(credit.netCents))): claim \(Money.format(claim)) back from the PSP"))
         }
     }
 }

@@ -15,7 +15,8 @@ import GRDB
 /// siblings included. Flows and movements follow the same rule; open ones are classified every night
 /// because their deadlines move with the as-of date. A credit is judged against its flow's total and
 /// the flow's other credits, so every credit of a flow that changed or got a credit is judged again
-/// (an earlier-booked twin makes the matched one the excess), as is every credit that changed owner
+/// (an earlier-booked twin makes the matched one the excess), every credit of a payment whose IUV
+/// something touched (judged against what its receipts paid and its other credits), every credit that changed owner
 /// (`attributeTreasury`) and every flow of a creditor no longer served. A position's own
 /// discrepancies (a status GPD contradicts, an overpayment) keep its IUVs in the pass while open,
 /// whatever its keys' verdicts, so they are renewed as a full pass would.
@@ -369,9 +370,10 @@ struct ReconciliationScope {
         rt.amount_cents, rt.iban, rt.taxonomy_code, rt.transfer_category
         """
 
-    /// The receipt's transfers to key `k`'s creditor, summed: the creditor's share of the payment. A
-    /// key found from its receipt sums them among the staged transfers, which hold every transfer of
-    /// the receipt to a served creditor.
+    /// The receipt's transfers to key `k`'s creditor, summed: the creditor's share of the payment, for
+    /// a key found otherwise than from its receipt (a key found from it sums them among the staged
+    /// transfers, which hold every transfer of the receipt to a served creditor). The unary `+` keeps
+    /// SQLite, which has no statistics, on the receipt's transfers rather than the creditor's.
     private static let share = """
         (SELECT sum(x.amount_cents) FROM receipt_transfer x WHERE x.receipt_id = r.receipt_id
             AND +x.beneficiary_fiscal_code = k.creditor AND x.is_stamp = 0)

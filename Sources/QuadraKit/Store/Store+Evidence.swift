@@ -136,11 +136,9 @@ extension Store {
     /// What a key's receipt and transfer say comes with the key (`recon_key`, see
     /// `ReconciliationScope.paidColumns`): this query reads neither table.
     ///
-    /// The correlated subqueries below pin their access path (`CROSS JOIN`, unary `+`): with no
-    /// statistics SQLite may otherwise walk a creditor's whole transfer index once per key. Each key's
-    /// current flow rows were found once, into `key_flow`; its siblings (other receipts and IURs of
-    /// the same IUV and index) were counted once per IUV and index, into `key_siblings`, so a flow
-    /// whose rows all share one IUV costs linear time, not quadratic.
+    /// Each key's current flow rows were found once, into `key_flow`; its siblings (other receipts and
+    /// IURs of the same IUV and index) were counted once per IUV and index, into `key_siblings`, so a
+    /// flow whose rows all share one IUV costs linear time, not quadratic.
     private static func keyEvidence(_ creditors: [Creditor], in db: Database, _ body: (KeyEvidence, StoredKey) throws -> Void) throws {
         let ibans = Dictionary(creditors.map { ($0.fiscalCode, Set($0.ibans.map(IBAN.normalized))) }, uniquingKeysWith: { $1 })
         let query = try RawStatement(db, """
@@ -276,7 +274,8 @@ extension Store {
     /// reversals are netted into the flows they cancel.
     /// A payment credit is known when a key of its creditor and IUV has a verdict: keys are
     /// classified before movements, so that includes this pass's keys; what it should total is what its
-    /// keys' receipts paid the creditor. A flow credit may name a flow whose parts are still arriving
+    /// keys' receipts that no flow reports paid the creditor. A credit counts before another when booked
+    /// before it and not reversed since. A flow credit may name a flow whose parts are still arriving
     /// (`flow_part` not yet assembled).
     private static func movementEvidence(in db: Database) throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: String?)] {
         try Row.fetchAll(db, sql: """
@@ -295,15 +294,17 @@ extension Store {
                     WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id) AS flow_net,
                 (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
                     WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id AND n.sign = 'credit'
+                      AND NOT EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = n.movement_id)
                       AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
                     AS credited_before,
                 (SELECT sum(k.rt_amount_cents) FROM key_verdict k
-                    WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv AND m.flow_id IS NULL) AS paid_total,
+                    WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv AND k.iuf IS NULL AND m.flow_id IS NULL)
+                    AS paid_total,
                 (SELECT sum(\(netAmount)) FROM treasury_movement n
                     WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code) AS paid_net,
                 (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
                     WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code
-                      AND n.sign = 'credit'
+                      AND n.sign = 'credit' AND NOT EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = n.movement_id)
                       AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
                     AS paid_before,
                 EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,

@@ -81,14 +81,15 @@ import Testing
         #expect(result.label == .rtTes && result.state == .cashed && result.discrepancies.isEmpty)
     }
 
-    /// Credited alone twice, the money is there: still cashed, the excess named; credited less, not cashed.
+    /// Credited alone twice, the money is there: still cashed (the excess is its credit's item);
+    /// credited less than the creditor's share, not cashed. The share, not the transfer's amount.
     @Test func aPaymentCreditedAloneTwiceStaysCashedAndLessIsNot() {
         var evidence = Self.evidence()
-        evidence.singleCreditCents = 40800
+        evidence.paid?.creditorShareCents = 30000
+        evidence.singleCreditCents = 60000
         let twice = verdict(evidence, asOf: "2026-11-18")
-        #expect(twice.label == .rtTes && twice.state == .cashed && codes(twice) == ["TES_AMOUNT_MISMATCH"])
-        #expect(twice.discrepancies.first.map { [$0.expectedCents, $0.actualCents] } == [20400, 40800])
-        evidence.singleCreditCents = 10000
+        #expect(twice.label == .rtTes && twice.state == .cashed && twice.discrepancies.isEmpty)
+        evidence.singleCreditCents = 20400
         let less = verdict(evidence, asOf: "2026-11-18")
         #expect(less.label == nil && less.state == .paid && less.discrepancies.isEmpty)
     }
@@ -243,7 +244,19 @@ import Testing
                   flowCredit: .init(totalCents: 100, netCents: 200, creditedBeforeCents: before))
         }
         #expect(classifier.classify(twice(before: 0)).label == .matched)
-        #expect(classifier.classify(twice(before: 100)).label == .iufTesDivImp)
+        #expect(classifier.classify(twice(before: 100)) == (.iufTesDivImp, nil), "a flow's excess is the flow's item")
+        // A payment credited three times: each excess credit names its own part of the excess.
+        func payment(before: Int64, net: Int64 = 300) -> Classifier.MovementEvidence {
+            .init(creditor: "80000000002", reference: "R\(before)", amountCents: 100, causale: "x", parsed: .payment("X"), known: true,
+                  flowCredit: .init(totalCents: 100, netCents: net, creditedBeforeCents: before))
+        }
+        #expect(classifier.classify(payment(before: 0)) == (.matched, nil))
+        for before: Int64 in [100, 200] {
+            let excess = classifier.classify(payment(before: before))
+            #expect(excess.label == .iufTesDivImp && excess.discrepancy?.code == "TES_AMOUNT_MISMATCH"
+                    && excess.discrepancy?.treasuryReference == "R\(before)" && excess.discrepancy?.message.contains("claim 1.00 back") == true)
+        }
+        #expect(classifier.classify(payment(before: 0, net: 60)) == (.matched, nil), "credited less: its keys are the item")
         var unserved = movement(.flow("F"), known: false)
         unserved.creditor = nil
         #expect(classifier.classify(unserved) == (.tesNoMatch, nil), "a credit on no served creditor's account is nobody's item")

@@ -56,9 +56,9 @@ import Testing
     }
 
     /// The traffic fine the Comune's journal credits alone (`/RFB/`, 59.60 on the 17th) is credited a
-    /// second time: as with a flow credited twice, the payment stays cashed, its discrepancy names the
-    /// excess to claim back, the first credit by booking date matches and only the other is the excess,
-    /// also when the second credit arrives later but was booked earlier. A full pass agrees.
+    /// second time: as with a flow credited twice, the payment stays cashed, the first credit by booking
+    /// date matches and only the other is the excess, with a discrepancy naming what to claim back, also
+    /// when the second credit arrives later but was booked earlier. A full pass agrees.
     @Test(arguments: [("19/11/2026", ["0064503 MATCHED", "0064598 IUF_TES_DIV_IMP"]),
                       ("16/11/2026", ["0064598 MATCHED", "0064503 IUF_TES_DIV_IMP"])])
     func aPaymentCreditedTwiceStaysCashedAndNamesTheExcess(booked: String, labels: [String]) throws {
@@ -71,17 +71,63 @@ import Testing
         #expect(summary.incremental)
         let keys = try store.rows("SELECT label || ' ' || state FROM key_verdict WHERE iuv = '01261060000077770'")
         #expect(keys == ["RT_TES CASHED"])
+        let excess = labels[1].prefix(7)
         let mismatch = try store.rows("""
-            SELECT expected_cents || ' ' || actual_cents || ' ' || psp_id || ' ' || message FROM discrepancy
-            WHERE code = 'TES_AMOUNT_MISMATCH' AND iuv = '01261060000077770'
+            SELECT treasury_reference || ' ' || expected_cents || ' ' || actual_cents || ' ' || message FROM discrepancy
+            WHERE code = 'TES_AMOUNT_MISMATCH' AND status = 'new'
             """)
-        #expect(mismatch.count == 1 && mismatch.first?.hasPrefix("5960 11920 ") == true
+        #expect(mismatch.count == 1 && mismatch.first?.hasPrefix("\(excess) 5960 11920 ") == true
                 && mismatch.first?.contains("claim 59.60 back") == true, "\(mismatch)")
         let found = try store.rows("""
             SELECT m.reference || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
             WHERE m.iuv = '01261060000077770' ORDER BY m.booking_date
             """)
         #expect(found == labels)
+        IncrementalReconciliationTests.expectAFullPassAgrees(
+            store, summary, creditors: try TreasurySamples.configuration.creditors, asOf: try #require(CivilDate(iso: "2026-11-21")),
+            copy: folder.appendingPathComponent("copy.sqlite"), "the night of the second credit")
+    }
+
+    /// A credit the bank took back does not count before the credits after it: the fine credited on
+    /// the 16th and reversed the same day, then by the journal on the 17th and again on the 19th, has
+    /// the 17th's credit matched and only the 19th's the excess.
+    @Test func aReversedCreditCountsForNothingBeforeTheNext() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        func entry(_ reference: String, _ sign: String) -> String {
+            """
+                  <Ntry><NtryRef>\(reference)</NtryRef><Amt Ccy="EUR">59.60</Amt><CdtDbtInd>\(sign)</CdtDbtInd>
+                    \(sign == "DBIT" ? "<RvslInd>true</RvslInd>" : "")<Sts>BOOK</Sts><BookgDt><Dt>2026-11-16</Dt></BookgDt>
+                    <AcctSvcrRef>\(reference)</AcctSvcrRef>
+                    <NtryDtls><TxDtls><Refs><TxId>TX261116000777</TxId></Refs>
+                      <RmtInf><Ustrd>/RFB/01261060000077770/59.60</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+            """
+        }
+        let statement = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+              <GrpHdr><MsgId>CAMT-80000000002-20261116</MsgId><CreDtTm>2026-11-17T05:00:00</CreDtTm></GrpHdr>
+              <Stmt><Id>80000000002-20261116</Id><CreDtTm>2026-11-16T23:59:00</CreDtTm>
+                <Acct><Id><IBAN>IT60X0542811101000000123456</IBAN></Id><Ccy>EUR</Ccy></Acct>
+            \(entry("261116000777", "CRDT"))
+            \(entry("261116000778", "DBIT"))
+              </Stmt>
+            </BkToCstmrStmt></Document>
+            """
+        let inbox = try inbox(folder, withoutJournal18: false)
+        _ = try TestSupport.write(statement, to: inbox, as: "treasury/camt053_80000000002_2026-11-16.xml")
+        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let again = try TestSupport.write(Self.header + "19/11/2026;19/11/2026;;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598\n",
+                                          to: folder, as: "bank/home-banking_2026-11-19.csv")
+        let summary = try night(store, [again.path], asOf: "2026-11-21")
+        let found = try store.rows("""
+            SELECT m.reference || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE m.iuv = '01261060000077770' AND m.sign = 'credit' ORDER BY m.booking_date
+            """)
+        #expect(found == ["261116000777 MATCHED", "0064503 MATCHED", "0064598 IUF_TES_DIV_IMP"])
+        #expect(try store.rows("SELECT state FROM key_verdict WHERE iuv = '01261060000077770'") == ["CASHED"])
+        #expect(try store.rows("SELECT treasury_reference FROM discrepancy WHERE code = 'TES_AMOUNT_MISMATCH' AND status = 'new'")
+                == ["0064598"])
         IncrementalReconciliationTests.expectAFullPassAgrees(
             store, summary, creditors: try TreasurySamples.configuration.creditors, asOf: try #require(CivilDate(iso: "2026-11-21")),
             copy: folder.appendingPathComponent("copy.sqlite"), "the night of the second credit")
