@@ -65,10 +65,7 @@ import Testing
         let folder = try TestSupport.scratchFolder()
         let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
         _ = try night(store, [try inbox(folder, withoutJournal18: false).path], asOf: "2026-11-20")
-        let again = try TestSupport.write(Self.header + "\(booked);\(booked);;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598\n",
-                                          to: folder, as: "bank/home-banking_2026-11-19.csv")
-        let summary = try night(store, [again.path], asOf: "2026-11-21")
-        #expect(summary.incremental)
+        #expect(try creditFineAgain(store, folder, booked: booked).incremental)
         let keys = try store.rows("SELECT label || ' ' || state FROM key_verdict WHERE iuv = '01261060000077770'")
         #expect(keys == ["RT_TES CASHED"])
         let excess = labels[1].prefix(7)
@@ -78,14 +75,7 @@ import Testing
             """)
         #expect(mismatch.count == 1 && mismatch.first?.hasPrefix("\(excess) 5960 11920 ") == true
                 && mismatch.first?.contains("claim 59.60 back") == true, "\(mismatch)")
-        let found = try store.rows("""
-            SELECT m.reference || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
-            WHERE m.iuv = '01261060000077770' ORDER BY m.booking_date
-            """)
-        #expect(found == labels)
-        IncrementalReconciliationTests.expectAFullPassAgrees(
-            store, summary, creditors: try TreasurySamples.configuration.creditors, asOf: try #require(CivilDate(iso: "2026-11-21")),
-            copy: folder.appendingPathComponent("copy.sqlite"), "the night of the second credit")
+        #expect(try fineCredits(store) == labels)
     }
 
     /// A credit the bank took back does not count before the credits after it: the fine credited on
@@ -117,20 +107,31 @@ import Testing
         let inbox = try inbox(folder, withoutJournal18: false)
         _ = try TestSupport.write(statement, to: inbox, as: "treasury/camt053_80000000002_2026-11-16.xml")
         _ = try night(store, [inbox.path], asOf: "2026-11-20")
-        let again = try TestSupport.write(Self.header + "19/11/2026;19/11/2026;;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598\n",
-                                          to: folder, as: "bank/home-banking_2026-11-19.csv")
-        let summary = try night(store, [again.path], asOf: "2026-11-21")
-        let found = try store.rows("""
-            SELECT m.reference || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
-            WHERE m.iuv = '01261060000077770' AND m.sign = 'credit' ORDER BY m.booking_date
-            """)
-        #expect(found == ["261116000777 MATCHED", "0064503 MATCHED", "0064598 IUF_TES_DIV_IMP"])
+        _ = try creditFineAgain(store, folder)
+        #expect(try fineCredits(store) == ["261116000777 MATCHED", "0064503 MATCHED", "0064598 IUF_TES_DIV_IMP"])
         #expect(try store.rows("SELECT state FROM key_verdict WHERE iuv = '01261060000077770'") == ["CASHED"])
         #expect(try store.rows("SELECT treasury_reference FROM discrepancy WHERE code = 'TES_AMOUNT_MISMATCH' AND status = 'new'")
                 == ["0064598"])
+    }
+
+    /// The night of the 21st: the traffic fine's `/RFB/` credit once more, booked on `booked`, through
+    /// the Comune's home banking; a full pass on a copy must agree.
+    private func creditFineAgain(_ store: Store, _ folder: URL, booked: String = "19/11/2026") throws -> ReconciliationSummary {
+        let again = try TestSupport.write(Self.header + "\(booked);\(booked);;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598\n",
+                                          to: folder, as: "bank/home-banking_2026-11-19.csv")
+        let summary = try night(store, [again.path], asOf: "2026-11-21")
         IncrementalReconciliationTests.expectAFullPassAgrees(
             store, summary, creditors: try TreasurySamples.configuration.creditors, asOf: try #require(CivilDate(iso: "2026-11-21")),
             copy: folder.appendingPathComponent("copy.sqlite"), "the night of the second credit")
+        return summary
+    }
+
+    /// The traffic fine's credits with their labels, by booking date.
+    private func fineCredits(_ store: Store) throws -> [String] {
+        try store.rows("""
+            SELECT m.reference || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE m.iuv = '01261060000077770' AND m.sign = 'credit' ORDER BY m.booking_date
+            """)
     }
 
     /// Without the Comune's journal of the 18th, flow 2026-11-17ESMPITMM-S0001726 is credited 204.00 of
