@@ -128,8 +128,8 @@ extension DiscrepancyCode {
         let day = facts.firstSeen ?? ""
         switch self {
         case .fdrOverdue:
-            return it ? "Sollecitare il PSP \(psp) per il flusso che rendiconta lo IUV \(iuv) (atteso dal \(day))"
-                : "Ask PSP \(psp) for the flow reporting IUV \(iuv) (due since \(day))"
+            return it ? "Sollecitare il PSP \(psp) per il flusso che rendiconta lo IUV \(iuv) (in ritardo dal \(day))"
+                : "Ask PSP \(psp) for the flow reporting IUV \(iuv) (overdue since \(day))"
         case .rtIufAmountMismatch, .iurMismatch, .fdrCountMismatch, .fdrTotalMismatch, .fdrDuplicateRow, .fdrBadRow, .fdrBadHeader,
              .fdrBadId, .fdrUnknownOutcome:
             return it ? "Chiedere al PSP \(psp) la rettifica del flusso \(flow)\(expectedActual(facts, euro, it))"

@@ -200,9 +200,10 @@ extension Classifier {
             guard !completes else { return (.matched, nil) }
             guard case let .payment(iuv) = movement.parsed else { return (.iufTesDivImp, nil) }
             let claim = min(movement.amountCents, credit.creditedBeforeCents + movement.amountCents - credit.totalCents)
+            // The credit's own figures: what of it was due against what came, so that the rows add up.
             return (.iufTesDivImp, Discrepancy(
-                .tesAmountMismatch, creditor: movement.creditor, treasuryReference: movement.reference, expected: credit.totalCents,
-                actual: credit.netCents,
+                .tesAmountMismatch, creditor: movement.creditor, treasuryReference: movement.reference,
+                expected: movement.amountCents - claim, actual: movement.amountCents,
                 message: "credit \(movement.reference) of \(Money.format(movement.amountCents)) pays IUV \(iuv) beyond what its receipts paid the creditor (\(Money.format(credit.totalCents)), credited \(Money.format(credit.netCents))): claim \(Money.format(claim)) back from the PSP"))
         }
     }

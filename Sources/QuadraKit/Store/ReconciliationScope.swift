@@ -415,7 +415,7 @@ struct ReconciliationScope {
 
             INSERT INTO flow_credit
             SELECT f.creditor, f.flow_id,
-                (SELECT sum(\(Store.netAmount)) FROM treasury_movement m WHERE m.creditor_fiscal_code = f.creditor AND m.flow_id = f.flow_id),
+                (SELECT sum(\(Store.standing("m"))) FROM treasury_movement m WHERE m.creditor_fiscal_code = f.creditor AND m.flow_id = f.flow_id),
                 (SELECT group_concat(DISTINCT coalesce(m.reference, m.movement_id)) FROM treasury_movement m
                     WHERE m.creditor_fiscal_code = f.creditor AND m.flow_id = f.flow_id AND m.sign = 'credit')
             FROM (SELECT v.receiver_fiscal_code AS creditor, v.flow_id FROM (SELECT DISTINCT flow_version_id FROM key_flow) kf
@@ -423,7 +423,7 @@ struct ReconciliationScope {
                   UNION SELECT receiver, flow_id FROM scope_flow) f;
 
             INSERT INTO single_credit
-            SELECT g.creditor, g.iuv, sum(\(Store.netAmount)),
+            SELECT g.creditor, g.iuv, sum(\(Store.standing("m"))),
                 group_concat(DISTINCT CASE WHEN m.sign = 'credit' THEN coalesce(m.reference, m.movement_id) END)
             FROM (SELECT DISTINCT creditor, iuv FROM recon_key) g
             CROSS JOIN treasury_movement m ON m.iuv = g.iuv AND m.causale_kind = 'payment' AND m.creditor_fiscal_code = g.creditor

@@ -271,7 +271,7 @@ extension Store {
     }
 
     /// The credits of this pass (`scope_movement`), with no creditor when theirs is not served;
-    /// reversals are netted into the flows they cancel.
+    /// a credit the bank reversed counts for nothing in what its flow or IUV received (`standing`).
     /// A payment credit is known when a key of its creditor and IUV has a verdict: keys are
     /// classified before movements, so that includes this pass's keys; what it should total is what its
     /// keys' receipts that no flow reports paid the creditor. A credit counts before another when booked
@@ -290,21 +290,19 @@ extension Store {
                 m.flow_id IS NOT NULL AND EXISTS (SELECT 1 FROM flow_part p WHERE p.assembled = 0 AND p.flow_id = m.flow_id
                     AND coalesce(p.receiver_fiscal_code, m.creditor_fiscal_code) = m.creditor_fiscal_code) AS awaits_parts,
                 v.computed_total_cents AS flow_total,
-                (SELECT sum(\(netAmount)) FROM treasury_movement n
+                (SELECT sum(\(standing("n"))) FROM treasury_movement n
                     WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id) AS flow_net,
-                (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
-                    WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id AND n.sign = 'credit'
-                      AND NOT EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = n.movement_id)
+                (SELECT coalesce(sum(\(standing("n"))), 0) FROM treasury_movement n
+                    WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id
                       AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
                     AS credited_before,
                 (SELECT sum(k.rt_amount_cents) FROM key_verdict k
                     WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv AND k.iuf IS NULL AND m.flow_id IS NULL)
                     AS paid_total,
-                (SELECT sum(\(netAmount)) FROM treasury_movement n
+                (SELECT sum(\(standing("n"))) FROM treasury_movement n
                     WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code) AS paid_net,
-                (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
+                (SELECT coalesce(sum(\(standing("n"))), 0) FROM treasury_movement n
                     WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code
-                      AND n.sign = 'credit' AND NOT EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = n.movement_id)
                       AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
                     AS paid_before,
                 EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,
@@ -380,5 +378,13 @@ extension Store {
     }
 
     /// A credit adds its amount, a reversal takes it back.
-    static let netAmount = "CASE sign WHEN 'reversal' THEN -amount_cents ELSE amount_cents END"
+    /// What movement `m` brings that is still there: a credit the bank has not reversed, in full; a
+    /// reversal nothing, since it takes away the credit it is linked to (`linkReversals`), whatever
+    /// its own causale names, and one whose credit is not in the store takes away nothing counted.
+    static func standing(_ m: String) -> String {
+        """
+        CASE WHEN \(m).sign = 'credit' AND NOT EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = \(m).movement_id)
+            THEN \(m).amount_cents ELSE 0 END
+        """
+    }
 }

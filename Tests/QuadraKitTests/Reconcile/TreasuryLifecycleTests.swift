@@ -73,14 +73,15 @@ import Testing
             SELECT treasury_reference || ' ' || expected_cents || ' ' || actual_cents || ' ' || message FROM discrepancy
             WHERE code = 'TES_AMOUNT_MISMATCH' AND status = 'new'
             """)
-        #expect(mismatch.count == 1 && mismatch.first?.hasPrefix("\(excess) 5960 11920 ") == true
+        #expect(mismatch.count == 1 && mismatch.first?.hasPrefix("\(excess) 0 5960 ") == true
                 && mismatch.first?.contains("claim 59.60 back") == true, "\(mismatch)")
         #expect(try fineCredits(store) == labels)
     }
 
-    /// A credit the bank took back does not count before the credits after it: the fine credited on
-    /// the 16th and reversed the same day, then by the journal on the 17th and again on the 19th, has
-    /// the 17th's credit matched and only the 19th's the excess.
+    /// A credit the bank took back counts for nothing, before the credits after it or in the sum: the
+    /// fine credited on the 16th and reversed the same day (the reversal naming only the bank's
+    /// transaction), then by the journal on the 17th and again on the 19th, has the 17th's credit
+    /// matched, only the 19th's the excess, and 119.20 credited.
     @Test func aReversedCreditCountsForNothingBeforeTheNext() throws {
         let folder = try TestSupport.scratchFolder()
         let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
@@ -90,7 +91,7 @@ import Testing
                     \(sign == "DBIT" ? "<RvslInd>true</RvslInd>" : "")<Sts>BOOK</Sts><BookgDt><Dt>2026-11-16</Dt></BookgDt>
                     <AcctSvcrRef>\(reference)</AcctSvcrRef>
                     <NtryDtls><TxDtls><Refs><TxId>TX261116000777</TxId></Refs>
-                      <RmtInf><Ustrd>/RFB/01261060000077770/59.60</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+                      <RmtInf><Ustrd>\(sign == "DBIT" ? "STORNO" : "/RFB/01261060000077770/59.60")</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
             """
         }
         let statement = """
@@ -109,7 +110,8 @@ import Testing
         _ = try night(store, [inbox.path], asOf: "2026-11-20")
         _ = try creditFineAgain(store, folder)
         #expect(try fineCredits(store) == ["261116000777 MATCHED", "0064503 MATCHED", "0064598 IUF_TES_DIV_IMP"])
-        #expect(try store.rows("SELECT state FROM key_verdict WHERE iuv = '01261060000077770'") == ["CASHED"])
+        #expect(try store.rows("SELECT state || ' ' || tes_amount_cents FROM key_verdict WHERE iuv = '01261060000077770'")
+                == ["CASHED 11920"])
         #expect(try store.rows("SELECT treasury_reference FROM discrepancy WHERE code = 'TES_AMOUNT_MISMATCH' AND status = 'new'")
                 == ["0064598"])
     }

@@ -122,6 +122,21 @@ import Testing
             }
         }
     }
+
+    /// A payment no flow reports is overdue for its PSP, which only its receipt names: the action asks
+    /// that PSP (the traffic fine, without the journal that credits it alone).
+    @Test func anOverduePaymentsActionNamesItsReceiptsPSP() throws {
+        let folder = try TestSupport.scratchFolder()
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.copyItem(at: SampleDayTests.inbox, to: inbox)
+        try FileManager.default.removeItem(at: inbox.appendingPathComponent("treasury/\(TreasurySamples.journal17)"))
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        _ = try NightlyRun(store: store, configuration: try TreasurySamples.configuration, asOf: CivilDate(iso: "2026-11-25")!)
+            .run(inbox: inbox.path, out: folder.appendingPathComponent("reports").path)
+        let rows = try ReportFiles.csvRows(folder.appendingPathComponent("reports/2026-11-25/discrepancies.csv.gz"))
+        let overdue = try #require(rows.first { $0[0] == "FDR_OVERDUE" && $0[4] == "01261060000077770" })
+        #expect(overdue.dropLast(2).last?.hasPrefix("Sollecitare il PSP 15000000008 per il flusso") == true, "\(overdue)")
+    }
 }
 
 /// `recovery.csv.gz`: the receipts pagoPA never delivered, with the request that fetches each; a row
