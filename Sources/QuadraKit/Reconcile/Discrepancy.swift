@@ -19,6 +19,8 @@ public struct Discrepancy: Sendable, Equatable, Hashable, Codable {
     public var creditor: String?
     /// The bank's reference of the movement concerned.
     public var treasuryReference: String?
+    /// The IUV a movement-level item's credit names (`/RFB/`), so that it is found by IUV; a key's is its key's.
+    public var iuv: String?
     /// The earlier, reference side's amount (position against receipt, receipt against flow row, flow total against credit).
     public var expectedCents: Int64?
     public var actualCents: Int64?
@@ -26,8 +28,8 @@ public struct Discrepancy: Sendable, Equatable, Hashable, Codable {
 
     /// A discrepancy of `code`, as grave as the code usually is unless `severity` says otherwise.
     public init(_ code: DiscrepancyCode, _ severity: Severity? = nil, key: TransferKey? = nil, flowId: String? = nil,
-                pspId: String? = nil, creditor: String? = nil, treasuryReference: String? = nil, expected: Int64? = nil,
-                actual: Int64? = nil, message: String) {
+                pspId: String? = nil, creditor: String? = nil, treasuryReference: String? = nil, iuv: String? = nil,
+                expected: Int64? = nil, actual: Int64? = nil, message: String) {
         self.code = code.rawValue
         self.severity = severity ?? code.severity
         self.key = key
@@ -35,6 +37,7 @@ public struct Discrepancy: Sendable, Equatable, Hashable, Codable {
         self.pspId = pspId
         self.creditor = creditor ?? key?.creditor
         self.treasuryReference = treasuryReference
+        self.iuv = key?.iuv ?? iuv
         self.expectedCents = expected
         self.actualCents = actual
         self.message = message

@@ -172,8 +172,9 @@ extension Classifier {
     public func classify(_ movement: MovementEvidence) -> (label: MovementLabel, discrepancy: Discrepancy?) {
         // A credit on no served creditor's account matches nothing Quadra reconciles, and is nobody's item.
         guard movement.creditor != nil else { return (.tesNoMatch, nil) }
+        let iuv: String? = if case let .payment(iuv) = movement.parsed { iuv } else { nil }
         func raise(_ code: DiscrepancyCode, severity: Discrepancy.Severity? = nil, _ message: String) -> Discrepancy {
-            Discrepancy(code, severity, creditor: movement.creditor, treasuryReference: movement.reference,
+            Discrepancy(code, severity, creditor: movement.creditor, treasuryReference: movement.reference, iuv: iuv,
                         actual: movement.amountCents, message: message)
         }
         switch movement.parsed {
@@ -198,11 +199,11 @@ extension Classifier {
             let completes = credit.netCents > credit.totalCents
                 && credit.creditedBeforeCents + movement.amountCents <= credit.totalCents
             guard !completes else { return (.matched, nil) }
-            guard case let .payment(iuv) = movement.parsed else { return (.iufTesDivImp, nil) }
+            guard let iuv else { return (.iufTesDivImp, nil) }
             let claim = min(movement.amountCents, credit.creditedBeforeCents + movement.amountCents - credit.totalCents)
             // The credit's own figures: what of it was due against what came, so that the rows add up.
             return (.iufTesDivImp, Discrepancy(
-                .tesAmountMismatch, creditor: movement.creditor, treasuryReference: movement.reference,
+                .tesAmountMismatch, creditor: movement.creditor, treasuryReference: movement.reference, iuv: iuv,
                 expected: movement.amountCents - claim, actual: movement.amountCents,
                 message: "credit \(movement.reference) of \(Money.format(movement.amountCents)) pays IUV \(iuv) beyond what its receipts paid the creditor (\(Money.format(credit.totalCents)), credited \(Money.format(credit.netCents))): claim \(Money.format(claim)) back from the PSP"))
         }

@@ -242,7 +242,7 @@ extension Store.ReconciliationPass {
                 $0.add(item.severity.rawValue)
                 $0.add(firstSeen == day ? "new" : "open")
                 $0.add(item.creditor)
-                $0.add(item.key?.iuv)
+                $0.add(item.iuv)
                 $0.add(item.key?.iur)
                 $0.add(item.key?.transferIndex)
                 $0.add(item.flowId)

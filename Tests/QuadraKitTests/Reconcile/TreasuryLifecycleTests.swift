@@ -71,7 +71,7 @@ import Testing
         let excess = labels[1].prefix(7)
         let mismatch = try store.rows("""
             SELECT treasury_reference || ' ' || expected_cents || ' ' || actual_cents || ' ' || message FROM discrepancy
-            WHERE code = 'TES_AMOUNT_MISMATCH' AND status = 'new'
+            WHERE code = 'TES_AMOUNT_MISMATCH' AND status = 'new' AND iuv = '01261060000077770'
             """)
         #expect(mismatch.count == 1 && mismatch.first?.hasPrefix("\(excess) 0 5960 ") == true
                 && mismatch.first?.contains("claim 59.60 back") == true, "\(mismatch)")
