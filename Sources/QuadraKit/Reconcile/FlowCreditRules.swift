@@ -132,8 +132,8 @@ extension Classifier {
         /// The flow or IUV named is known to the store for this creditor.
         public var known: Bool
         /// For a credit naming a current flow: that flow's total and credits; for one naming a paid
-        /// IUV (`/RFB/`, `/RFS/`): what the IUV's receipts no flow reports paid the creditor, and the
-        /// IUV's credits.
+        /// IUV (`/RFB/`, `/RFS/`): what the IUV's receipts no flow reports paid the creditor (zero when
+        /// a flow reports them all), and the IUV's credits.
         public var flowCredit: FlowCredit?
         /// The bank reversed this credit (STORNATO / RvslInd): the money is gone again.
         public var reversed: Bool
@@ -205,7 +205,7 @@ extension Classifier {
             return (.iufTesDivImp, Discrepancy(
                 .tesAmountMismatch, creditor: movement.creditor, treasuryReference: movement.reference, iuv: iuv,
                 expected: movement.amountCents - claim, actual: movement.amountCents,
-                message: "credit \(movement.reference) of \(Money.format(movement.amountCents)) pays IUV \(iuv) beyond what its receipts paid the creditor (\(Money.format(credit.totalCents)), credited \(Money.format(credit.netCents))): claim \(Money.format(claim)) back from the PSP"))
+                message: "credit \(movement.reference) of \(Money.format(movement.amountCents)) pays IUV \(iuv) beyond what its receipts no flow reports paid the creditor (\(Money.format(credit.totalCents)), credited \(Money.format(credit.netCents))): claim \(Money.format(claim)) back from the PSP"))
         }
     }
 }

@@ -274,7 +274,8 @@ extension Store {
     /// a credit the bank reversed counts for nothing in what its flow or IUV received (`standing`).
     /// A payment credit is known when a key of its creditor and IUV has a verdict: keys are
     /// classified before movements, so that includes this pass's keys; what it should total is what its
-    /// keys' receipts that no flow reports paid the creditor. A credit counts before another when booked
+    /// keys' receipts that no flow reports paid the creditor (nothing, when a flow reports them all: the
+    /// flow's credit pays them). A credit counts before another when booked
     /// before it and not reversed since. A flow credit may name a flow whose parts are still arriving
     /// (`flow_part` not yet assembled).
     private static func movementEvidence(in db: Database) throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: String?)] {
@@ -296,9 +297,9 @@ extension Store {
                     WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id
                       AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
                     AS credited_before,
-                (SELECT sum(k.rt_amount_cents) FROM key_verdict k
-                    WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv AND k.iuf IS NULL AND m.flow_id IS NULL)
-                    AS paid_total,
+                (SELECT sum(CASE WHEN k.iuf IS NULL THEN k.rt_amount_cents ELSE 0 END) FROM key_verdict k
+                    WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv AND k.rt_amount_cents IS NOT NULL
+                      AND m.flow_id IS NULL) AS paid_total,
                 (SELECT sum(\(standing("n"))) FROM treasury_movement n
                     WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code) AS paid_net,
                 (SELECT coalesce(sum(\(standing("n"))), 0) FROM treasury_movement n

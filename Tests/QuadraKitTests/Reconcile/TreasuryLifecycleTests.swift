@@ -36,9 +36,7 @@ import Testing
         let folder = try TestSupport.scratchFolder()
         let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
         _ = try night(store, [try inbox(folder, withoutJournal18: false).path], asOf: "2026-11-20")
-        let again = try TestSupport.write(Self.header + "19/11/2026;19/11/2026;;113,40;BONIFICO /PUR/LGPE-RIVERSAMENTO/URI/2026-11-17ABI08999-00123;0064599\n",
-                                          to: folder, as: "bank/home-banking_2026-11-19.csv")
-        let summary = try night(store, [again.path], asOf: "2026-11-21")
+        let summary = try creditAgain(store, folder, "19/11/2026;19/11/2026;;113,40;BONIFICO /PUR/LGPE-RIVERSAMENTO/URI/2026-11-17ABI08999-00123;0064599")
         #expect(summary.incremental && summary.keys < 10, "the flow's keys, not the whole day")
         let states = try store.rows("SELECT state FROM key_verdict WHERE iuf = '2026-11-17ABI08999-00123'")
         #expect(states == ["CASHED", "CASHED"])
@@ -116,11 +114,30 @@ import Testing
                 == ["0064598"])
     }
 
-    /// The night of the 21st: the traffic fine's `/RFB/` credit once more, booked on `booked`, through
-    /// the Comune's home banking; a full pass on a copy must agree.
+    /// A payment its flow reports and credits, credited again by `/RFB/`: the flow's credit paid it, so
+    /// the second credit is the excess, claimed back; the payment stays as its flow left it.
+    @Test func aPaymentItsFlowCreditedCreditedAgainIsTheExcess() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        _ = try night(store, [try inbox(folder, withoutJournal18: false).path], asOf: "2026-11-20")
+        _ = try creditAgain(store, folder, "19/11/2026;19/11/2026;;50,00;BONIFICO /RFB/01261030000005853/50.00;0064597")
+        #expect(try store.rows("SELECT label || ' ' || state FROM key_verdict WHERE iuv = '01261030000005853'") == ["IUD_RT_IUF_TES CASHED"])
+        #expect(try store.rows("""
+            SELECT v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id WHERE m.reference = '0064597'
+            """) == ["IUF_TES_DIV_IMP"])
+        let claim = try store.rows("SELECT message FROM discrepancy WHERE code = 'TES_AMOUNT_MISMATCH' AND iuv = '01261030000005853'")
+        #expect(claim.count == 1 && claim.first?.contains("claim 50.00 back") == true, "\(claim)")
+    }
+
+    /// The night of the 21st: the traffic fine's `/RFB/` credit once more, booked on `booked`.
     private func creditFineAgain(_ store: Store, _ folder: URL, booked: String = "19/11/2026") throws -> ReconciliationSummary {
-        let again = try TestSupport.write(Self.header + "\(booked);\(booked);;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598\n",
-                                          to: folder, as: "bank/home-banking_2026-11-19.csv")
+        try creditAgain(store, folder, "\(booked);\(booked);;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598")
+    }
+
+    /// The night of the 21st: one more credit, a line of the Comune's home banking; a full pass on a
+    /// copy must agree.
+    private func creditAgain(_ store: Store, _ folder: URL, _ line: String) throws -> ReconciliationSummary {
+        let again = try TestSupport.write(Self.header + line + "\n", to: folder, as: "bank/home-banking_2026-11-19.csv")
         let summary = try night(store, [again.path], asOf: "2026-11-21")
         IncrementalReconciliationTests.expectAFullPassAgrees(
             store, summary, creditors: try TreasurySamples.configuration.creditors, asOf: try #require(CivilDate(iso: "2026-11-21")),
