@@ -349,7 +349,7 @@ extension Store {
                 coalesce(fc.net, 0) AS credited, coalesce(s.expects_treasury, 0) AS expects_treasury, s.fiscal_code IS NOT NULL AS served,
                 v.revision, v.settlement_reference, v.computed_count, v.declared_total_cents,
                 (SELECT min(c.booking_date) FROM (
-                    SELECT m.booking_date, sum(m.amount_cents) OVER (ORDER BY m.booking_date, coalesce(m.reference, m.movement_id)) AS cumulated
+                    SELECT m.booking_date, sum(\(standing("m"))) OVER (ORDER BY m.booking_date, coalesce(m.reference, m.movement_id)) AS cumulated
                     FROM treasury_movement m WHERE m.creditor_fiscal_code = v.receiver_fiscal_code AND m.flow_id = v.flow_id
                       AND m.sign = 'credit') c WHERE c.cumulated >= v.computed_total_cents) AS credited_on,
                 fv.flow_version_id AS s0, fv.revision AS s1, fv.settlement_date AS s2, fv.settlement_reference AS s3, fv.rows AS s4,

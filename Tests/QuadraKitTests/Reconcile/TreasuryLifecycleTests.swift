@@ -129,6 +129,40 @@ import Testing
         #expect(claim.count == 1 && claim.first?.contains("claim 50.00 back") == true, "\(claim)")
     }
 
+    /// A flow's credit the treasurer reversed (STORNATO on the 19th) and the PSP sent again the same
+    /// day: the flow was credited on the 19th, a working day late, not on the 17th.
+    @Test func aReversedCreditDoesNotCreditItsFlow() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let inbox = try inbox(folder, withoutJournal18: false)
+        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let journal = try String(contentsOf: inbox.appendingPathComponent("treasury/\(TreasurySamples.journal18)"), encoding: .utf8)
+        let head = try #require(journal.range(of: "</descrizione_conto_evidenza>"))
+        let storno = try #require(journal.range(of: "<tipo_operazione>STORNATO</tipo_operazione>"))
+        let start = try #require(journal.range(of: "<movimento_conto_evidenza>", options: .backwards, range: journal.startIndex..<storno.lowerBound))
+        let end = try #require(journal.range(of: "</movimento_conto_evidenza>", range: storno.upperBound..<journal.endIndex))
+        let block = String(journal[start.lowerBound..<end.upperBound]).replacingOccurrences(of: "0064513", with: "0064502")
+            .replacingOccurrences(of: "150.79", with: "113.40").replacingOccurrences(of: "2026-11-18ABI08999-00124", with: "2026-11-17ABI08999-00123")
+            .replacingOccurrences(of: "2026-11-18", with: "2026-11-19")
+        let reversal = String(journal[..<head.upperBound]).replacingOccurrences(of: "2026-11-18", with: "2026-11-19")
+            + "\n" + block + "\n    </informazioni_conto_evidenza>\n</flusso_giornale_di_cassa>\n"
+        let night2 = folder.appendingPathComponent("night2")
+        _ = try TestSupport.write(reversal, to: night2, as: "treasury/GDC_80000000002_2026-11-19.xml")
+        _ = try TestSupport.write(Self.header + "19/11/2026;19/11/2026;;113,40;BONIFICO /PUR/LGPE-RIVERSAMENTO/URI/2026-11-17ABI08999-00123;0064599\n",
+                                  to: night2, as: "bank/home-banking_2026-11-19.csv")
+        _ = try night(store, [night2.path], asOf: "2026-11-21")
+        #expect(try store.rows("""
+            SELECT c.reference FROM treasury_movement r JOIN treasury_movement c ON c.movement_id = r.reverses_movement_id
+            WHERE r.booking_date = '2026-11-19'
+            """) == ["0064502"], "the STORNATO is linked to the credit it takes back")
+        let flow = try store.rows("""
+            SELECT credit_status || ' ' || credited_cents || ' ' || credited_on || ' ' || days_late FROM flow_verdict
+            WHERE flow_id = '2026-11-17ABI08999-00123'
+            """)
+        #expect(flow == ["CREDITED 11340 2026-11-19 1"])
+        #expect(try discrepancies(store, flow: "2026-11-17ABI08999-00123") == ["TES_LATE new"])
+    }
+
     /// The night of the 21st: the traffic fine's `/RFB/` credit once more, booked on `booked`.
     private func creditFineAgain(_ store: Store, _ folder: URL, booked: String = "19/11/2026") throws -> ReconciliationSummary {
         try creditAgain(store, folder, "\(booked);\(booked);;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598")
