@@ -291,21 +291,12 @@ extension Store {
                 m.flow_id IS NOT NULL AND EXISTS (SELECT 1 FROM flow_part p WHERE p.assembled = 0 AND p.flow_id = m.flow_id
                     AND coalesce(p.receiver_fiscal_code, m.creditor_fiscal_code) = m.creditor_fiscal_code) AS awaits_parts,
                 v.computed_total_cents AS flow_total,
-                (SELECT sum(\(standing("n"))) FROM treasury_movement n
-                    WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id) AS flow_net,
-                (SELECT coalesce(sum(\(standing("n"))), 0) FROM treasury_movement n
-                    WHERE n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id
-                      AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
-                    AS credited_before,
+                \(credits(ofSame: "n.creditor_fiscal_code = v.receiver_fiscal_code AND n.flow_id = v.flow_id", as: "flow")),
                 (SELECT sum(CASE WHEN k.iuf IS NULL THEN k.rt_amount_cents ELSE 0 END) FROM key_verdict k
                     WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv AND k.rt_amount_cents IS NOT NULL
                       AND m.flow_id IS NULL) AS paid_total,
-                (SELECT sum(\(standing("n"))) FROM treasury_movement n
-                    WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code) AS paid_net,
-                (SELECT coalesce(sum(\(standing("n"))), 0) FROM treasury_movement n
-                    WHERE n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code
-                      AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
-                    AS paid_before,
+                \(credits(ofSame: "n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code",
+                          as: "paid")),
                 EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,
                 mv.label AS stored
             FROM scope_movement sm CROSS JOIN treasury_movement m ON m.movement_id = sm.movement_id
@@ -319,7 +310,7 @@ extension Store {
             if let flow: String = row["flow_id"] { parsed = .flow(flow) } else if let iuv: String = row["iuv"] { parsed = .payment(iuv) } else { parsed = .none }
             var credit: Classifier.MovementEvidence.FlowCredit?
             if let total: Int64 = row["flow_total"] {
-                credit = .init(totalCents: total, netCents: row["flow_net"] ?? 0, creditedBeforeCents: row["credited_before"] ?? 0)
+                credit = .init(totalCents: total, netCents: row["flow_net"] ?? 0, creditedBeforeCents: row["flow_before"] ?? 0)
             } else if let total: Int64 = row["paid_total"] {
                 credit = .init(totalCents: total, netCents: row["paid_net"] ?? 0, creditedBeforeCents: row["paid_before"] ?? 0)
             }
@@ -328,6 +319,18 @@ extension Store {
                 causale: row["raw_causale"], parsed: parsed, known: row["known"], flowCredit: credit,
                 reversed: row["reversed"], awaitsParts: row["awaits_parts"]), row["stored"])
         }
+    }
+
+    /// The columns `<name>_net` and `<name>_before` of movement `m`'s query: what the credits `same` picks
+    /// among `n` (those of `m`'s flow, or of its IUV) bring that still stands, all of them and those
+    /// booked before `m`.
+    private static func credits(ofSame same: String, as name: String) -> String {
+        """
+        (SELECT sum(\(standing("n"))) FROM treasury_movement n WHERE \(same)) AS \(name)_net,
+        (SELECT coalesce(sum(\(standing("n"))), 0) FROM treasury_movement n WHERE \(same)
+            AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
+            AS \(name)_before
+        """
     }
 
     /// The current flows of this pass (`scope_flow`), served or not: every one gets a verdict row,
