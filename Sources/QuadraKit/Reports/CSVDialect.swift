@@ -41,6 +41,7 @@ public enum CSVDialect: String, Sendable, CaseIterable {
         "amount_cents": "Importo (€)", "reference": "Riferimento banca", "causale": "Causale", "parsed_iuf": "IUF letto",
         "parsed_iuv": "IUV letto", "revision": "Revisione", "rows": "Pagamenti", "declared_total_cents": "Totale dichiarato (€)",
         "computed_total_cents": "Totale calcolato (€)", "credited_cents": "Accreditato (€)", "credit_status": "Stato accredito",
+        "previous_credit_status": "Stato accredito precedente",
         "findings": "Rilievi", "credited_on": "Data accredito", "days_late": "Giorni lavorativi di ritardo", "code": "Codice",
         "severity": "Gravità", "status": "Stato anomalia", "treasury_reference": "Riferimento tesoreria",
         "expected_cents": "Importo atteso (€)", "actual_cents": "Importo rilevato (€)", "first_seen": "Prima rilevazione",
@@ -58,5 +59,6 @@ public enum CSVDialect: String, Sendable, CaseIterable {
         "receipt_number": "Numero bolletta", "management_code": "Codice gestionale", "movement_label": "Esito movimento",
         "regularised_cents": "Regolarizzato (€)", "reversali": "Reversali", "regularised_on": "Data regolarizzazione",
         "working_days": "Giorni lavorativi", "regularisation_status": "Stato regolarizzazione",
+        "previous_regularisation_status": "Stato regolarizzazione precedente",
     ]
 }

@@ -30,6 +30,12 @@ public struct ReportManifest: Sendable, Codable, Equatable {
     public var amountCentsByState: [String: Int64] = [:]
     public var discrepanciesByCode: [String: Int] = [:]
     public var discrepanciesByStatus: [String: Int] = [:]
+    /// The rows of tonight's classification, flows and treasury files by what happened to them
+    /// (`new`, `changed`, `open`; empty in a full listing for what closed before tonight). Optional
+    /// only so that a manifest written before they were counted still reads.
+    public var keysByChange: [String: Int]?
+    public var flowsByChange: [String: Int]?
+    public var movementsByChange: [String: Int]?
     public var files: [File] = []
     /// In a creditor's folder: whose files these are.
     public var creditor: ServedCreditor?

@@ -55,11 +55,12 @@ public struct ReportWriter: Sendable {
     ]
     public static let treasuryColumns = [
         "movement_id", "creditor_fiscal_code", "account", "booking_date", "value_date", "amount_cents", "reference", "causale",
-        "parsed_iuf", "parsed_iuv", "label",
+        "parsed_iuf", "parsed_iuv", "label", "change", "previous_label",
     ]
     public static let flowColumns = [
         "creditor_fiscal_code", "psp_id", "iuf", "revision", "settlement_date", "settlement_reference", "rows",
         "declared_total_cents", "computed_total_cents", "credited_cents", "credit_status", "findings", "credited_on", "days_late",
+        "change", "previous_credit_status",
     ]
     public static let discrepancyColumns = [
         "code", "severity", "status", "creditor_fiscal_code", "iuv", "iur", "transfer_index", "iuf", "treasury_reference",
@@ -159,7 +160,9 @@ public struct ReportWriter: Sendable {
             }
         })
         outputs.land(try route(Self.treasury, to: destinations) { report in
-            try store.treasuryRows(asOf: asOf, everything: options.everything) { try report.row($0) }
+            try store.treasuryRows(asOf: asOf, everything: options.everything) { fields in
+                for index in try report.row(fields) { outputs[index].figures.addMovement(fields) }
+            }
         })
         outputs.land(try route(Self.flows, to: destinations) { report in
             try store.flowRows(asOf: asOf, everything: options.everything) { fields in
@@ -227,6 +230,9 @@ public struct ReportWriter: Sendable {
         manifest.keysByState = output.figures.keysByState
         manifest.amountCentsByState = output.figures.centsByState
         manifest.discrepanciesByStatus = output.figures.discrepanciesByStatus
+        manifest.keysByChange = output.figures.keysByChange
+        manifest.flowsByChange = output.figures.flowsByChange
+        manifest.movementsByChange = output.figures.movementsByChange
         manifest.files.sort { $0.name < $1.name }
         try writeManifest(manifest, documents: documents, in: destination.folder)
         return manifest

@@ -16,8 +16,10 @@ struct SummaryFigures: Sendable {
 
     var asOf: String
     var keysByState: [String: Int] = [:]
-    /// Tonight's keys by what happened to them: `new`, `changed`, still `open`.
+    /// Tonight's keys, flows and credits by what happened to them: `new`, `changed`, still `open`.
     var keysByChange: [String: Int] = [:]
+    var flowsByChange: [String: Int] = [:]
+    var movementsByChange: [String: Int] = [:]
     var centsByState: [String: Int64] = [:]
     /// Receipt amounts per payment day and state over the page's window (not only tonight's keys).
     var centsByPaymentDay: [String: [String: Int64]] = [:]
@@ -53,8 +55,14 @@ struct SummaryFigures: Sendable {
         }
     }
 
-    /// A row of `flows.csv`.
+    /// A row of `treasury.csv`: change (11).
+    mutating func addMovement(_ fields: [String?]) {
+        movementsByChange[fields[11] ?? "", default: 0] += 1
+    }
+
+    /// A row of `flows.csv`: credit status (10), findings (11), change (14).
     mutating func addFlow(_ fields: [String?]) {
+        flowsByChange[fields[14] ?? "", default: 0] += 1
         let status = fields[10] ?? ""
         let findings = fields[11] ?? ""
         guard FlowCreditStatus(rawValue: status)?.isSettled != true || !findings.isEmpty else { return }

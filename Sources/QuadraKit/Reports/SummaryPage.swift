@@ -50,11 +50,18 @@ enum SummaryPage {
             + Markup.escape(words.t("Anomalie nuove: \(figures.discrepanciesByStatus["new"] ?? 0); risolte: \(figures.discrepanciesByStatus["resolved"] ?? 0); aggravate (sostituite da una più grave): \(figures.discrepanciesByStatus["escalated"] ?? 0); ancora aperte: \(figures.discrepanciesByStatus["open"] ?? 0).",
                                     "\(figures.discrepanciesByStatus["new"] ?? 0) new discrepancies, \(figures.discrepanciesByStatus["resolved"] ?? 0) resolved, \(figures.discrepanciesByStatus["escalated"] ?? 0) escalated (replaced by a graver one), \(figures.discrepanciesByStatus["open"] ?? 0) still open."))
             + "</p>\n"
-        let listed = ItalianFormat.count(figures.keysByState.values.reduce(0, +))
-        let (new, changed, stillOpen) = (ItalianFormat.count(figures.keysByChange["new"] ?? 0), ItalianFormat.count(figures.keysByChange["changed"] ?? 0),
-                                         ItalianFormat.count(figures.keysByChange["open"] ?? 0))
-        html += "<p>" + Markup.escape(words.t("I file di stanotte elencano \(listed) trasferimenti: \(new) nuovi, \(changed) cambiati, \(stillOpen) ancora aperti.",
-                                              "Tonight's files list \(listed) transfers: \(new) new, \(changed) changed, \(stillOpen) still open.")) + "</p>\n"
+        /// A file's rows, then how many of them are new, changed and still open.
+        func listed(_ byChange: [String: Int]) -> [String] {
+            ([byChange.values.reduce(0, +)] + ["new", "changed", "open"].map { byChange[$0] ?? 0 }).map(ItalianFormat.count)
+        }
+        let (keys, flows, credits) = (listed(figures.keysByChange), listed(figures.flowsByChange), listed(figures.movementsByChange))
+        html += "<p>" + Markup.escape(words.t(
+            "I file di stanotte elencano \(keys[0]) trasferimenti: \(keys[1]) nuovi, \(keys[2]) cambiati, \(keys[3]) ancora aperti; "
+                + "\(flows[0]) flussi: \(flows[1]) nuovi, \(flows[2]) cambiati, \(flows[3]) ancora aperti; "
+                + "\(credits[0]) movimenti di tesoreria: \(credits[1]) nuovi, \(credits[2]) cambiati, \(credits[3]) ancora aperti.",
+            "Tonight's files list \(keys[0]) transfers: \(keys[1]) new, \(keys[2]) changed, \(keys[3]) still open; "
+                + "\(flows[0]) flows: \(flows[1]) new, \(flows[2]) changed, \(flows[3]) still open; "
+                + "\(credits[0]) treasury movements: \(credits[1]) new, \(credits[2]) changed, \(credits[3]) still open.")) + "</p>\n"
         if let previous = figures.previous {
             let then = ItalianFormat.date(previous.asOf)
             html += "<p>" + Markup.escape(words.t("Al \(then): \(previous.open) anomalie aperte; ora \(open) (\(signed(open - previous.open))).",

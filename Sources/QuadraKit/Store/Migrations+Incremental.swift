@@ -153,4 +153,16 @@ extension Migrations {
     static func addLookBackStart(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE reconciliation_run ADD COLUMN since TEXT")
     }
+
+    /// What a flow, a movement or a provvisorio was before its verdict last changed, so that a
+    /// night's files tell a row first judged tonight (`new`) from one that changed (`changed`), as
+    /// they do for keys. Rows stored before do not know it, and nothing is made up for them: one
+    /// that changes later records what it was then.
+    static func addPreviousVerdicts(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE flow_verdict ADD COLUMN previous_credit_status TEXT;
+            ALTER TABLE movement_verdict ADD COLUMN previous_label TEXT;
+            ALTER TABLE provvisorio_verdict ADD COLUMN previous_status TEXT;
+            """)
+    }
 }

@@ -252,6 +252,7 @@ enum Migrations {
         // deferred migration would read every child table for nothing.
         migrator.registerMigration("v14: key verdicts in arrival order", foreignKeyChecks: .immediate,
                                    migrate: storeKeyVerdictsInArrivalOrder)
+        migrator.registerMigration("v15: what flows, movements and provvisori were before", migrate: addPreviousVerdicts)
         return migrator
     }
 }

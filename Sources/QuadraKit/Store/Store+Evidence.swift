@@ -87,7 +87,7 @@ extension Store {
 
         func flows() throws -> [FlowRecord] { try Store.flowEvidence(in: db) }
 
-        func movements() throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: String?)] {
+        func movements() throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: StoredMovement?)] {
             try Store.movementEvidence(in: db)
         }
 
@@ -106,6 +106,19 @@ extension Store {
         var previousState: String?
     }
 
+    /// What a stored verdict row remembers of its past: the day it last changed and what it was before
+    /// (nil: first judged that day).
+    struct VerdictHistory: Sendable {
+        var changedOn: String
+        var previous: String?
+    }
+
+    /// A movement's stored label and its history.
+    struct StoredMovement: Sendable {
+        var label: String
+        var history: VerdictHistory
+    }
+
     /// A current flow with what its verdict row shows.
     struct FlowRecord {
         var versionId: Int64
@@ -117,6 +130,7 @@ extension Store {
         var rows: Int
         var declaredTotalCents: Int64?
         var stored: [DatabaseValue]?
+        var history: VerdictHistory?
     }
 
     /// The columns the evidence query reads by position: by name, each of a million rows would search
@@ -278,7 +292,7 @@ extension Store {
     /// flow's credit pays them). A credit counts before another when booked
     /// before it and not reversed since. A flow credit may name a flow whose parts are still arriving
     /// (`flow_part` not yet assembled).
-    private static func movementEvidence(in db: Database) throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: String?)] {
+    private static func movementEvidence(in db: Database) throws -> [(movementId: String, evidence: Classifier.MovementEvidence, stored: StoredMovement?)] {
         try Row.fetchAll(db, sql: """
             SELECT m.movement_id, s.fiscal_code AS creditor_fiscal_code, coalesce(m.reference, m.movement_id) AS reference, m.amount_cents,
                 m.raw_causale, m.causale_kind, m.flow_id, m.iuv,
@@ -298,7 +312,7 @@ extension Store {
                 \(credits(ofSame: "n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code",
                           as: "paid")),
                 EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,
-                mv.label AS stored
+                mv.label AS stored, mv.changed_on, mv.previous_label
             FROM scope_movement sm CROSS JOIN treasury_movement m ON m.movement_id = sm.movement_id
             LEFT JOIN served s ON s.fiscal_code = m.creditor_fiscal_code
             LEFT JOIN flow_version v ON v.is_current = 1 AND v.receiver_fiscal_code = m.creditor_fiscal_code AND v.flow_id = m.flow_id
@@ -317,7 +331,9 @@ extension Store {
             return (row["movement_id"], Classifier.MovementEvidence(
                 creditor: row["creditor_fiscal_code"], reference: row["reference"], amountCents: row["amount_cents"],
                 causale: row["raw_causale"], parsed: parsed, known: row["known"], flowCredit: credit,
-                reversed: row["reversed"], awaitsParts: row["awaits_parts"]), row["stored"])
+                reversed: row["reversed"], awaitsParts: row["awaits_parts"]),
+                    (row["stored"] as String?).map { StoredMovement(label: $0, history: VerdictHistory(changedOn: row["changed_on"],
+                                                                                                       previous: row["previous_label"])) })
         }
     }
 
@@ -357,7 +373,8 @@ extension Store {
                       AND m.sign = 'credit') c WHERE c.cumulated >= v.computed_total_cents) AS credited_on,
                 fv.flow_version_id AS s0, fv.revision AS s1, fv.settlement_date AS s2, fv.settlement_reference AS s3, fv.rows AS s4,
                 fv.declared_total_cents AS s5, fv.computed_total_cents AS s6, fv.credited_cents AS s7, fv.credit_status AS s8,
-                fv.findings AS s9, fv.open AS s10, fv.credited_on AS s11, fv.days_late AS s12
+                fv.findings AS s9, fv.open AS s10, fv.credited_on AS s11, fv.days_late AS s12,
+                fv.changed_on, fv.previous_credit_status
             FROM scope_flow sf
             CROSS JOIN flow_version v ON v.receiver_fiscal_code = sf.receiver AND v.psp_id = sf.psp AND v.flow_id = sf.flow_id
                 AND v.is_current = 1
@@ -377,7 +394,8 @@ extension Store {
             let stored: [DatabaseValue]? = row["s0"] == nil ? nil : (0...12).map { row["s\($0)"] as DatabaseValue }
             return FlowRecord(versionId: id, evidence: evidence, served: row["served"], revision: row["revision"],
                               settlementReference: row["settlement_reference"], rows: row["computed_count"],
-                              declaredTotalCents: row["declared_total_cents"], stored: stored)
+                              declaredTotalCents: row["declared_total_cents"], stored: stored,
+                              history: (row["changed_on"] as String?).map { VerdictHistory(changedOn: $0, previous: row["previous_credit_status"]) })
         }
     }
 

@@ -66,6 +66,7 @@ extension Store.ReconciliationPass {
         var movementId: String
         var evidence: ProvvisorioEvidence
         var stored: [DatabaseValue]?
+        var history: Store.VerdictHistory?
     }
 
     /// Every provvisorio of a served creditor: there are a few per account and day, so each night
@@ -93,7 +94,8 @@ extension Store.ReconciliationPass {
             SELECT p.movement_id, m.creditor_fiscal_code, p.fiscal_year, p.number, m.amount_cents,
                 coalesce(p.effective_date, m.booking_date) AS since,
                 EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,
-                v.status, v.regularised_cents, v.reversali, v.regularised_on, v.open, v.movement_id IS NOT NULL AS judged
+                v.status, v.regularised_cents, v.reversali, v.regularised_on, v.open, v.movement_id IS NOT NULL AS judged,
+                v.changed_on, v.previous_status
             FROM provvisorio p CROSS JOIN treasury_movement m ON m.movement_id = p.movement_id
             JOIN served s ON s.fiscal_code = m.creditor_fiscal_code
             LEFT JOIN provvisorio_verdict v ON v.movement_id = p.movement_id
@@ -105,7 +107,8 @@ extension Store.ReconciliationPass {
                                                amountCents: row["amount_cents"], effectiveDate: since, reversed: row["reversed"],
                                                settlements: settlements[movementId] ?? [])
             let stored: [DatabaseValue]? = row["judged"] ? (7...11).map { row[$0] as DatabaseValue } : nil
-            return ProvvisorioRecord(movementId: movementId, evidence: evidence, stored: stored)
+            return ProvvisorioRecord(movementId: movementId, evidence: evidence, stored: stored,
+                                     history: (row["changed_on"] as String?).map { Store.VerdictHistory(changedOn: $0, previous: row["previous_status"]) })
         }
     }
 
@@ -120,12 +123,15 @@ extension Store.ReconciliationPass {
                                     verdict.status.isOpen.databaseValue]
         if record.stored == row { return }
         try RawStatement(db, """
-            INSERT OR REPLACE INTO provvisorio_verdict (movement_id, status, regularised_cents, reversali, regularised_on, open, changed_on)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO provvisorio_verdict (movement_id, status, regularised_cents, reversali, regularised_on, open, changed_on,
+                previous_status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).run {
             $0.add(record.movementId)
             for value in row { $0.add(value) }
             $0.add(asOf.description)
+            $0.add(Self.before(record.stored.flatMap { String.fromDatabaseValue($0[0]) }, changedOn: record.history?.changedOn,
+                               previous: record.history?.previous, day: asOf.description))
         }
     }
 }

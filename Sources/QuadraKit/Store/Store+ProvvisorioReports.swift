@@ -51,18 +51,21 @@ public struct ProvvisorioRow: Sendable, Equatable {
     public var regularisedOn: String?
     /// Working days from the provvisorio's day to the as-of date (to its regularisation once regularised).
     public var workingDays: Int?
-    /// `changed` when its verdict changed tonight, `open` when it is still to do, else empty (full listing).
+    /// `new` when first judged tonight, `changed` when its verdict changed tonight, `open` when it is
+    /// still to do, else empty (full listing).
     public var change: String
+    /// The status before tonight's change (the current one when unchanged; empty when new).
+    public var previousStatus: String?
 
     public static let columns = [
         "creditor_fiscal_code", "account", "fiscal_year", "provvisorio_number", "receipt_number", "provvisorio_date", "booking_date",
         "amount_cents", "management_code", "causale", "movement_label", "regularisation_status", "regularised_cents", "reversali", "regularised_on",
-        "working_days", "change",
+        "working_days", "change", "previous_regularisation_status",
     ]
 
     public var fields: [String?] {
         [creditor, account, String(fiscalYear), number, receiptNumber, provvisorioDate, bookingDate, String(amountCents), managementCode,
-         causale, movementLabel, status, String(regularisedCents), reversali, regularisedOn, workingDays.map(String.init), change]
+         causale, movementLabel, status, String(regularisedCents), reversali, regularisedOn, workingDays.map(String.init), change, previousStatus]
     }
 }
 
@@ -181,7 +184,7 @@ extension Store {
                 SELECT m.creditor_fiscal_code, m.account, p.fiscal_year, p.number, p.receipt_number,
                     coalesce(p.effective_date, m.booking_date) AS day, m.booking_date, m.amount_cents, p.management_code, m.raw_causale,
                     mv.label, pv.status, pv.regularised_cents, pv.reversali, pv.regularised_on,
-                    CASE WHEN pv.changed_on = :day THEN 'changed' WHEN pv.open = 1 THEN 'open' ELSE '' END AS change
+                    \(Store.change(changedOn: "pv.changed_on", open: "pv.open = 1", was: [("pv.previous_status", "pv.status")]))
                 FROM provvisorio_verdict pv CROSS JOIN provvisorio p ON p.movement_id = pv.movement_id
                 CROSS JOIN treasury_movement m ON m.movement_id = pv.movement_id
                 LEFT JOIN movement_verdict mv ON mv.movement_id = pv.movement_id
@@ -199,7 +202,7 @@ extension Store {
                     movementLabel: row["label"], status: status, regularisedCents: row["regularised_cents"], reversali: row["reversali"],
                     regularisedOn: row["regularised_on"],
                     workingDays: CivilDate(iso: day).flatMap { start in end.map { calendar.workingDays(after: start, through: $0) } },
-                    change: row["change"]))
+                    change: row[15], previousStatus: row[16]))
             }
         }
     }

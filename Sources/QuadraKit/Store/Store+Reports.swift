@@ -17,10 +17,7 @@ extension Store {
             creditor_fiscal_code, iuv, iur, transfer_index, label, anomalies, state, receipt_id, payment_day, psp_id,
             rt_amount_cents, iud_amount_cents, iuf_amount_cents, iuf, flow_psp_id, flow_revision, settlement_reference,
             settlement_date, tes_amount_cents, tes_references, taxonomy_code, beneficiary_iban, iupd, debtor_id,
-            CASE WHEN changed_on = :day THEN CASE WHEN previous_state IS NULL THEN 'new' ELSE 'changed' END
-                 WHEN open = 1 THEN 'open' ELSE '' END,
-            CASE WHEN changed_on = :day THEN previous_label ELSE label END,
-            CASE WHEN changed_on = :day THEN previous_state ELSE state END
+            \(Self.change(open: "open = 1", first: "previous_state", was: [("previous_label", "label"), ("previous_state", "state")]))
             """
         try streamRows(sql: everything ? "SELECT \(columns) FROM key_verdict ORDER BY 1, 2, 3, 4" : """
             SELECT \(columns) FROM key_verdict WHERE changed_on = :day
@@ -29,33 +26,49 @@ extension Store {
             """, arguments: ["day": asOf.description], body)
     }
 
+    /// What happened to a row tonight, then what it was before, one column per pair of `was`
+    /// (previous, current): `new` (first judged tonight: `first` names the previous column that is
+    /// never empty once judged), `changed` (with what it was before), `open` (unchanged and still
+    /// open: the previous columns repeat the current ones); empty for a row closed before tonight,
+    /// which only a full listing shows. The one statement of that rule for every report that carries it.
+    static func change(changedOn: String = "changed_on", open: String, first: String? = nil,
+                       was: [(previous: String, current: String)]) -> String {
+        (["""
+            CASE WHEN \(changedOn) = :day THEN CASE WHEN \(first ?? was[0].previous) IS NULL THEN 'new' ELSE 'changed' END
+                 WHEN \(open) THEN 'open' ELSE '' END
+            """] + was.map { "CASE WHEN \(changedOn) = :day THEN \($0.previous) ELSE \($0.current) END" }).joined(separator: ",\n")
+    }
+
     /// Incoming movements with their label: those labelled tonight and those not `MATCHED` (in a full
-    /// listing, all), by creditor, booking date and movement id.
+    /// listing, all), by creditor, booking date and movement id, with what changed (`change`).
     func treasuryRows(asOf: CivilDate, everything: Bool, _ body: ([String?]) throws -> Void) throws {
         let verdicts = everything ? "movement_verdict" : """
-            (SELECT movement_id, label FROM movement_verdict WHERE changed_on = :day
-             UNION SELECT movement_id, label FROM movement_verdict WHERE label <> 'MATCHED')
+            (SELECT movement_id, label, changed_on, previous_label FROM movement_verdict WHERE changed_on = :day
+             UNION SELECT movement_id, label, changed_on, previous_label FROM movement_verdict WHERE label <> 'MATCHED')
             """
         try streamRows(sql: """
             SELECT m.movement_id, m.creditor_fiscal_code, m.account, m.booking_date, m.value_date, m.amount_cents, m.reference,
-                m.raw_causale, m.flow_id, m.iuv, mv.label
+                m.raw_causale, m.flow_id, m.iuv, mv.label,
+                \(Self.change(changedOn: "mv.changed_on", open: "mv.label <> 'MATCHED'", was: [("mv.previous_label", "mv.label")]))
             FROM \(verdicts) mv CROSS JOIN treasury_movement m ON m.movement_id = mv.movement_id
             ORDER BY m.creditor_fiscal_code, m.booking_date, m.movement_id
-            """, arguments: everything ? [] : ["day": asOf.description], body)
+            """, arguments: ["day": asOf.description], body)
     }
 
     /// Current flows with their rows, totals, net credit and credit status: those that arrived or
-    /// changed tonight and those still open (not credited in full, or with a discrepancy).
+    /// changed tonight and those still open (not credited in full, or with a discrepancy), with what
+    /// changed (`change`).
     func flowRows(asOf: CivilDate, everything: Bool, _ body: ([String?]) throws -> Void) throws {
         let columns = """
             receiver_fiscal_code, psp_id, flow_id, revision, settlement_date, settlement_reference, rows, declared_total_cents,
-            computed_total_cents, credited_cents, credit_status, findings, credited_on, days_late
+            computed_total_cents, credited_cents, credit_status, findings, credited_on, days_late,
+            \(Self.change(open: "open = 1", was: [("previous_credit_status", "credit_status")]))
             """
         try streamRows(sql: everything ? "SELECT \(columns) FROM flow_verdict ORDER BY 1, 2, 3" : """
             SELECT \(columns) FROM flow_verdict WHERE changed_on = :day
             UNION ALL SELECT \(columns) FROM flow_verdict WHERE open = 1 AND changed_on <> :day
             ORDER BY 1, 2, 3
-            """, arguments: everything ? [] : ["day": asOf.description], body)
+            """, arguments: ["day": asOf.description], body)
     }
 
     /// Open discrepancies and those resolved or escalated on the as-of date, errors first, then by code and

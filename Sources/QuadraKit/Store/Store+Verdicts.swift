@@ -52,10 +52,12 @@ extension Store.ReconciliationPass {
             upsertFlow = try RawStatement(db, """
                 INSERT OR REPLACE INTO flow_verdict (receiver_fiscal_code, psp_id, flow_id, flow_version_id, revision,
                     settlement_date, settlement_reference, rows, declared_total_cents, computed_total_cents, credited_cents,
-                    credit_status, findings, open, credited_on, days_late, changed_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    credit_status, findings, open, credited_on, days_late, changed_on, previous_credit_status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            upsertMovement = try RawStatement(db, "INSERT OR REPLACE INTO movement_verdict (movement_id, label, changed_on) VALUES (?, ?, ?)")
+            upsertMovement = try RawStatement(db, """
+                INSERT OR REPLACE INTO movement_verdict (movement_id, label, changed_on, previous_label) VALUES (?, ?, ?, ?)
+                """)
             noteItem = try RawStatement(db, "INSERT OR IGNORE INTO scope_item (item) VALUES (?)")
         }
 
@@ -84,10 +86,8 @@ extension Store.ReconciliationPass {
                stored[verdictColumns.count...].elementsEqual(record.facts) { return false }
             if let stored = record.stored { try countDayTotal(key.creditor, stored, sign: -1) }
             try countDayTotal(key.creditor, verdictColumns + record.facts, sign: 1)
-            // A second run on the same day keeps what the key was before that day.
-            let earlierToday = record.changedOn == day
-            let previousLabel = earlierToday ? record.previousLabel : record.stored.flatMap { String.fromDatabaseValue($0[0]) }
-            let previousState = earlierToday ? record.previousState : record.stored.flatMap { String.fromDatabaseValue($0[2]) }
+            let previousLabel = before(record.stored.flatMap { String.fromDatabaseValue($0[0]) }, record.changedOn, record.previousLabel)
+            let previousState = before(record.stored.flatMap { String.fromDatabaseValue($0[2]) }, record.changedOn, record.previousState)
             try upsertKey.run {
                 $0.add(key.creditor)
                 $0.add(key.iuv)
@@ -100,6 +100,13 @@ extension Store.ReconciliationPass {
                 $0.add(previousState)
             }
             return true
+        }
+
+        /// What a verdict changing tonight was before: what is stored, unless a run earlier the same
+        /// day changed it already; then what it was before that run, so a second run keeps the night's
+        /// `new` or `changed`.
+        private func before(_ stored: String?, _ changedOn: String?, _ previous: String?) -> String? {
+            Store.ReconciliationPass.before(stored, changedOn: changedOn, previous: previous, day: day)
         }
 
         private func countDayTotal(_ creditor: String, _ row: [DatabaseValue], sign: Int64) throws {
@@ -133,6 +140,7 @@ extension Store.ReconciliationPass {
                 $0.add(flow.evidence.flowId)
                 for value in row { $0.add(value) }
                 $0.add(day)
+                $0.add(before(flow.stored.flatMap { String.fromDatabaseValue($0[8]) }, flow.history?.changedOn, flow.history?.previous))
             }
         }
 
@@ -143,11 +151,13 @@ extension Store.ReconciliationPass {
                                         flow.pagesPresent.count.databaseValue, DatabaseValue.null, 0.databaseValue, 0.databaseValue,
                                         FlowCreditStatus.incomplete.rawValue.databaseValue, flow.description.databaseValue,
                                         true.databaseValue, DatabaseValue.null, DatabaseValue.null]
-            let stored = try Row.fetchOne(db, sql: """
+            let found = try Row.fetchOne(db, sql: """
                 SELECT flow_version_id, revision, settlement_date, settlement_reference, rows, declared_total_cents,
-                    computed_total_cents, credited_cents, credit_status, findings, open, credited_on, days_late
+                    computed_total_cents, credited_cents, credit_status, findings, open, credited_on, days_late,
+                    changed_on, previous_credit_status
                 FROM flow_verdict WHERE receiver_fiscal_code = ? AND psp_id = ? AND flow_id = ?
-                """, arguments: [receiver, flow.pspId, flow.flowId]).map { row in (0..<13).map { row[$0] as DatabaseValue } }
+                """, arguments: [receiver, flow.pspId, flow.flowId])
+            let stored = found.map { row in (0..<13).map { row[$0] as DatabaseValue } }
             // A whole revision's verdict stands while a later (or earlier) one is in parts: its keys
             // stay reconciled on it, and the flow is not shown as empty and uncredited meanwhile.
             if let stored, stored[0] != 0.databaseValue || stored == row { return }
@@ -157,17 +167,20 @@ extension Store.ReconciliationPass {
                 $0.add(flow.flowId)
                 for value in row { $0.add(value) }
                 $0.add(day)
+                $0.add(before(found?[8], found?[13], found?[14]))
             }
         }
 
         /// Stores a movement's label if it differs from the stored one.
-        func add(movement movementId: String, _ evidence: Classifier.MovementEvidence, label: MovementLabel, stored: String?) throws {
+        func add(movement movementId: String, _ evidence: Classifier.MovementEvidence, label: MovementLabel,
+                 stored: Store.StoredMovement?) throws {
             try note(Discrepancy.item(movement: evidence.reference, creditor: evidence.creditor))
-            guard stored != label.rawValue else { return }
+            guard stored?.label != label.rawValue else { return }
             try upsertMovement.run {
                 $0.add(movementId)
                 $0.add(label.rawValue)
                 $0.add(day)
+                $0.add(before(stored?.label, stored?.history.changedOn, stored?.history.previous))
             }
         }
 
@@ -203,6 +216,12 @@ extension Store.ReconciliationPass {
     }
 
     func verdictWriter(asOf: CivilDate) throws -> VerdictWriter { try VerdictWriter(db, asOf: asOf) }
+
+    /// What a verdict changing on `day` was before: `stored`, unless a run earlier that day changed
+    /// it already (`changedOn`); then what it was before that run (`previous`).
+    static func before(_ stored: String?, changedOn: String?, previous: String?, day: String) -> String? {
+        changedOn == day ? previous : stored
+    }
 
     /// Files this pass's discrepancies against the stored ones: an item seen before stays open, a new
     /// one is `new` (first seen on the as-of date), and one that is gone from an item this pass

@@ -312,7 +312,8 @@ import Testing
                     "not migrated while the writer runs, nor for a backup")
             withExtendedLifetime(held) {}
         }
-        #expect(try Store(path: path, opening: .existing).upgrades == ["v14: key verdicts in arrival order"])
+        #expect(try Store(path: path, opening: .existing).upgrades == ["v14: key verdicts in arrival order",
+                                                                        "v15: what flows, movements and provvisori were before"])
         let writer = try StoreLock(databasePath: path)
         #expect(try Store(path: path, opening: .existing).upgrades.isEmpty, "read beside a writer, nothing to upgrade")
         withExtendedLifetime(writer) {}

@@ -216,10 +216,41 @@ import Testing
         let reports = folder.appendingPathComponent("reports")
         _ = try ReportWriter(store: store, asOf: CivilDate(iso: "2026-11-21")!).write(to: reports.path)
         let flows = try ReportFiles.csvRows(reports.appendingPathComponent("2026-11-21/flows.csv.gz"))
-        #expect(flows[0].suffix(2) == ["credited_on", "days_late"])
+        #expect(flows[0].suffix(4) == ["credited_on", "days_late", "change", "previous_credit_status"])
         #expect(flows.contains { $0[2] == late && $0[10] == "CREDITED" && $0[12] == "2026-11-20" && $0[13] == "1" })
         let listed = try ReportFiles.csvRows(reports.appendingPathComponent("2026-11-21/discrepancies.csv.gz"))
         #expect(listed.contains { $0[0] == "TES_OVERDUE" && $0[2] == "resolved" } && listed.contains { $0[0] == "TES_LATE" && $0[1] == "info" })
+
+        // What happened to each flow and credit tonight: the late flow changed from not credited, its
+        // credit is new, the partial flow is still open as it was. A second run of the same day that
+        // changes the late flow again still says what it was before the day; the files of the first
+        // night list every flow and credit as new.
+        let nightly: (String) throws -> (flows: [String], credits: [String]) = { day in
+            let flows = try ReportFiles.csvRows(reports.appendingPathComponent("\(day)/flows.csv.gz")).dropFirst()
+            let credits = try ReportFiles.csvRows(reports.appendingPathComponent("\(day)/treasury.csv.gz")).dropFirst()
+            return (flows.map { "\($0[2]) \($0[10]) \($0[14]) \($0[15])" }, credits.map { "\($0[6]) \($0[10]) \($0[11]) \($0[12])" })
+        }
+        let twentyFirst = try nightly("2026-11-21")
+        #expect(twentyFirst.flows == ["\(late) CREDITED changed NOT_CREDITED", "2026-11-18ABI08999-00124 NOT_CREDITED open NOT_CREDITED",
+                                      "\(partial) PARTIAL open PARTIAL"])
+        #expect(twentyFirst.credits.contains("0064620 MATCHED new "))
+        let twice = try TestSupport.write(Self.header + "21/11/2026;21/11/2026;;50,00;/PUR/LGPE-RIVERSAMENTO/URI/\(late);0064621\n",
+                                          to: folder, as: "bank/home-banking_2026-11-21.csv")
+        _ = try night(store, [twice.path], asOf: "2026-11-21")
+        let again = folder.appendingPathComponent("again")
+        _ = try ReportWriter(store: store, asOf: CivilDate(iso: "2026-11-21")!).write(to: again.path)
+        let secondRun = try ReportFiles.csvRows(again.appendingPathComponent("2026-11-21/flows.csv.gz"))
+        #expect(secondRun.contains { $0[2] == late && $0[10] == "OVER_CREDITED" && $0[14] == "changed" && $0[15] == "NOT_CREDITED" },
+                "the day's change is from what the flow was before the day")
+        let credits = try ReportFiles.csvRows(again.appendingPathComponent("2026-11-21/treasury.csv.gz")).map { "\($0[6]) \($0[11])" }
+        #expect(credits.contains("0064620 new") && credits.contains("0064621 new"))
+        let elsewhere = try TestSupport.scratchFolder()
+        let first = try Store(path: elsewhere.appendingPathComponent("quadra.sqlite").path)
+        _ = try night(first, [try inbox(elsewhere, withoutJournal18: true).path], asOf: "2026-11-18")
+        _ = try ReportWriter(store: first, asOf: CivilDate(iso: "2026-11-18")!).write(to: reports.path)
+        let eighteenth = try nightly("2026-11-18")
+        #expect(!eighteenth.flows.isEmpty && eighteenth.flows.allSatisfy { $0.hasSuffix(" new ") })
+        #expect(!eighteenth.credits.isEmpty && eighteenth.credits.allSatisfy { $0.contains(" new ") })
     }
 
     /// A payment reported late and for the wrong amount: the overdue item is escalated to the mismatch.

@@ -94,7 +94,7 @@ import Testing
 
     @Test func theSummaryPageStandsAlone() throws {
         let setup = try setUp()
-        _ = try run(setup)
+        let first = try run(setup).manifest
         let page = try String(contentsOf: setup.reports.appendingPathComponent("summary.html"), encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && page.hasSuffix("</html>\n"))
         #expect(!page.contains("<script") && !page.contains("src="), "no script, no external asset")
@@ -105,11 +105,16 @@ import Testing
         #expect(!page.contains("Al 20/11/2026"), "no earlier reconciliation: nothing to compare")
 
         let nextDay = NightlyRun(store: setup.store, configuration: try TreasurySamples.configuration, asOf: CivilDate(iso: "2026-11-21")!)
-        _ = try nextDay.run(inbox: setup.inbox.path, out: setup.out.path)
+        let nextManifest = try nextDay.run(inbox: setup.inbox.path, out: setup.out.path).manifest
+        #expect(first.keysByChange == ["new": 10] && first.flowsByChange == ["new": 6] && first.movementsByChange == ["new": 11])
+        #expect(nextManifest.keysByChange == [:] && nextManifest.flowsByChange == [:] && nextManifest.movementsByChange == ["open": 2],
+                "the manifest counts tonight's rows by what happened to them")
         let next = try String(contentsOf: setup.out.appendingPathComponent("2026-11-21/summary.html"), encoding: .utf8)
-        #expect(page.contains("I file di stanotte elencano 10 trasferimenti: 10 nuovi, 0 cambiati, 0 ancora aperti."))
-        #expect(next.contains("I file di stanotte elencano 0 trasferimenti: 0 nuovi, 0 cambiati, 0 ancora aperti."),
-                "every key was cashed the night before")
+        #expect(page.contains("I file di stanotte elencano 10 trasferimenti: 10 nuovi, 0 cambiati, 0 ancora aperti; "
+                              + "6 flussi: 6 nuovi, 0 cambiati, 0 ancora aperti; 11 movimenti di tesoreria: 11 nuovi, 0 cambiati, 0 ancora aperti."))
+        #expect(next.contains("I file di stanotte elencano 0 trasferimenti: 0 nuovi, 0 cambiati, 0 ancora aperti; "
+                              + "0 flussi: 0 nuovi, 0 cambiati, 0 ancora aperti; 2 movimenti di tesoreria: 0 nuovi, 0 cambiati, 2 ancora aperti."),
+                "every key was cashed the night before; two credits are still not matched")
         #expect(next.contains("Al 20/11/2026: 2 anomalie aperte; ora 2 (0)."))
         let creditorNext = try String(contentsOf: setup.out.appendingPathComponent("2026-11-21/80000000010/summary.html"), encoding: .utf8)
         #expect(creditorNext.contains("Provincia di Esempio") && !creditorNext.contains("Al 20/11/2026"),

@@ -70,7 +70,8 @@ import Testing
             "0064512 TO_REGULARISE 2", "0064513 REVERSED 2", "0064514 TO_REGULARISE 2",
         ])
         #expect(provvisori[0]["receipt_number"] == "0007811" && provvisori[0]["management_code"] == "0000099999"
-                && provvisori[0]["movement_label"] == "MATCHED" && provvisori[0]["change"] == "changed")
+                && provvisori[0]["movement_label"] == "MATCHED" && provvisori[0]["change"] == "new"
+                && provvisori[0]["previous_regularisation_status"] == "", "first judged tonight")
     }
 
     @Test func aReversaleSettlesOneProvvisorioAndGetsTheOtherWrong() throws {
@@ -80,8 +81,9 @@ import Testing
 
         let provvisori = try night.rows("2026-11-23", "provvisori.csv.gz")
         let settled = provvisori.filter { $0["change"] == "changed" }
-            .map { "\($0["provvisorio_number"]!) \($0["regularisation_status"]!) \($0["regularised_cents"]!) \($0["reversali"]!) \($0["regularised_on"]!) \($0["working_days"]!)" }
-        #expect(settled == ["0064501 REGULARISED 20400 2026/0000412 2026-11-23 4", "0064503 AMOUNT_DIFFERS 5000 2026/0000412 2026-11-23 4"])
+            .map { "\($0["provvisorio_number"]!) \($0["regularisation_status"]!) \($0["regularised_cents"]!) \($0["reversali"]!) \($0["regularised_on"]!) \($0["working_days"]!) \($0["previous_regularisation_status"]!)" }
+        #expect(settled == ["0064501 REGULARISED 20400 2026/0000412 2026-11-23 4 TO_REGULARISE",
+                            "0064503 AMOUNT_DIFFERS 5000 2026/0000412 2026-11-23 4 TO_REGULARISE"])
         #expect(!provvisori.contains { $0["provvisorio_number"] == "0064513" }, "reversed before tonight: nothing left to do")
         #expect(provvisori.filter { $0["change"] == "open" }.count == 4)
 
