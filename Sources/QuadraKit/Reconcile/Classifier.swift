@@ -4,7 +4,8 @@
 /// - `IUD_RT_IUF_TES`: position, receipt and flow row agree to the cent, and the flow is credited in full;
 /// - `RT_IUF_TES`: receipt and flow row agree, and the flow is credited in full;
 /// - `RT_TES`: a receipt with no flow row, credited alone by `/RFB/` or `/RFS/` credits of at least the
-///   creditor's share (credited twice, the money is there: the excess credit is the item);
+///   creditor's share, of what its IUV's credits leave after the receipts before it (`SingleCreditShares`);
+///   credited twice, the money is there: the excess credit is the item;
 /// - `IUD_RT_IUF`: position, receipt and flow row agree; credit not (yet) complete;
 /// - `RT_IUF`: receipt and flow row agree; credit not (yet) complete.
 ///

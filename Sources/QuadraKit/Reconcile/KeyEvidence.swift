@@ -75,7 +75,8 @@ public struct KeyEvidence: Sendable, Equatable {
     public var paid: Paid?
     public var planned: Planned?
     public var reported: Reported?
-    /// Net amount of single-payment credits (`/RFB/` or `/RFS/`) naming this key's IUV on the creditor's accounts.
+    /// Net amount of single-payment credits (`/RFB/` or `/RFS/`) naming this key's IUV on the creditor's
+    /// accounts, less what the IUV's receipts before this one took of it (`SingleCreditShares`).
     public var singleCreditCents: Int64?
     /// The creditor loads its debt positions, so a receipt without one is an anomaly.
     public var creditorExpectsPositions: Bool

@@ -41,8 +41,11 @@ public struct Reconciler: Sendable {
             } ?? []
             let verdicts = try pass.verdictWriter(asOf: asOf)
             if silentDays != nil { for creditor in creditors { try verdicts.add(creditor: creditor.fiscalCode) } }
-            try pass.forEachKey { key, stored in
+            var singleCredits = SingleCreditShares()
+            try pass.forEachKey { found, stored in
+                let key = singleCredits.left(for: found)
                 let verdict = classifier.classify(key)
+                singleCredits.record(key, verdict)
                 var found = verdict.discrepancies
                 // An event: raised by the run that sees the revision, kept until a run of a later day sees
                 // the key closed again. Not a later run: a second pass of the same day (a re-run, or

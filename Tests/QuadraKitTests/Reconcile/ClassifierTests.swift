@@ -94,6 +94,26 @@ import Testing
         #expect(less.label == nil && less.state == .paid && less.discrepancies.isEmpty)
     }
 
+    /// An IUV's credits alone pay its receipts one after another, in key order: three receipts of 300.00
+    /// (the first two with two transfers each to the creditor) and 600.00 credited cash the first two,
+    /// both keys of each; the third waits. A receipt a flow reports takes nothing; the next IUV starts afresh.
+    @Test func anIUVsCreditsAlonePayItsReceiptsOneAfterAnother() {
+        var shares = SingleCreditShares()
+        func judge(_ iur: String, _ index: Int, iuv: String = Self.key.iuv, reported: KeyEvidence.Reported? = nil) -> String {
+            var evidence = Self.evidence(reported: reported)
+            evidence.key = TransferKey(creditor: Self.key.creditor, iuv: iuv, iur: iur, transferIndex: index)
+            evidence.paid?.creditorShareCents = 30000
+            evidence.singleCreditCents = 60000
+            evidence = shares.left(for: evidence)
+            let verdict = verdict(evidence, asOf: "2026-11-18")
+            shares.record(evidence, verdict)
+            return "\(iur)/\(index) \(verdict.state.rawValue)"
+        }
+        let judged = [judge("A", 1), judge("A", 2), judge("B", 1), judge("B", 2), judge("C", 1), judge("D", 1, reported: Self.reported()),
+                      judge("A", 1, iuv: "01261010000041775")]
+        #expect(judged == ["A/1 CASHED", "A/2 CASHED", "B/1 CASHED", "B/2 CASHED", "C/1 PAID", "D/1 CASHED", "A/1 CASHED"])
+    }
+
     @Test func aReceiptWaitingForItsFlowIsPaidUntilDPlusTwoWorkingDays() {
         #expect(verdict(Self.evidence(), asOf: "2026-11-18").discrepancies.isEmpty)
         let late = verdict(Self.evidence(), asOf: "2026-11-19")

@@ -76,6 +76,39 @@ import Testing
         #expect(try fineCredits(store) == labels)
     }
 
+    /// A citizen pays the traffic fine twice (two receipts, two IURs) and the PSP credits it once, alone
+    /// (`/RFB/`, 59.60 on the 17th): one payment is cashed and the other is paid, waiting for its money,
+    /// with the double payment raised; what the Comune received is counted once. A second credit of the
+    /// fine cashes the other payment, and is no excess. A full pass agrees.
+    @Test func aDoublePaymentCreditedOnceCashesOnePayment() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let inbox = try inbox(folder, withoutJournal18: false)
+        let twin = try String(contentsOf: inbox.appendingPathComponent("receipts/2026-11-16_cds-000777.xml"), encoding: .utf8)
+            .replacingOccurrences(of: "5b584c948fb4b6476fe6879085600dbf", with: "7c684d058fb4b6476fe6879085600e01")
+            .replacingOccurrences(of: "2026-11-16T16:20:05", with: "2026-11-16T17:02:41")
+        try twin.write(to: inbox.appendingPathComponent("receipts/2026-11-16_cds-000777-bis.xml"), atomically: true, encoding: .utf8)
+        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let keys = { try store.rows("""
+            SELECT iur || ' ' || coalesce(label, '-') || ' ' || state FROM key_verdict WHERE iuv = '01261060000077770' ORDER BY iur
+            """) }
+        #expect(try keys() == ["5b584c948fb4b6476fe6879085600dbf RT_TES CASHED", "7c684d058fb4b6476fe6879085600e01 - PAID"])
+        #expect(try store.rows("SELECT code FROM discrepancy WHERE iuv = '01261060000077770' AND code = 'DOUBLE_PAYMENT'").count == 2)
+        let cashed = try store.rows("""
+            SELECT sum(cents) FROM payment_day_total WHERE creditor_fiscal_code = '80000000002' AND state = 'CASHED'
+                AND payment_day = '2026-11-16'
+            """)
+        #expect(try fineCredits(store) == ["0064503 MATCHED"])
+
+        _ = try creditFineAgain(store, folder, booked: "19/11/2026")
+        #expect(try keys() == ["5b584c948fb4b6476fe6879085600dbf RT_TES CASHED", "7c684d058fb4b6476fe6879085600e01 RT_TES CASHED"])
+        #expect(try fineCredits(store) == ["0064503 MATCHED", "0064598 MATCHED"])
+        #expect(try store.rows("""
+            SELECT sum(cents) FROM payment_day_total WHERE creditor_fiscal_code = '80000000002' AND state = 'CASHED'
+                AND payment_day = '2026-11-16'
+            """) == cashed.map { String(Int64($0)! + 5960) }, "the second payment's 59.60 is cashed only now")
+    }
+
     /// A credit the bank took back counts for nothing, before the credits after it or in the sum: the
     /// fine credited on the 16th and reversed the same day (the reversal naming only the bank's
     /// transaction), then by the journal on the 17th and again on the 19th, has the 17th's credit
