@@ -422,7 +422,7 @@ private final class ExportLookups {
         iuvCredit = try RawStatement(db, Self.credit(choosing: "n.iuv = ?2 AND n.creditor_fiscal_code = ?1 AND n.flow_id IS NULL"))
     }
 
-    /// The treasury columns of the first credit (by booking date and reference) among the movements `choice` picks.
+    /// The treasury columns of the first credit in booking order (`Store.bookingOrder`) among the movements `choice` picks.
     private static func credit(choosing choice: String) -> String {
         """
         SELECT \(ExportColumn.selectList(.credit))
@@ -430,7 +430,7 @@ private final class ExportLookups {
         LEFT JOIN document td ON td.id = t.document_id
         LEFT JOIN provvisorio p ON p.movement_id = t.movement_id
         WHERE t.movement_id = (SELECT n.movement_id FROM treasury_movement n WHERE \(choice) AND n.sign = 'credit'
-            ORDER BY n.booking_date, coalesce(n.reference, n.movement_id) LIMIT 1)
+            ORDER BY \(Store.bookingOrder("n")) LIMIT 1)
         """
     }
 

@@ -337,6 +337,19 @@ extension Store {
         }
     }
 
+    /// Booking order of the credits `m` (of one flow or IUV): by booking date, then bank reference, then
+    /// movement id, so that two credits of one day with the same reference (one credit read from two
+    /// channels, an OPI journal and a home-banking export) are still one before the other; with the
+    /// reference last, each counted the other after it and both matched, the excess unnamed.
+    static func bookingOrder(_ m: String) -> String {
+        "\(m).booking_date, coalesce(\(m).reference, \(m).movement_id), \(m).movement_id"
+    }
+
+    /// Whether credit `n` comes before credit `m` in booking order (`bookingOrder`).
+    static func booked(_ n: String, before m: String) -> String {
+        "(\(bookingOrder(n))) < (\(bookingOrder(m)))"
+    }
+
     /// The columns `<name>_net` and `<name>_before` of movement `m`'s query: what the credits `same` picks
     /// among `n` (those of `m`'s flow, or of its IUV) bring that still stands, all of them and those
     /// booked before `m`.
@@ -344,8 +357,7 @@ extension Store {
         """
         (SELECT sum(\(standing("n"))) FROM treasury_movement n WHERE \(same)) AS \(name)_net,
         (SELECT coalesce(sum(\(standing("n"))), 0) FROM treasury_movement n WHERE \(same)
-            AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
-            AS \(name)_before
+            AND \(booked("n", before: "m"))) AS \(name)_before
         """
     }
 
@@ -368,7 +380,7 @@ extension Store {
                 coalesce(fc.net, 0) AS credited, coalesce(s.expects_treasury, 0) AS expects_treasury, s.fiscal_code IS NOT NULL AS served,
                 v.revision, v.settlement_reference, v.computed_count, v.declared_total_cents,
                 (SELECT min(c.booking_date) FROM (
-                    SELECT m.booking_date, sum(\(standing("m"))) OVER (ORDER BY m.booking_date, coalesce(m.reference, m.movement_id)) AS cumulated
+                    SELECT m.booking_date, sum(\(standing("m"))) OVER (ORDER BY \(bookingOrder("m"))) AS cumulated
                     FROM treasury_movement m WHERE m.creditor_fiscal_code = v.receiver_fiscal_code AND m.flow_id = v.flow_id
                       AND m.sign = 'credit') c WHERE c.cumulated >= v.computed_total_cents) AS credited_on,
                 fv.flow_version_id AS s0, fv.revision AS s1, fv.settlement_date AS s2, fv.settlement_reference AS s3, fv.rows AS s4,

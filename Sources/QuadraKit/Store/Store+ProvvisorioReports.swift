@@ -95,11 +95,11 @@ extension Store {
                     CASE WHEN m.flow_id IS NOT NULL THEN
                         (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
                             WHERE n.creditor_fiscal_code = m.creditor_fiscal_code AND n.flow_id = m.flow_id AND n.sign = 'credit'
-                              AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
+                              AND \(Store.booked("n", before: "m")))
                     ELSE
                         (SELECT coalesce(sum(n.amount_cents), 0) FROM treasury_movement n
                             WHERE n.iuv = m.iuv AND n.creditor_fiscal_code = m.creditor_fiscal_code AND n.flow_id IS NULL AND n.sign = 'credit'
-                              AND (n.booking_date, coalesce(n.reference, n.movement_id)) < (m.booking_date, coalesce(m.reference, m.movement_id)))
+                              AND \(Store.booked("n", before: "m")))
                     END AS before
                 FROM provvisorio p CROSS JOIN treasury_movement m ON m.movement_id = p.movement_id
                 JOIN movement_verdict mv ON mv.movement_id = m.movement_id AND mv.label = 'MATCHED'

@@ -79,7 +79,11 @@ extension Store {
     /// booked no later, not cancelled already, and named by the reversal (the same bank
     /// reference, or that reference quoted in its additional information) or, failing that,
     /// sharing its transaction id or end-to-end id. A credit named by reference wins; among equals
-    /// the latest credit. A reversal whose credit is not in the store yet is linked when it comes.
+    /// the latest credit. A reversal that states its credit's reference (an OPI storno's
+    /// `numero_documento`) is that credit's alone: the end-to-end id of a PSP's `/RFB/` credits is
+    /// the same for every credit of one IUV, so a storno arriving before its credit was otherwise
+    /// linked to the IUV's earlier, standing credit and took its money away. A reversal whose
+    /// credit is not in the store yet is linked when it comes.
     static func linkReversals(in db: Database) throws {
         let unlinked = try String.fetchAll(db.cachedStatement(sql: """
             SELECT movement_id FROM treasury_movement WHERE sign = 'reversal' AND reverses_movement_id IS NULL
@@ -92,10 +96,10 @@ extension Store {
                     WHERE r.movement_id = ?1 AND c.sign = 'credit' AND c.account = r.account
                       AND c.amount_cents = r.amount_cents AND c.booking_date <= r.booking_date
                       AND NOT EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = c.movement_id)
-                      AND (c.reference = r.reversed_reference
-                           OR instr(r.additional_info, c.reference) > 0
-                           OR c.transaction_id = r.transaction_id
-                           OR (c.end_to_end_id = r.end_to_end_id AND r.end_to_end_id <> 'NOTPROVIDED'))
+                      AND CASE WHEN r.reversed_reference IS NOT NULL THEN c.reference = r.reversed_reference
+                          ELSE instr(r.additional_info, c.reference) > 0
+                               OR c.transaction_id = r.transaction_id
+                               OR (c.end_to_end_id = r.end_to_end_id AND r.end_to_end_id <> 'NOTPROVIDED') END
                     ORDER BY (c.reference = r.reversed_reference OR instr(r.additional_info, c.reference) > 0) DESC,
                              c.booking_date DESC, c.movement_id
                     LIMIT 1)

@@ -196,6 +196,70 @@ import Testing
         #expect(try discrepancies(store, flow: "2026-11-17ABI08999-00123") == ["TES_LATE new"])
     }
 
+    /// The PSP credits the traffic fine a second time (OPI 0070001, booked on the 23rd, with the same
+    /// end-to-end id as every `/RFB/` credit of that IUV) and the treasurer reverses it (STORNATO on
+    /// the 24th); the storno's journal arrives a night before the credit's. Until its credit comes the
+    /// storno takes nothing away (the fine stays cashed on 0064503, no overdue flow is chased), then
+    /// it is linked to 0070001, never to the credit that stands.
+    @Test func aStornoBeforeItsCreditTakesNothingFromAnother() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let inbox = try inbox(folder, withoutJournal18: false)
+        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let journal = try String(contentsOf: inbox.appendingPathComponent("treasury/GDC_80000000002_2026-11-17.xml"), encoding: .utf8)
+        let head = try #require(journal.range(of: "</descrizione_conto_evidenza>"))
+        let number = try #require(journal.range(of: "<numero_documento>0064503</numero_documento>"))
+        let start = try #require(journal.range(of: "<movimento_conto_evidenza>", options: .backwards, range: journal.startIndex..<number.lowerBound))
+        let end = try #require(journal.range(of: "</movimento_conto_evidenza>", range: number.upperBound..<journal.endIndex))
+        let credit = String(journal[start.lowerBound..<end.upperBound]).replacingOccurrences(of: "0064503", with: "0070001")
+            .replacingOccurrences(of: "3699926111700000077701IT", with: "3699926112300000077702IT")
+        func day(_ day: String, _ block: String) -> String {
+            String(journal[..<head.upperBound]).replacingOccurrences(of: "2026-11-17", with: day) + "\n"
+                + block.replacingOccurrences(of: "2026-11-17", with: day) + "\n    </informazioni_conto_evidenza>\n</flusso_giornale_di_cassa>\n"
+        }
+        let storno = day("2026-11-24", credit.replacingOccurrences(of: "<tipo_operazione>ESEGUITO</tipo_operazione>",
+                                                                   with: "<tipo_operazione>STORNATO</tipo_operazione>"))
+        _ = try night(store, [try TestSupport.write(storno, to: folder, as: "night2/GDC_80000000002_2026-11-24.xml").path], asOf: "2026-11-24")
+        let linked = { try store.rows("""
+            SELECT r.booking_date || ' ' || coalesce(c.reference, '-') FROM treasury_movement r
+            LEFT JOIN treasury_movement c ON c.movement_id = r.reverses_movement_id WHERE r.sign = 'reversal' AND r.reference = '0070001'
+            """) }
+        #expect(try linked() == ["2026-11-24 -"], "its credit is not in the store yet")
+        let fine = { try store.rows("SELECT label || ' ' || state FROM key_verdict WHERE iuv = '01261060000077770'") }
+        #expect(try fine() == ["RT_TES CASHED"])
+        #expect(try store.rows("SELECT code FROM discrepancy WHERE iuv = '01261060000077770' AND status IN ('new', 'open')").isEmpty)
+
+        _ = try night(store, [try TestSupport.write(day("2026-11-23", credit), to: folder, as: "night3/GDC_80000000002_2026-11-23.xml").path],
+                      asOf: "2026-11-25")
+        #expect(try linked() == ["2026-11-24 0070001"])
+        #expect(try fine() == ["RT_TES CASHED"])
+        #expect(try fineCredits(store).first == "0064503 MATCHED")
+    }
+
+    /// The Comune's 17th read twice, from its OPI journal and from its home-banking export (the same
+    /// credits, same day, same bank references): one of each pair matches and the other is the
+    /// excess, named, for a flow as for the traffic fine's `/RFB/` credit; both matched before,
+    /// each counting the other after it, and the fine's excess went unnamed.
+    @Test func theSameCreditReadTwiceOnOneDayIsOnceTheExcess() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let homeBanking = SampleDayTests.inbox.deletingLastPathComponent().appendingPathComponent("bank-csv/home-banking_80000000002_2026-11-17.csv")
+        _ = try night(store, [try inbox(folder, withoutJournal18: false).path, homeBanking.path], asOf: "2026-11-20")
+        let labels = { (condition: String) in try store.rows("""
+            SELECT m.reference || ' ' || v.label FROM movement_verdict v JOIN treasury_movement m ON m.movement_id = v.movement_id
+            WHERE \(condition) AND m.sign = 'credit' ORDER BY 1
+            """) }
+        #expect(try labels("m.flow_id = '2026-11-17ABI08999-00123'") == ["0064502 IUF_TES_DIV_IMP", "0064502 MATCHED"])
+        #expect(try labels("m.iuv = '01261060000077770'") == ["0064503 IUF_TES_DIV_IMP", "0064503 MATCHED"])
+        let claims = try store.rows("""
+            SELECT coalesce(iuv, flow_id) || ' ' || expected_cents || ' ' || actual_cents FROM discrepancy
+            WHERE code = 'TES_AMOUNT_MISMATCH' AND status = 'new' AND (iuv = '01261060000077770' OR flow_id = '2026-11-17ABI08999-00123')
+            ORDER BY 1
+            """)
+        #expect(claims == ["01261060000077770 0 5960", "2026-11-17ABI08999-00123 11340 22680"])
+        #expect(try store.rows("SELECT state FROM key_verdict WHERE iuv = '01261060000077770'") == ["CASHED"])
+    }
+
     /// The night of the 21st: the traffic fine's `/RFB/` credit once more, booked on `booked`.
     private func creditFineAgain(_ store: Store, _ folder: URL, booked: String = "19/11/2026") throws -> ReconciliationSummary {
         try creditAgain(store, folder, "\(booked);\(booked);;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598")
