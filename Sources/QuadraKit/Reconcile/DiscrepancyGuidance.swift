@@ -145,9 +145,16 @@ extension DiscrepancyCode {
                 : "Reverse the collection of IUV \(iuv) and check the refund with PSP \(psp)"
         case .standInPayment:
             return it ? "Verificare importo e posizione dello IUV \(iuv) pagato in stand-in" : "Check amount and position of IUV \(iuv), paid in stand-in"
-        case .doublePayment, .overpayment:
-            return it ? "Disporre il rimborso del pagamento in eccesso dello IUV \(iuv)\(amount(facts, euro, it))"
-                : "Refund the extra payment of IUV \(iuv)\(amount(facts, euro, it))"
+        case .doublePayment:
+            // One line per IUR paid: each names the same extra payment, refunded once.
+            return it ? "Individuare quale pagamento dello IUV \(iuv) è in eccesso e rimborsarlo una sola volta\(amount(facts, euro, it))"
+                : "Find which payment of IUV \(iuv) is the extra one and refund it once\(amount(facts, euro, it))"
+        case .overpayment:
+            // What was received less what settles the position: the same money as its DOUBLE_PAYMENT lines.
+            let excess = facts.actualCents.flatMap { actual in facts.expectedCents.map { actual - $0 } }
+            let refund = excess.map { it ? ", importo \(euro($0))" : ", amount \(euro($0))" } ?? amount(facts, euro, it)
+            return it ? "Rimborsare una sola volta l'eccedenza della posizione dello IUV \(iuv)\(refund)"
+                : "Refund the position's excess of IUV \(iuv) once\(refund)"
         case .receiptWithoutPosition, .positionAmountMismatch, .transferPlanMismatch, .positionNotPayable, .paidAfterDueDate:
             return it ? "Verificare la posizione debitoria dello IUV \(iuv) e aggiornarla in GPD"
                 : "Check the debt position of IUV \(iuv) and update it in GPD"

@@ -219,12 +219,15 @@ extension Classifier {
             public var isPartialPayment: Bool
             public var receipts: Int
             public var paidCents: Int64
+            /// The smallest of its receipts: what one payment of the option came to.
+            public var onePaymentCents: Int64
 
-            public init(iuv: String, isPartialPayment: Bool, receipts: Int, paidCents: Int64) {
+            public init(iuv: String, isPartialPayment: Bool, receipts: Int, paidCents: Int64, onePaymentCents: Int64? = nil) {
                 self.iuv = iuv
                 self.isPartialPayment = isPartialPayment
                 self.receipts = receipts
                 self.paidCents = paidCents
+                self.onePaymentCents = onePaymentCents ?? paidCents
             }
         }
 
@@ -240,17 +243,22 @@ extension Classifier {
     }
 
     /// A position is paid once: by its single option, or by the instalments of one plan. An option
-    /// paid twice, or a single option paid beside anything else, is money to give back.
+    /// paid twice, or a single option paid beside anything else, is money to give back: what was
+    /// received (actual) less what settles the position (expected), one payment of its cheapest
+    /// single option paid, else one of each instalment paid. The refund is that difference, once,
+    /// not what was received in all.
     public func classify(_ position: PositionPayments) -> Discrepancy? {
         let twice = position.paidOptions.filter { $0.receipts > 1 }
         let singles = position.paidOptions.filter { !$0.isPartialPayment }
         guard !twice.isEmpty || (!singles.isEmpty && position.paidOptions.count > 1) else { return nil }
         let subject = (twice.first ?? singles.first ?? position.paidOptions[0]).iuv
         let total = Money.sum(position.paidOptions.map(\.paidCents)) ?? .max
+        let settles = singles.map(\.onePaymentCents).min() ?? Money.sum(position.paidOptions.map(\.onePaymentCents)) ?? .max
         let what = twice.isEmpty
             ? "\(position.paidOptions.count) options paid where one settles it"
             : "option \(subject) paid \(twice.first!.receipts) times"
         return Discrepancy(.overpayment, key: TransferKey(creditor: position.creditor, iuv: subject, iur: "", transferIndex: 0),
-                           actual: total, message: "position \(position.iupd): \(what), \(Money.format(total)) received in all")
+                           expected: settles, actual: total,
+                           message: "position \(position.iupd): \(what), \(Money.format(total)) received in all, \(Money.format(settles)) settles it")
     }
 }

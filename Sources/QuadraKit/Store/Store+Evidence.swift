@@ -264,7 +264,7 @@ extension Store {
         var positions: [Classifier.PositionPayments] = []
         for row in try Row.fetchAll(db, sql: """
             SELECT p.creditor_fiscal_code, p.iupd, o.iuv, o.is_partial_payment,
-                count(DISTINCT r.receipt_id) AS receipts, sum(r.payment_amount_cents) AS paid
+                count(DISTINCT r.receipt_id) AS receipts, sum(r.payment_amount_cents) AS paid, min(r.payment_amount_cents) AS one
             FROM key_position t CROSS JOIN debt_position p ON p.id = t.id
             JOIN served s ON s.fiscal_code = p.creditor_fiscal_code AND s.expects_positions = 1
             CROSS JOIN payment_option o ON o.position_id = p.id
@@ -274,7 +274,7 @@ extension Store {
             ORDER BY p.creditor_fiscal_code, p.iupd, o.iuv
             """) {
             let option = Classifier.PositionPayments.Option(iuv: row["iuv"], isPartialPayment: row["is_partial_payment"],
-                                                            receipts: row["receipts"], paidCents: row["paid"])
+                                                            receipts: row["receipts"], paidCents: row["paid"], onePaymentCents: row["one"])
             if let last = positions.last, last.creditor == row["creditor_fiscal_code"], last.iupd == row["iupd"] {
                 positions[positions.count - 1].paidOptions.append(option)
             } else {

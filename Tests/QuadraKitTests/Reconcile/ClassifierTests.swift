@@ -219,11 +219,18 @@ import Testing
             Option(iuv: "B", isPartialPayment: true, receipts: 1, paidCents: 15079),
         ])
         #expect(classifier.classify(single)?.code == "OVERPAYMENT")
-        #expect(classifier.classify(single)?.actualCents == 60316)
+        #expect(classifier.classify(single)?.actualCents == 60316 && classifier.classify(single)?.expectedCents == 45237,
+                "the single option settles it: the instalment is the excess")
         let twice = Classifier.PositionPayments(creditor: "80000000002", iupd: "CDS", paidOptions: [
-            Option(iuv: "A", isPartialPayment: false, receipts: 2, paidCents: 11920),
+            Option(iuv: "A", isPartialPayment: false, receipts: 2, paidCents: 11920, onePaymentCents: 5960),
         ])
         #expect(classifier.classify(twice)?.message.contains("paid 2 times") == true)
+        #expect(classifier.classify(twice)?.expectedCents == 5960 && classifier.classify(twice)?.actualCents == 11920)
+        let instalmentTwice = Classifier.PositionPayments(creditor: "80000000002", iupd: "IMU", paidOptions: [
+            Option(iuv: "A", isPartialPayment: true, receipts: 2, paidCents: 30158, onePaymentCents: 15079),
+            Option(iuv: "B", isPartialPayment: true, receipts: 1, paidCents: 15079),
+        ])
+        #expect(classifier.classify(instalmentTwice)?.expectedCents == 30158, "one payment of each instalment paid")
     }
 
     @Test func flowLevelCreditRules() {

@@ -101,6 +101,11 @@ import Testing
         }
         #expect(DiscrepancyCode.fdrOverdue.action(facts, in: .italian).hasPrefix("Sollecitare il PSP ESMPITMM"))
         #expect(DiscrepancyCode.tesAmountMismatch.action(facts, in: .italian).hasSuffix("atteso 113,40 €, rilevato 226,80 €"))
+        let twice = DiscrepancyFacts(pspId: "ESMPITMM", flowId: nil, iuv: "01261060000077770", reference: nil, expectedCents: 5960,
+                                     actualCents: 11920, firstSeen: "2026-11-19")
+        #expect(DiscrepancyCode.overpayment.action(twice, in: .italian)
+                == "Rimborsare una sola volta l'eccedenza della posizione dello IUV 01261060000077770, importo 59,60 €",
+                "what was received less what settles the position, not all that was received")
         #expect(DiscrepancyCode.tesOverdue.counterpart.name(in: .italian) == "PSP")
         #expect(DiscrepancyCode.causaleUnparseable.counterpart.name(in: .italian) == "Tesoriere")
     }
