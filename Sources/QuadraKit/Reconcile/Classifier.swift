@@ -86,7 +86,10 @@ private struct KeyRules {
         }
 
         if let paid {
-            checkReported(paid, creditedAlone: creditedAlone, alreadyExplained: doublePayment || iurMismatch)
+            // A payment no flow reports under its IUR is explained when a flow reports its IUV and
+            // index under another; a notice paid twice that no flow reports at all is still unreported.
+            checkReported(paid, creditedAlone: creditedAlone,
+                          alreadyExplained: iurMismatch || (doublePayment && evidence.siblings.reportedIURs > 0))
             checkPlanned(paid)
             checkPayment(paid)
         } else if let reported {

@@ -191,8 +191,11 @@ import Testing
         let result = verdict(evidence)
         #expect(result.anomalies == [.doppi] && codes(result) == ["DOUBLE_PAYMENT"])
         var unreported = Self.evidence()
+        unreported.siblings = .init(receipts: 2, reportedIURs: 1)
+        #expect(codes(verdict(unreported)) == ["DOUBLE_PAYMENT"], "a flow reports the IUV under the other IUR")
         unreported.siblings = .init(receipts: 2, reportedIURs: 0)
-        #expect(codes(verdict(unreported)) == ["DOUBLE_PAYMENT"], "the double payment explains the missing flow")
+        #expect(codes(verdict(unreported)) == ["DOUBLE_PAYMENT", "FDR_OVERDUE"],
+                "paid twice explains one payment too many, not a PSP that reports neither")
     }
 
     @Test func oneReceiptAndOneRowWithAnotherIURAreAnIURMismatch() {
