@@ -114,6 +114,13 @@ private struct KeyRules {
     /// Receipt against flow row: reported on time and for the same amount.
     private mutating func checkReported(_ paid: KeyEvidence.Paid, creditedAlone: Bool, alreadyExplained: Bool) {
         guard let reported = evidence.reported else {
+            // Credited alone, short: the PSP paid it singly, and what is missing is the rest of its money.
+            if !creditedAlone, let left = evidence.singleCreditCents, left > 0 {
+                anomalies.insert(.iufTesDivImp)
+                raise(.tesAmountMismatch, expected: paid.creditorShareCents, actual: left,
+                      "credits of IUV \(key.iuv) alone pay \(Money.format(left)) of the creditor's \(Money.format(paid.creditorShareCents)) of this payment: claim \(Money.format(paid.creditorShareCents - left)) from PSP \(paid.pspId)")
+                return
+            }
             let due = classifier.deadlines.flowDue(paymentDay: paid.paymentDay)
             if !creditedAlone && !alreadyExplained && classifier.isOverdue(due) {
                 anomalies.insert(.rtNoIuf)

@@ -83,7 +83,7 @@ public enum DiscrepancyCode: String, Sendable, CaseIterable, Codable {
         case .taxonomyMismatch: return "the receipt's category is not the position's"
         case .tesOverdue: return "the flow was not credited by its settlement date + 1 working day"
         case .tesPartial: return "the flow is credited in part so far, not yet due"
-        case .tesAmountMismatch: return "the flow is credited less than its total after its due date, or a flow or payment more (the excess to claim back)"
+        case .tesAmountMismatch: return "the flow is credited less than its total after its due date, a payment credited alone less than its share, or a flow or payment more (the excess to claim back)"
         case .tesLate: return "the flow was credited in full after its due date"
         case .tesUnknownReference: return "a credit names a flow or IUV the creditor has not (info once the bank reversed it)"
         case .causaleUnparseable: return "a credit's causale carries no pagoPA reference"

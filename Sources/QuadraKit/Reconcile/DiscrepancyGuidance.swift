@@ -94,7 +94,7 @@ extension DiscrepancyCode {
         case .taxonomyMismatch: return "la categoria della ricevuta non è quella della posizione"
         case .tesOverdue: return "il flusso non è stato accreditato entro la data di regolamento + 1 giorno lavorativo"
         case .tesPartial: return "il flusso è accreditato solo in parte, non ancora scaduto"
-        case .tesAmountMismatch: return "il flusso è accreditato per meno del totale dopo la scadenza, o un flusso o un pagamento per più (eccedenza da recuperare)"
+        case .tesAmountMismatch: return "il flusso è accreditato per meno del totale dopo la scadenza, un pagamento accreditato da solo per meno della quota, o un flusso o un pagamento per più (eccedenza da recuperare)"
         case .tesLate: return "il flusso è stato accreditato per intero dopo la scadenza"
         case .tesUnknownReference: return "un accredito cita un flusso o uno IUV che l'ente non ha"
         case .causaleUnparseable: return "la causale dell'accredito non contiene un riferimento pagoPA"
@@ -169,6 +169,9 @@ extension DiscrepancyCode {
                 : "Check with the treasurer the credit of flow \(flow) of PSP \(psp)\(amount(facts, euro, it, expected: true))"
         case .tesPartial, .tesLate:
             return it ? "Seguire l'accredito del flusso \(flow) del PSP \(psp)" : "Follow the credit of flow \(flow) of PSP \(psp)"
+        case .tesAmountMismatch where flow.isEmpty && (facts.expectedCents ?? 0) > (facts.actualCents ?? 0):
+            return it ? "Chiedere al PSP \(psp) il saldo del pagamento dello IUV \(iuv) accreditato per meno\(expectedActual(facts, euro, it))"
+                : "Ask PSP \(psp) for the rest of the payment of IUV \(iuv), credited short\(expectedActual(facts, euro, it))"
         case .tesAmountMismatch where flow.isEmpty:
             return it ? "Chiedere al PSP la restituzione dell'accredito \(facts.reference ?? "") in eccesso\(expectedActual(facts, euro, it))"
                 : "Ask the PSP to take back credit \(facts.reference ?? ""), an excess\(expectedActual(facts, euro, it))"

@@ -146,11 +146,15 @@ extension Classifier {
             public var totalCents: Int64
             public var netCents: Int64
             public var creditedBeforeCents: Int64
+            /// For an IUV's credits: what its receipts credited alone in full took of them (their
+            /// keys `RT_TES`, `SingleCreditShares`); nil for a flow's.
+            public var coveredCents: Int64?
 
-            public init(totalCents: Int64, netCents: Int64, creditedBeforeCents: Int64) {
+            public init(totalCents: Int64, netCents: Int64, creditedBeforeCents: Int64, coveredCents: Int64? = nil) {
                 self.totalCents = totalCents
                 self.netCents = netCents
                 self.creditedBeforeCents = creditedBeforeCents
+                self.coveredCents = coveredCents
             }
         }
 
@@ -193,9 +197,13 @@ extension Classifier {
             // the total match, only the excess one does not. A flow credited less: none matches it. A
             // payment credited more: the same, and the excess credit is the item, naming its part of
             // the excess (one per credit, so that the claims add up to it); credited less, its keys stay
-            // uncashed and are the item.
+            // uncashed and are the item: the credits that pay whole receipts match (a notice paid twice
+            // and credited once), the one that falls short of the next receipt does not.
             guard let credit = movement.flowCredit, credit.netCents != credit.totalCents else { return (.matched, nil) }
-            if case .payment = movement.parsed, credit.netCents < credit.totalCents { return (.matched, nil) }
+            if case .payment = movement.parsed, credit.netCents < credit.totalCents {
+                let paysWholeReceipts = credit.creditedBeforeCents + movement.amountCents <= (credit.coveredCents ?? credit.netCents)
+                return (paysWholeReceipts ? .matched : .iufTesDivImp, nil)
+            }
             let completes = credit.netCents > credit.totalCents
                 && credit.creditedBeforeCents + movement.amountCents <= credit.totalCents
             guard !completes else { return (.matched, nil) }

@@ -309,6 +309,8 @@ extension Store {
                 (SELECT sum(CASE WHEN k.iuf IS NULL THEN k.rt_amount_cents ELSE 0 END) FROM key_verdict k
                     WHERE k.creditor_fiscal_code = m.creditor_fiscal_code AND k.iuv = m.iuv AND k.rt_amount_cents IS NOT NULL
                       AND m.flow_id IS NULL) AS paid_total,
+                (SELECT sum(k.rt_amount_cents) FROM key_verdict k WHERE k.creditor_fiscal_code = m.creditor_fiscal_code
+                    AND k.iuv = m.iuv AND k.label = '\(Label.rtTes.rawValue)' AND m.flow_id IS NULL) AS paid_covered,
                 \(credits(ofSame: "n.iuv = m.iuv AND n.causale_kind = 'payment' AND n.creditor_fiscal_code = m.creditor_fiscal_code",
                           as: "paid")),
                 EXISTS (SELECT 1 FROM treasury_movement x WHERE x.reverses_movement_id = m.movement_id) AS reversed,
@@ -326,7 +328,9 @@ extension Store {
             if let total: Int64 = row["flow_total"] {
                 credit = .init(totalCents: total, netCents: row["flow_net"] ?? 0, creditedBeforeCents: row["flow_before"] ?? 0)
             } else if let total: Int64 = row["paid_total"] {
-                credit = .init(totalCents: total, netCents: row["paid_net"] ?? 0, creditedBeforeCents: row["paid_before"] ?? 0)
+                let covered: Int64 = row["paid_covered"] ?? 0
+                credit = .init(totalCents: total, netCents: row["paid_net"] ?? 0, creditedBeforeCents: row["paid_before"] ?? 0,
+                               coveredCents: covered)
             }
             return (row["movement_id"], Classifier.MovementEvidence(
                 creditor: row["creditor_fiscal_code"], reference: row["reference"], amountCents: row["amount_cents"],

@@ -82,7 +82,7 @@ import Testing
     }
 
     /// Credited alone twice, the money is there: still cashed (the excess is its credit's item);
-    /// credited less than the creditor's share, not cashed. The share, not the transfer's amount.
+    /// credited less than the creditor's share, not cashed, and the shortfall is its item. The share, not the transfer's amount.
     @Test func aPaymentCreditedAloneTwiceStaysCashedAndLessIsNot() {
         var evidence = Self.evidence()
         evidence.paid?.creditorShareCents = 30000
@@ -91,7 +91,10 @@ import Testing
         #expect(twice.label == .rtTes && twice.state == .cashed && twice.discrepancies.isEmpty)
         evidence.singleCreditCents = 20400
         let less = verdict(evidence, asOf: "2026-11-18")
-        #expect(less.label == nil && less.state == .paid && less.discrepancies.isEmpty)
+        #expect(less.label == nil && less.state == .paid && less.anomalies == [.iufTesDivImp])
+        #expect(less.discrepancies.map { "\($0.code) \($0.expectedCents ?? 0) \($0.actualCents ?? 0)" } == ["TES_AMOUNT_MISMATCH 30000 20400"],
+                "credited alone short: the rest is claimed from the PSP, no flow is chased")
+        #expect(verdict(evidence, asOf: "2026-12-18").discrepancies.map(\.code) == ["TES_AMOUNT_MISMATCH"])
     }
 
     /// An IUV's credits alone pay its receipts one after another, in key order: three receipts of 300.00
@@ -286,7 +289,15 @@ import Testing
             #expect(excess.label == .iufTesDivImp && excess.discrepancy?.code == "TES_AMOUNT_MISMATCH"
                     && excess.discrepancy?.treasuryReference == "R\(before)" && excess.discrepancy?.message.contains("claim 1.00 back") == true)
         }
-        #expect(classifier.classify(payment(before: 0, net: 60)) == (.matched, nil), "credited less: its keys are the item")
+        // Credited less: a credit paying whole receipts matches (a notice paid twice, credited once),
+        // one falling short of the next receipt does not; the key left short is the item.
+        func less(amount: Int64, covered: Int64) -> Classifier.MovementEvidence {
+            .init(creditor: "80000000002", reference: "R", amountCents: amount, causale: "x", parsed: .payment("X"), known: true,
+                  flowCredit: .init(totalCents: 200, netCents: amount, creditedBeforeCents: 0, coveredCents: covered))
+        }
+        #expect(classifier.classify(less(amount: 100, covered: 100)) == (.matched, nil))
+        #expect(classifier.classify(less(amount: 60, covered: 0)) == (.iufTesDivImp, nil), "its key names the shortfall")
+        #expect(classifier.classify(less(amount: 160, covered: 100)) == (.iufTesDivImp, nil))
         var unserved = movement(.flow("F"), known: false)
         unserved.creditor = nil
         #expect(classifier.classify(unserved) == (.tesNoMatch, nil), "a credit on no served creditor's account is nobody's item")

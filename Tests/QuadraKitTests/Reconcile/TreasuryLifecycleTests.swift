@@ -260,6 +260,38 @@ import Testing
         #expect(try store.rows("SELECT state FROM key_verdict WHERE iuv = '01261060000077770'") == ["CASHED"])
     }
 
+    /// The PSP credits the traffic fine alone for 50.00 of its 59.60: the credit falls short of the
+    /// payment (`IUF_TES_DIV_IMP`) and the payment carries the shortfall to claim (`TES_AMOUNT_MISMATCH`,
+    /// 59.60 expected, 50.00 found), not an overdue flow nobody owes; the 9.60 sent later cashes it and
+    /// resolves the claim. A full pass agrees.
+    @Test func aPaymentCreditedAloneShortNamesWhatIsMissing() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let inbox = try inbox(folder, withoutJournal18: false)
+        let path = inbox.appendingPathComponent("treasury/GDC_80000000002_2026-11-17.xml")
+        var journal = try String(contentsOf: path, encoding: .utf8)
+        let number = try #require(journal.range(of: "<numero_documento>0064503</numero_documento>"))
+        let amount = try #require(journal.range(of: "<importo>59.60</importo>", range: number.upperBound..<journal.endIndex))
+        journal.replaceSubrange(amount, with: "<importo>50.00</importo>")
+        try journal.write(to: path, atomically: true, encoding: .utf8)
+        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let fine = { try store.rows("""
+            SELECT coalesce(label, '-') || ' ' || state || ' ' || anomalies FROM key_verdict WHERE iuv = '01261060000077770'
+            """) }
+        #expect(try fine() == ["- PAID IUF_TES_DIV_IMP"])
+        let open = { try store.rows("""
+            SELECT code || ' ' || status || ' ' || coalesce(expected_cents, '') || ' ' || coalesce(actual_cents, '') FROM discrepancy
+            WHERE iuv = '01261060000077770' ORDER BY code
+            """) }
+        #expect(try open() == ["TES_AMOUNT_MISMATCH new 5960 5000"], "no FDR_OVERDUE: the PSP credited it alone, short")
+        #expect(try fineCredits(store) == ["0064503 IUF_TES_DIV_IMP"])
+
+        _ = try creditAgain(store, folder, "19/11/2026;19/11/2026;;9,60;BONIFICO /RFB/01261060000077770/9.60;0064597")
+        #expect(try fine() == ["RT_TES CASHED "])
+        #expect(try open() == ["TES_AMOUNT_MISMATCH resolved 5960 5000"])
+        #expect(try fineCredits(store) == ["0064503 MATCHED", "0064597 MATCHED"])
+    }
+
     /// The night of the 21st: the traffic fine's `/RFB/` credit once more, booked on `booked`.
     private func creditFineAgain(_ store: Store, _ folder: URL, booked: String = "19/11/2026") throws -> ReconciliationSummary {
         try creditAgain(store, folder, "\(booked);\(booked);;59,60;BONIFICO /RFB/01261060000077770/59.60;0064598")

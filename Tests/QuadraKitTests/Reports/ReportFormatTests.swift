@@ -106,6 +106,10 @@ import Testing
         #expect(DiscrepancyCode.overpayment.action(twice, in: .italian)
                 == "Rimborsare una sola volta l'eccedenza della posizione dello IUV 01261060000077770, importo 59,60 €",
                 "what was received less what settles the position, not all that was received")
+        let short = DiscrepancyFacts(pspId: "PAGFITM1", flowId: nil, iuv: "01261060000077770", reference: "0064503", expectedCents: 5960,
+                                     actualCents: 5000, firstSeen: "2026-11-20")
+        #expect(DiscrepancyCode.tesAmountMismatch.action(short, in: .italian)
+                == "Chiedere al PSP PAGFITM1 il saldo del pagamento dello IUV 01261060000077770 accreditato per meno: atteso 59,60 €, rilevato 50,00 €")
         #expect(DiscrepancyCode.tesOverdue.counterpart.name(in: .italian) == "PSP")
         #expect(DiscrepancyCode.causaleUnparseable.counterpart.name(in: .italian) == "Tesoriere")
     }
