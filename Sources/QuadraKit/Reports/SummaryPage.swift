@@ -50,18 +50,18 @@ enum SummaryPage {
             + Markup.escape(words.t("Anomalie nuove: \(figures.discrepanciesByStatus["new"] ?? 0); risolte: \(figures.discrepanciesByStatus["resolved"] ?? 0); aggravate (sostituite da una più grave): \(figures.discrepanciesByStatus["escalated"] ?? 0); ancora aperte: \(figures.discrepanciesByStatus["open"] ?? 0).",
                                     "\(figures.discrepanciesByStatus["new"] ?? 0) new discrepancies, \(figures.discrepanciesByStatus["resolved"] ?? 0) resolved, \(figures.discrepanciesByStatus["escalated"] ?? 0) escalated (replaced by a graver one), \(figures.discrepanciesByStatus["open"] ?? 0) still open."))
             + "</p>\n"
-        /// A file's rows, then how many of them are new, changed and still open.
-        func listed(_ byChange: [String: Int]) -> [String] {
-            ([byChange.values.reduce(0, +)] + ["new", "changed", "open"].map { byChange[$0] ?? 0 }).map(ItalianFormat.count)
+        /// A file's rows, then how many are new, changed and still open, and, in a full listing, how
+        /// many closed before tonight.
+        func listed(_ byChange: [String: Int], _ noun: (it: String, en: String)) -> String {
+            let count = { ItalianFormat.count(byChange[$0] ?? 0) }
+            let all = ItalianFormat.count(byChange.values.reduce(0, +))
+            let closed = (byChange[""] ?? 0) > 0 ? words.t(", \(count("")) chiusi in precedenza", ", \(count("")) closed before") : ""
+            return words.t("\(all) \(noun.it): \(count("new")) nuovi, \(count("changed")) cambiati, \(count("open")) ancora aperti\(closed)",
+                           "\(all) \(noun.en): \(count("new")) new, \(count("changed")) changed, \(count("open")) still open\(closed)")
         }
-        let (keys, flows, credits) = (listed(figures.keysByChange), listed(figures.flowsByChange), listed(figures.movementsByChange))
-        html += "<p>" + Markup.escape(words.t(
-            "I file di stanotte elencano \(keys[0]) trasferimenti: \(keys[1]) nuovi, \(keys[2]) cambiati, \(keys[3]) ancora aperti; "
-                + "\(flows[0]) flussi: \(flows[1]) nuovi, \(flows[2]) cambiati, \(flows[3]) ancora aperti; "
-                + "\(credits[0]) movimenti di tesoreria: \(credits[1]) nuovi, \(credits[2]) cambiati, \(credits[3]) ancora aperti.",
-            "Tonight's files list \(keys[0]) transfers: \(keys[1]) new, \(keys[2]) changed, \(keys[3]) still open; "
-                + "\(flows[0]) flows: \(flows[1]) new, \(flows[2]) changed, \(flows[3]) still open; "
-                + "\(credits[0]) treasury movements: \(credits[1]) new, \(credits[2]) changed, \(credits[3]) still open.")) + "</p>\n"
+        html += "<p>" + Markup.escape(words.t("I file di stanotte elencano ", "Tonight's files list ")
+            + [listed(figures.keysByChange, ("trasferimenti", "transfers")), listed(figures.flowsByChange, ("flussi", "flows")),
+               listed(figures.movementsByChange, ("movimenti di tesoreria", "treasury movements"))].joined(separator: "; ") + ".") + "</p>\n"
         if let previous = figures.previous {
             let then = ItalianFormat.date(previous.asOf)
             html += "<p>" + Markup.escape(words.t("Al \(then): \(previous.open) anomalie aperte; ora \(open) (\(signed(open - previous.open))).",

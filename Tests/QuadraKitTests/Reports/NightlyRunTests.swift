@@ -116,6 +116,11 @@ import Testing
                               + "0 flussi: 0 nuovi, 0 cambiati, 0 ancora aperti; 2 movimenti di tesoreria: 0 nuovi, 0 cambiati, 2 ancora aperti."),
                 "every key was cashed the night before; two credits are still not matched")
         #expect(next.contains("Al 20/11/2026: 2 anomalie aperte; ora 2 (0)."))
+        let full = setup.out.appendingPathComponent("full")
+        _ = try ReportWriter(store: setup.store, asOf: CivilDate(iso: "2026-11-21")!, options: .init(everything: true)).write(to: full.path)
+        let fullPage = try String(contentsOf: full.appendingPathComponent("2026-11-21-full/summary.html"), encoding: .utf8)
+        #expect(fullPage.contains("I file di stanotte elencano 10 trasferimenti: 0 nuovi, 0 cambiati, 0 ancora aperti, 10 chiusi in precedenza;"),
+                "a full listing counts what closed before tonight too")
         let creditorNext = try String(contentsOf: setup.out.appendingPathComponent("2026-11-21/80000000010/summary.html"), encoding: .utf8)
         #expect(creditorNext.contains("Provincia di Esempio") && !creditorNext.contains("Al 20/11/2026"),
                 "the previous run counted every creditor's discrepancies: no comparison on one creditor's page")
