@@ -59,7 +59,9 @@ extension Store {
                     """),
                 try section("treasury movements", """
                     SELECT m.movement_id, m.creditor_fiscal_code, m.account, m.booking_date, m.value_date, m.amount_cents, m.sign,
-                        m.reference, m.raw_causale, m.flow_id, m.iuv, mv.label
+                        m.reference, m.raw_causale, m.flow_id, m.iuv, mv.label,
+                        (SELECT coalesce(c.reference, c.movement_id) FROM treasury_movement c
+                            WHERE c.movement_id = m.reverses_movement_id) AS reverses
                     FROM treasury_movement m LEFT JOIN movement_verdict mv ON mv.movement_id = m.movement_id
                     WHERE m.iuv IN (\(marks)) OR m.flow_id IN (SELECT v.flow_id FROM flow_row r JOIN flow_version v
                         ON v.id = r.flow_version_id WHERE r.iuv IN (\(marks)))

@@ -232,6 +232,8 @@ import Testing
         _ = try night(store, [try TestSupport.write(day("2026-11-23", credit), to: folder, as: "night3/GDC_80000000002_2026-11-23.xml").path],
                       asOf: "2026-11-25")
         #expect(try linked() == ["2026-11-24 0070001"])
+        let movements = try #require(try store.explain("01261060000077770").sections.first { $0.title == "treasury movements" })
+        #expect(movements.rows.filter { $0["sign"] == "reversal" }.map { $0["reverses"] } == ["0070001"], "explain names the credit a storno takes back")
         #expect(try fine() == ["RT_TES CASHED"])
         #expect(try fineCredits(store).first == "0064503 MATCHED")
     }
