@@ -169,16 +169,11 @@ import Testing
         let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
         let inbox = try inbox(folder, withoutJournal18: false)
         _ = try night(store, [inbox.path], asOf: "2026-11-20")
-        let journal = try String(contentsOf: inbox.appendingPathComponent("treasury/\(TreasurySamples.journal18)"), encoding: .utf8)
-        let head = try #require(journal.range(of: "</descrizione_conto_evidenza>"))
-        let storno = try #require(journal.range(of: "<tipo_operazione>STORNATO</tipo_operazione>"))
-        let start = try #require(journal.range(of: "<movimento_conto_evidenza>", options: .backwards, range: journal.startIndex..<storno.lowerBound))
-        let end = try #require(journal.range(of: "</movimento_conto_evidenza>", range: storno.upperBound..<journal.endIndex))
-        let block = String(journal[start.lowerBound..<end.upperBound]).replacingOccurrences(of: "0064513", with: "0064502")
+        let journal = try JournalMovement(inbox.appendingPathComponent("treasury/\(TreasurySamples.journal18)"),
+                                          "<tipo_operazione>STORNATO</tipo_operazione>")
+        let block = journal.movement.replacingOccurrences(of: "0064513", with: "0064502")
             .replacingOccurrences(of: "150.79", with: "113.40").replacingOccurrences(of: "2026-11-18ABI08999-00124", with: "2026-11-17ABI08999-00123")
-            .replacingOccurrences(of: "2026-11-18", with: "2026-11-19")
-        let reversal = String(journal[..<head.upperBound]).replacingOccurrences(of: "2026-11-18", with: "2026-11-19")
-            + "\n" + block + "\n    </informazioni_conto_evidenza>\n</flusso_giornale_di_cassa>\n"
+        let reversal = journal.alone(block, from: "2026-11-18", to: "2026-11-19")
         let night2 = folder.appendingPathComponent("night2")
         _ = try TestSupport.write(reversal, to: night2, as: "treasury/GDC_80000000002_2026-11-19.xml")
         _ = try TestSupport.write(Self.header + "19/11/2026;19/11/2026;;113,40;BONIFICO /PUR/LGPE-RIVERSAMENTO/URI/2026-11-17ABI08999-00123;0064599\n",
@@ -206,17 +201,11 @@ import Testing
         let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
         let inbox = try inbox(folder, withoutJournal18: false)
         _ = try night(store, [inbox.path], asOf: "2026-11-20")
-        let journal = try String(contentsOf: inbox.appendingPathComponent("treasury/GDC_80000000002_2026-11-17.xml"), encoding: .utf8)
-        let head = try #require(journal.range(of: "</descrizione_conto_evidenza>"))
-        let number = try #require(journal.range(of: "<numero_documento>0064503</numero_documento>"))
-        let start = try #require(journal.range(of: "<movimento_conto_evidenza>", options: .backwards, range: journal.startIndex..<number.lowerBound))
-        let end = try #require(journal.range(of: "</movimento_conto_evidenza>", range: number.upperBound..<journal.endIndex))
-        let credit = String(journal[start.lowerBound..<end.upperBound]).replacingOccurrences(of: "0064503", with: "0070001")
+        let journal = try JournalMovement(inbox.appendingPathComponent("treasury/GDC_80000000002_2026-11-17.xml"),
+                                          "<numero_documento>0064503</numero_documento>")
+        let credit = journal.movement.replacingOccurrences(of: "0064503", with: "0070001")
             .replacingOccurrences(of: "3699926111700000077701IT", with: "3699926112300000077702IT")
-        func day(_ day: String, _ block: String) -> String {
-            String(journal[..<head.upperBound]).replacingOccurrences(of: "2026-11-17", with: day) + "\n"
-                + block.replacingOccurrences(of: "2026-11-17", with: day) + "\n    </informazioni_conto_evidenza>\n</flusso_giornale_di_cassa>\n"
-        }
+        let day = { (day: String, block: String) in journal.alone(block, from: "2026-11-17", to: day) }
         let storno = day("2026-11-24", credit.replacingOccurrences(of: "<tipo_operazione>ESEGUITO</tipo_operazione>",
                                                                    with: "<tipo_operazione>STORNATO</tipo_operazione>"))
         _ = try night(store, [try TestSupport.write(storno, to: folder, as: "night2/GDC_80000000002_2026-11-24.xml").path], asOf: "2026-11-24")
@@ -482,5 +471,29 @@ import Testing
         let findings = try store.rows("SELECT code || ': ' || detail FROM flow_finding WHERE code LIKE 'FDR_BAD_ROW%'")
         #expect(findings.count == 1 && findings[0].contains("'-22.21' is negative but codiceEsitoSingoloPagamento is '0'"), "\(findings)")
         #expect(try store.rows("SELECT count(*) FROM flow_row WHERE amount_cents IS NULL") == ["1"], "the row is kept without its amount")
+    }
+}
+
+/// One movement of a sample OPI journal, to build a journal of another day around it.
+private struct JournalMovement {
+    /// The journal up to its account's description, where movements begin.
+    let header: String
+    /// The `movimento_conto_evidenza` holding the marker.
+    let movement: String
+
+    init(_ file: URL, _ marker: String) throws {
+        let journal = try String(contentsOf: file, encoding: .utf8)
+        let head = try #require(journal.range(of: "</descrizione_conto_evidenza>"))
+        let found = try #require(journal.range(of: marker))
+        let start = try #require(journal.range(of: "<movimento_conto_evidenza>", options: .backwards, range: journal.startIndex..<found.lowerBound))
+        let end = try #require(journal.range(of: "</movimento_conto_evidenza>", range: found.upperBound..<journal.endIndex))
+        header = String(journal[..<head.upperBound])
+        movement = String(journal[start.lowerBound..<end.upperBound])
+    }
+
+    /// A journal holding `block` alone, its dates and the header's moved from one day to another.
+    func alone(_ block: String, from: String, to day: String) -> String {
+        header.replacingOccurrences(of: from, with: day) + "\n" + block.replacingOccurrences(of: from, with: day)
+            + "\n    </informazioni_conto_evidenza>\n</flusso_giornale_di_cassa>\n"
     }
 }
