@@ -19,12 +19,31 @@ public enum CSVDialect: String, Sendable, CaseIterable {
     /// Whether the column holds euro cents, shown in euro with a decimal comma in `excel-it`.
     static func isAmount(_ column: String) -> Bool { column.hasSuffix("_cents") }
 
-    /// A field of `column` as this dialect writes it.
-    func field(_ value: String, column: String) -> String {
-        guard self == .excelItalian, Self.isAmount(column), let cents = Int64(value) else { return value }
+    /// Columns of codes made of digits that a spreadsheet would read as a number, dropping leading
+    /// zeros and rounding past 15 digits (an IUV `01261010000041774` became 1,26101E+15): `excel-it`
+    /// writes such a value as the text formula `="…"`, which Excel and LibreOffice show as it is.
+    static let codes: Set<String> = [
+        "iuv", "iur", "receipt_id", "creditor_fiscal_code", "debtor_id", "iuf", "psp_id", "flow_psp_id", "iupd",
+        "settlement_reference", "tes_references", "reference", "treasury_reference", "parsed_iuf", "parsed_iuv", "account",
+        "provvisorio_number", "receipt_number", "management_code", "notice_number", "notice_numbers", "receipts", "reversali",
+        "beneficiary_iban", "taxonomy_code", "movement_id",
+    ]
+
+    /// Whether `excel-it` rewrites the column's values (amounts, codes).
+    func rewrites(_ column: String) -> Bool { self == .excelItalian && (Self.isAmount(column) || Self.codes.contains(column)) }
+
+    /// A field of `column` as this dialect writes it; `formula` when it is the dialect's own text
+    /// formula, which the CSV writer must not neutralise.
+    func field(_ value: String, column: String) -> (text: String, formula: Bool) {
+        guard self == .excelItalian else { return (value, false) }
+        if Self.codes.contains(column) {
+            let digits = !value.isEmpty && value.utf8.allSatisfy { (0x30...0x39).contains($0) }
+            return digits ? ("=\"\(value)\"", true) : (value, false)
+        }
+        guard Self.isAmount(column), let cents = Int64(value) else { return (value, false) }
         var euro = Money.format(cents)
         if let dot = euro.lastIndex(of: ".") { euro.replaceSubrange(dot...dot, with: ",") }
-        return euro
+        return (euro, false)
     }
 
     /// The Italian header of every report column.
@@ -43,9 +62,10 @@ public enum CSVDialect: String, Sendable, CaseIterable {
         "computed_total_cents": "Totale calcolato (€)", "credited_cents": "Accreditato (€)", "credit_status": "Stato accredito",
         "previous_credit_status": "Stato accredito precedente",
         "findings": "Rilievi", "credited_on": "Data accredito", "days_late": "Giorni lavorativi di ritardo", "code": "Codice",
-        "severity": "Gravità", "status": "Stato anomalia", "treasury_reference": "Riferimento tesoreria",
+        "severity": "Gravità", "status": "Stato", "treasury_reference": "Riferimento tesoreria",
         "expected_cents": "Importo atteso (€)", "actual_cents": "Importo rilevato (€)", "first_seen": "Prima rilevazione",
-        "age_days": "Giorni aperta", "message": "Descrizione", "replaced_by": "Sostituita da",
+        "age_days": "Giorni aperta", "message": "Messaggio", "description": "Descrizione", "action": "Azione suggerita",
+        "counterpart": "Controparte", "replaced_by": "Sostituita da",
         "taxonomy_description": "Descrizione tassonomia", "transfers": "Trasferimenti", "creditor_name": "Ente",
         "notice_number": "Numero avviso", "evidence": "Evidenza", "missing_since": "Mancante dal",
         "days_missing": "Giorni mancante", "request": "Richiesta", "note": "Note", "note_id": "Id nota", "note_by": "Autore nota",

@@ -21,7 +21,7 @@ public struct CSVWriter {
         self.sink = sink
         self.columns = columns
         self.dialect = dialect
-        rewritten = columns.map { dialect == .excelItalian && CSVDialect.isAmount($0) }
+        rewritten = columns.map(dialect.rewrites)
         try sink.write { $0.append(contentsOf: dialect.preamble) }
         try sink.write(Self.line(columns.map(dialect.header), separator: dialect.separator))
     }
@@ -36,8 +36,16 @@ public struct CSVWriter {
         for index in fields.indices {
             if index > 0 { bytes.append(dialect.separator) }
             guard let field = fields[index] else { continue }
-            Self.append(rewritten[index] ? dialect.field(field, column: columns[index]) : field, separator: dialect.separator,
-                        to: &bytes)
+            guard rewritten[index] else {
+                Self.append(field, separator: dialect.separator, to: &bytes)
+                continue
+            }
+            let (text, formula) = dialect.field(field, column: columns[index])
+            if formula {
+                bytes.append(contentsOf: Self.quoted(text, separator: dialect.separator).utf8)
+            } else {
+                Self.append(text, separator: dialect.separator, to: &bytes)
+            }
         }
         bytes.append(UInt8(ascii: "\r"))
         bytes.append(UInt8(ascii: "\n"))
@@ -68,14 +76,20 @@ public struct CSVWriter {
 
     /// A text field beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`,
     /// so a debtor's name or a causale like `=HYPERLINK(…)` is shown, not run, when the accounting
-    /// office opens the file in a spreadsheet (OWASP's CSV injection advice). An integer (a negative
-    /// amount in cents) stays a number.
+    /// office opens the file in a spreadsheet (OWASP's CSV injection advice). A negative number (an
+    /// amount in cents, or in euro with a decimal comma or point: `-693,63`) stays a number.
     static func neutralized(_ field: String) -> String {
         guard let first = field.utf8.first, isFormulaStart(first) else { return field }
-        if first == UInt8(ascii: "-"), field.utf8.count > 1, field.utf8.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }) {
-            return field
-        }
+        if first == UInt8(ascii: "-"), isNumber(field.utf8.dropFirst()) { return field }
         return "'" + field
+    }
+
+    /// Digits with at most one decimal comma or point between them.
+    private static func isNumber(_ bytes: String.UTF8View.SubSequence) -> Bool {
+        let marks = bytes.filter { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") }.count
+        guard let first = bytes.first, let last = bytes.last, marks <= 1,
+              (0x30...0x39).contains(first), (0x30...0x39).contains(last) else { return false }
+        return bytes.allSatisfy { (0x30...0x39).contains($0) || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") }
     }
 
     private static func isFormulaStart(_ byte: UInt8) -> Bool {

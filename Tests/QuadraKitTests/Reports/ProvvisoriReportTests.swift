@@ -172,7 +172,7 @@ import Testing
         _ = try ReportWriter(store: night.store, asOf: CivilDate(iso: "2026-11-20")!, options: options).write(to: out.path)
         let reversali = try ReportFiles.text(out.appendingPathComponent("2026-11-20/reversali.csv.gz"))
         #expect(reversali.hasPrefix("\u{FEFF}Codice fiscale ente;Esercizio;Numero provvisorio;Data provvisorio;Importo provvisorio (€);"))
-        #expect(reversali.contains(";0064501;2026-11-17;204,00;"))
+        #expect(reversali.contains(";\"=\"\"0064501\"\"\";2026-11-17;204,00;"), "the provvisorio number keeps its zeros")
         let export = try ReportFiles.text(out.appendingPathComponent("2026-11-20/classifications-v1.4.csv.gz"))
         #expect(export.hasPrefix("de_nome_flusso_e,num_riga_flusso_e,cod_iud_e,"))
     }

@@ -10,6 +10,19 @@ import Testing
                 == "\"'=HYPERLINK(\"\"http://x\"\")\",'+39 333,-1200,'-,'@SUM(A1),'\tx,1200,a=b\r\n")
     }
 
+    /// `excel-it`: a negative amount in euro stays a number (it was written as the text `'-693,63`,
+    /// which sums leave out); codes of digits are text formulas, so an IUV keeps its leading zero and
+    /// a notice number its 18 digits; a formula in a causale is still neutralised.
+    @Test func excelItalianKeepsNegativeAmountsNumbersAndCodesText() throws {
+        let folder = try ReportFolder(root: try TestSupport.scratchFolder().path, name: "out")
+        let gzip = try GzipWriter(into: try folder.create("x.csv.gz"))
+        var line: [UInt8] = []
+        try CSVWriter(into: gzip, header: ["iuv", "notice_number", "actual_cents", "causale", "transfer_index", "iur"], dialect: .excelItalian)
+            .encode(["01261010000041774", "301261060000077770", "-69363", "=SOMMA(1;2)", "1", "5b584c948fb4b6476fe6879085600dbf"], into: &line)
+        #expect(String(decoding: line, as: UTF8.self)
+                == "\"=\"\"01261010000041774\"\"\";\"=\"\"301261060000077770\"\"\";-693,63;\"'=SOMMA(1;2)\";1;5b584c948fb4b6476fe6879085600dbf\r\n")
+    }
+
     @Test func debtorIdsKeepSixCharactersAndTheirLength() {
         #expect(ReportWriter.mask("RSSMRA80A01H501U") == "RSSMRA**********")
         #expect(ReportWriter.mask("ABC") == "ABC")
@@ -81,7 +94,7 @@ import Testing
         #expect(parsed?["bom"] as? Bool == true)
         let rows = try #require(parsed?["rows"] as? [[String]])
         #expect(rows.first?.prefix(3) == ["Codice fiscale ente", "IUV", "IUR"] && rows.first?[10] == "Importo ricevuta (€)")
-        let cie = try #require(rows.first { $0[1] == "01261070000009017" })
+        let cie = try #require(rows.first { $0[1] == "=\"01261070000009017\"" }, "an IUV is a text formula, its leading zero kept")
         #expect(cie[10] == "22,21" && cie[3] == "1", "euro with a decimal comma; counts stay integers")
         #expect(rows.count == 11, "the same rows as the machine dialect")
 
