@@ -33,6 +33,11 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         CivilDate.padded(year, 4) + "-" + CivilDate.padded(month, 2) + "-" + CivilDate.padded(day, 2)
     }
 
+    /// The Italian way, `dd/mm/yyyy`.
+    public var italian: String {
+        CivilDate.padded(day, 2) + "/" + CivilDate.padded(month, 2) + "/" + CivilDate.padded(year, 4)
+    }
+
     /// The date `days` days later (earlier if negative).
     /// Leaving years 1...9999 is a programmer error (no pagoPA deadline is that far) and traps.
     public func adding(days: Int) -> CivilDate {

@@ -125,24 +125,30 @@ extension DiscrepancyCode {
             return it ? text.replacingOccurrences(of: ".", with: ",") + " €" : "EUR " + text
         }
         let psp = facts.pspId ?? (it ? "il PSP" : "the PSP"), flow = facts.flowId ?? "", iuv = facts.iuv ?? ""
-        let day = facts.firstSeen ?? ""
+        let day = facts.firstSeen.map { it ? CivilDate(iso: $0)?.italian ?? $0 : $0 } ?? ""
+        // Both amounts when the item has both, else the one it has.
+        let figures = facts.expectedCents != nil && facts.actualCents != nil ? expectedActual(facts, euro, it) : amount(facts, euro, it)
         switch self {
         case .fdrOverdue:
-            return it ? "Sollecitare il PSP \(psp) per il flusso che rendiconta lo IUV \(iuv) (in ritardo dal \(day))"
-                : "Ask PSP \(psp) for the flow reporting IUV \(iuv) (overdue since \(day))"
-        case .rtIufAmountMismatch, .iurMismatch, .fdrCountMismatch, .fdrTotalMismatch, .fdrDuplicateRow, .fdrBadRow, .fdrBadHeader,
+            return it ? "Sollecitare il PSP \(psp) per il flusso che rendiconta lo IUV \(iuv) (in ritardo dal \(day))\(figures)"
+                : "Ask PSP \(psp) for the flow reporting IUV \(iuv) (overdue since \(day))\(figures)"
+        case .iurMismatch:
+            // Each side holds one half: the receipt's key its amount, the flow row's its own.
+            return it ? "Chiedere al PSP \(psp) di rettificare lo IUR con cui rendiconta lo IUV \(iuv)\(figures)"
+                : "Ask PSP \(psp) to correct the IUR under which it reports IUV \(iuv)\(figures)"
+        case .rtIufAmountMismatch, .fdrCountMismatch, .fdrTotalMismatch, .fdrDuplicateRow, .fdrBadRow, .fdrBadHeader,
              .fdrBadId, .fdrUnknownOutcome:
             return it ? "Chiedere al PSP \(psp) la rettifica del flusso \(flow)\(expectedActual(facts, euro, it))"
                 : "Ask PSP \(psp) to correct flow \(flow)\(expectedActual(facts, euro, it))"
         case .positionStatusMismatch:
-            return it ? "Verificare in GPD lo stato della posizione dello IUV \(iuv) e recuperarne la ricevuta, o chiederne la correzione"
-                : "Check the GPD status of the position of IUV \(iuv) and fetch its receipt, or ask for the status to be corrected"
+            return it ? "Verificare in GPD lo stato della posizione dello IUV \(iuv) e recuperarne la ricevuta, o chiederne la correzione\(figures)"
+                : "Check the GPD status of the position of IUV \(iuv) and fetch its receipt, or ask for the status to be corrected\(figures)"
         case .reportedWithoutReceipt, .positionPaidNoReceipt:
-            return it ? "Recuperare la ricevuta dello IUV \(iuv) da pagoPA (quadra fetch receipts)"
-                : "Fetch the receipt of IUV \(iuv) from pagoPA (quadra fetch receipts)"
+            return it ? "Recuperare la ricevuta dello IUV \(iuv) da pagoPA (quadra fetch receipts)\(figures)"
+                : "Fetch the receipt of IUV \(iuv) from pagoPA (quadra fetch receipts)\(figures)"
         case .revokedPayment:
-            return it ? "Annullare l'incasso dello IUV \(iuv) e verificare la restituzione con il PSP \(psp)"
-                : "Reverse the collection of IUV \(iuv) and check the refund with PSP \(psp)"
+            return it ? "Annullare l'incasso dello IUV \(iuv) e verificare la restituzione con il PSP \(psp)\(figures)"
+                : "Reverse the collection of IUV \(iuv) and check the refund with PSP \(psp)\(figures)"
         case .standInPayment:
             return it ? "Verificare importo e posizione dello IUV \(iuv) pagato in stand-in" : "Check amount and position of IUV \(iuv), paid in stand-in"
         case .doublePayment:
@@ -156,8 +162,8 @@ extension DiscrepancyCode {
             return it ? "Rimborsare una sola volta l'eccedenza della posizione dello IUV \(iuv)\(refund)"
                 : "Refund the position's excess of IUV \(iuv) once\(refund)"
         case .receiptWithoutPosition, .positionAmountMismatch, .transferPlanMismatch, .positionNotPayable, .paidAfterDueDate:
-            return it ? "Verificare la posizione debitoria dello IUV \(iuv) e aggiornarla in GPD"
-                : "Check the debt position of IUV \(iuv) and update it in GPD"
+            return it ? "Verificare la posizione debitoria dello IUV \(iuv) e aggiornarla in GPD\(figures)"
+                : "Check the debt position of IUV \(iuv) and update it in GPD\(figures)"
         case .ibanNotCreditorAccount:
             return it ? "Verificare il conto di accredito dello IUV \(iuv) e aggiornare gli IBAN dell'ente"
                 : "Check the account credited for IUV \(iuv) and the creditor's IBANs"
@@ -165,10 +171,10 @@ extension DiscrepancyCode {
             return it ? "Correggere la categoria (tassonomia) dello IUV \(iuv) per l'accertamento"
                 : "Correct the taxonomy category of IUV \(iuv) for the accounts"
         case .tesOverdue:
-            return it ? "Verificare con il tesoriere l'accredito del flusso \(flow) del PSP \(psp)\(amount(facts, euro, it, expected: true))"
-                : "Check with the treasurer the credit of flow \(flow) of PSP \(psp)\(amount(facts, euro, it, expected: true))"
+            return it ? "Verificare con il tesoriere l'accredito del flusso \(flow) del PSP \(psp) (in ritardo dal \(day))\(amount(facts, euro, it, expected: true))"
+                : "Check with the treasurer the credit of flow \(flow) of PSP \(psp) (overdue since \(day))\(amount(facts, euro, it, expected: true))"
         case .tesPartial, .tesLate:
-            return it ? "Seguire l'accredito del flusso \(flow) del PSP \(psp)" : "Follow the credit of flow \(flow) of PSP \(psp)"
+            return it ? "Seguire l'accredito del flusso \(flow) del PSP \(psp)\(figures)" : "Follow the credit of flow \(flow) of PSP \(psp)\(figures)"
         case .tesAmountMismatch where flow.isEmpty && (facts.expectedCents ?? 0) > (facts.actualCents ?? 0):
             return it ? "Chiedere al PSP \(psp) il saldo del pagamento dello IUV \(iuv) accreditato per meno\(expectedActual(facts, euro, it))"
                 : "Ask PSP \(psp) for the rest of the payment of IUV \(iuv), credited short\(expectedActual(facts, euro, it))"

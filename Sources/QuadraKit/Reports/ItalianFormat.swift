@@ -23,8 +23,6 @@ enum ItalianFormat {
 
     /// `dd/mm/yyyy` for an ISO date; anything else as it is.
     static func date(_ iso: String) -> String {
-        guard CivilDate(iso: iso) != nil else { return iso }
-        let parts = iso.split(separator: "-")
-        return "\(parts[2])/\(parts[1])/\(parts[0])"
+        CivilDate(iso: iso)?.italian ?? iso
     }
 }

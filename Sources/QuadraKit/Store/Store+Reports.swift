@@ -73,12 +73,13 @@ extension Store {
 
     /// Open discrepancies and those resolved or escalated on the as-of date, errors first, then by code and
     /// key; the last column, the PSP, is for the action the report writes, not a column of its own (a
-    /// key's discrepancy about no flow, `FDR_OVERDUE`, names the PSP of the key's receipt).
+    /// key's discrepancy about no flow, `FDR_OVERDUE`, names the PSP of the key's receipt, else of its
+    /// flow row: an `IUR_MISMATCH` on the flow's side).
     func discrepancyRows(asOf: CivilDate, _ body: ([String?]) throws -> Void) throws {
         let columns = """
             code, severity, status, creditor_fiscal_code, iuv, iur, transfer_index, flow_id, treasury_reference,
             expected_cents, actual_cents, first_seen, CAST(julianday(:day) - julianday(first_seen) AS INTEGER), message,
-            replaced_by, coalesce(psp_id, (SELECT k.psp_id FROM key_verdict k WHERE k.creditor_fiscal_code = discrepancy.creditor_fiscal_code
+            replaced_by, coalesce(psp_id, (SELECT coalesce(k.psp_id, k.flow_psp_id) FROM key_verdict k WHERE k.creditor_fiscal_code = discrepancy.creditor_fiscal_code
                 AND k.iuv = discrepancy.iuv AND k.iur = discrepancy.iur AND k.transfer_index = discrepancy.transfer_index)),
             CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS rank, identity
             """

@@ -123,6 +123,16 @@ import Testing
                                      actualCents: 5000, firstSeen: "2026-11-20")
         #expect(DiscrepancyCode.tesAmountMismatch.action(short, in: .italian)
                 == "Chiedere al PSP PAGFITM1 il saldo del pagamento dello IUV 01261060000077770 accreditato per meno: atteso 59,60 €, rilevato 50,00 €")
+        // Every code with an amount says it; dates the Italian way; a side of an IUR mismatch has one amount and no flow.
+        let flowSide = DiscrepancyFacts(pspId: "ESMPITMM", flowId: nil, iuv: "01261070000009017", reference: nil, expectedCents: nil,
+                                        actualCents: 61638, firstSeen: "2026-11-19")
+        #expect(DiscrepancyCode.iurMismatch.action(flowSide, in: .italian)
+                == "Chiedere al PSP ESMPITMM di rettificare lo IUR con cui rendiconta lo IUV 01261070000009017, importo 616,38 €")
+        #expect(DiscrepancyCode.fdrOverdue.action(facts, in: .italian).hasSuffix("(in ritardo dal 19/11/2026): atteso 113,40 €, rilevato 226,80 €"))
+        for code in [DiscrepancyCode.positionAmountMismatch, .transferPlanMismatch, .revokedPayment, .tesPartial, .receiptWithoutPosition,
+                     .reportedWithoutReceipt, .positionPaidNoReceipt, .positionStatusMismatch, .positionNotPayable] {
+            #expect(code.action(facts, in: .italian).contains("113,40 €") && code.action(facts, in: .english).contains("EUR 113.40"), "\(code)")
+        }
         #expect(DiscrepancyCode.tesOverdue.counterpart.name(in: .italian) == "PSP")
         #expect(DiscrepancyCode.causaleUnparseable.counterpart.name(in: .italian) == "Tesoriere")
     }
