@@ -460,6 +460,19 @@ import Testing
         #expect(try store.rows("SELECT credit_status FROM flow_verdict") == ["CREDITED"])
         let codes = try store.rows("SELECT code || ' ' || iuv FROM discrepancy WHERE code NOT IN ('RECEIPT_WITHOUT_POSITION', 'TAXONOMY_UNKNOWN') ORDER BY 1")
         #expect(codes == ["REVOKED_PAYMENT \(revoked.1)"], "\(codes)")
+
+        // The revoked payment's position is paid, not reported: nothing of it was reported but its revocation.
+        let position = """
+            {"paymentPositions": [{"iupd": "REV-1", "organizationFiscalCode": "80000000002", "type": "F", "fiscalCode": "RSSMRA80A01H501U",
+              "fullName": "Mario Rossi", "paymentOption": [{"iuv": "\(revoked.1)", "amount": 5000, "isPartialPayment": false,
+              "dueDate": "2026-12-31", "transfer": [{"idTransfer": "1", "amount": 5000, "organizationFiscalCode": "80000000002",
+              "remittanceInformation": "TARI", "category": "9/0101101IM/", "iban": "IT60X0542811101000000123456"}]}]}]}
+            """
+        _ = try Ingestor(store: store, options: .init(configuration: configuration))
+            .ingest([try TestSupport.write(position, to: folder, as: "80000000002/gpd/rev.json").path])
+        _ = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: CivilDate(iso: "2026-11-19")!)
+        #expect(try store.rows("SELECT status || ' ' || paid_cents || ' ' || reported_cents FROM position_verdict WHERE iupd = 'REV-1'")
+                == ["PAID 5000 0"], "it was REPORTED with -50.00 reported")
     }
 
     @Test func aNegativeAmountOnAnotherOutcomeIsABadRow() throws {
