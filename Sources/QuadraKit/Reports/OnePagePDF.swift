@@ -15,16 +15,22 @@ struct OnePagePDF {
     static let valueColumn = 200.0
 
     let title: String
+    /// Every font size and gap times this: a page whose lines do not fit is drawn again smaller.
+    let scale: Double
     private var content = ""
     private var y = pageHeight - margin
+    /// A line fell past the page's foot and was not drawn.
+    private(set) var overflowed = false
 
-    init(title: String) {
+    init(title: String, scale: Double = 1) {
         self.title = title
+        self.scale = scale
     }
 
     /// A line of text, wrapped to the page's width; past the page's foot nothing more is drawn.
     mutating func add(_ text: String, bold: Bool, size: Double, indent: Double = 0, gapBefore: Double) {
-        y -= gapBefore
+        let size = size * scale
+        y -= gapBefore * scale
         for line in Self.wrap(text, width: Self.pageWidth - 2 * Self.margin - indent, size: size) {
             draw(line, x: Self.margin + indent, bold: bold, size: size)
             y -= size * 1.35
@@ -33,7 +39,7 @@ struct OnePagePDF {
 
     /// A label in bold on the left and its value, wrapped, in the value column.
     mutating func add(_ label: String, value: String) {
-        let size = 9.5
+        let size = 9.5 * scale
         let labels = Self.wrap(label, width: Self.valueColumn - Self.margin - 6, size: size)
         let values = Self.wrap(value, width: Self.pageWidth - Self.margin - Self.valueColumn, size: size)
         for row in 0..<max(labels.count, values.count) {
@@ -44,7 +50,10 @@ struct OnePagePDF {
     }
 
     private mutating func draw(_ text: String, x: Double, bold: Bool, size: Double) {
-        guard y > Self.margin / 2 else { return }
+        guard y > Self.margin / 2 else {
+            overflowed = true
+            return
+        }
         content += "BT /\(bold ? "F2" : "F1") \(Self.number(size)) Tf \(Self.number(x)) \(Self.number(y)) Td (\(Self.literal(text))) Tj ET\n"
     }
 

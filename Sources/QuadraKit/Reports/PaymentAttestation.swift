@@ -73,24 +73,29 @@ public struct PaymentAttestation: Sendable, Equatable {
         }
         lines.append(.heading("Stato della riconciliazione"))
         for transfer in transfers {
-            lines.append(.field("Trasferimento \(transfer.index)", Self.state(of: transfer)))
+            lines.append(.field("Trasferimento \(transfer.index)", Self.state(of: transfer, creditor: creditorFiscalCode)))
         }
         lines.append(.text("Documento generato da Quadra dalla ricevuta telematica conservata dall'ente; non è una quietanza di tesoreria."))
         return lines
     }
 
-    /// What reconciliation knows of a transfer, in words a citizen's desk can read out.
-    static func state(of transfer: Transfer) -> String {
+    /// What reconciliation knows of a transfer, in words a citizen's desk can read out. A payment
+    /// credited alone (`/RFB/`) was never in a flow: cashed, not "rendicontato".
+    static func state(of transfer: Transfer, creditor: String) -> String {
         let flow = transfer.flowId.map { " nel flusso \($0)" + (transfer.settlementDate.map { " regolato il \(italianDate($0))" } ?? "") } ?? ""
         switch transfer.state {
         case "CASHED":
             let what = transfer.flowId == nil ? "accredito" : "accredito del flusso"
-            let credit = transfer.creditedCents.map { ", accreditato in tesoreria (\(what) \(euro($0))" + (transfer.creditReferences.map { ", rif. \($0.replacingOccurrences(of: "|", with: ", "))" } ?? "") + ")" }
-            return "incassato: rendicontato\(flow)\(credit ?? ", accreditato in tesoreria")"
+            let credit = transfer.creditedCents.map { "accreditato in tesoreria (\(what) \(euro($0))" + (transfer.creditReferences.map { ", rif. \($0.replacingOccurrences(of: "|", with: ", "))" } ?? "") + ")" }
+                ?? "accreditato in tesoreria"
+            return transfer.flowId == nil ? "incassato: \(credit)" : "incassato: rendicontato\(flow), \(credit)"
         case "REPORTED": return "rendicontato\(flow); accredito in tesoreria non ancora ricevuto"
         case "PAID": return "pagato; non ancora rendicontato dal PSP"
         case "ANOMALY": return "pagato; in verifica presso l'ente"
-        default: return "pagato a un altro ente beneficiario"
+        default:
+            // No verdict: a stamp (never a transfer key), a payment not reconciled yet, or another creditor's.
+            if transfer.isStamp { return "marca da bollo digitale pagata" }
+            return transfer.beneficiaryFiscalCode == creditor ? "pagato; non ancora riconciliato" : "pagato a un altro ente beneficiario"
         }
     }
 
@@ -146,16 +151,22 @@ extension PaymentAttestation {
             """
     }
 
-    /// The attestation as a one-page A4 PDF.
+    /// The attestation as a one-page A4 PDF, drawn smaller until every line fits: five transfers
+    /// with texts of GPD's full length ran past the page's foot and lost the last three, silently.
     public func pdf(unmask: Bool) -> [UInt8] {
-        var page = OnePagePDF(title: "Attestazione di pagamento IUV \(iuv)")
-        for line in lines(unmask: unmask) {
-            switch line {
-            case let .title(text): page.add(text, bold: true, size: 16, gapBefore: 0)
-            case let .heading(text): page.add(text, bold: true, size: 11.5, gapBefore: 10)
-            case let .field(label, value): page.add(label, value: value)
-            case let .text(text): page.add(text, bold: false, size: 9, indent: 150, gapBefore: 0)
+        let lines = lines(unmask: unmask)
+        var page = OnePagePDF(title: "")
+        for scale in [1, 0.85, 0.72, 0.6, 0.5] {
+            page = OnePagePDF(title: "Attestazione di pagamento IUV \(iuv)", scale: scale)
+            for line in lines {
+                switch line {
+                case let .title(text): page.add(text, bold: true, size: 16, gapBefore: 0)
+                case let .heading(text): page.add(text, bold: true, size: 11.5, gapBefore: 10)
+                case let .field(label, value): page.add(label, value: value)
+                case let .text(text): page.add(text, bold: false, size: 9, indent: 150, gapBefore: 0)
+                }
             }
+            if !page.overflowed { break }
         }
         return page.bytes()
     }

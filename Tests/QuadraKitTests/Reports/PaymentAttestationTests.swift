@@ -45,6 +45,36 @@ import Testing
         }
     }
 
+    /// The desk's words for each transfer: the traffic fine, credited alone (`/RFB/`), was never in a
+    /// flow; the CDU's digital stamp is a stamp, not another creditor's payment.
+    @Test func eachTransferSaysWhatHappenedToIt() throws {
+        let (store, _) = try sampleStore()
+        let fine = try #require(try store.attestations("01261060000077770").first).html(unmask: false)
+        #expect(fine.contains(Markup.escape("incassato: accreditato in tesoreria (accredito 59,60 €, rif. 0064503)")))
+        #expect(!fine.contains("rendicontato"))
+        let cdu = try #require(try store.attestations("301261030000005853").first).html(unmask: false)
+        #expect(cdu.contains("marca da bollo digitale pagata") && !cdu.contains("altro ente"))
+    }
+
+    /// Five transfers with texts of GPD's full length (140 characters) still fit the one page, to the
+    /// footer: the page is drawn smaller rather than cut.
+    @Test func fiveLongTransfersFitThePage() throws {
+        let text = String(repeating: "Causale lunga del trasferimento per la prova di impaginazione ", count: 3).prefix(140)
+        let transfers = (1...5).map { index in
+            PaymentAttestation.Transfer(index: index, beneficiaryName: String(text), beneficiaryFiscalCode: "8000000000\(index)",
+                                        iban: "IT60X0542811101000000123456", isStamp: false, amountCents: 1000, remittance: String(text),
+                                        taxonomyCode: "0101101IM", taxonomyDescription: String(text), state: "CASHED",
+                                        flowId: "2026-11-17ESMPITMM-S0001726", settlementDate: "2026-11-17", creditedCents: 22621,
+                                        creditReferences: "0064501|0064511")
+        }
+        let attestation = PaymentAttestation(receiptId: "aaaabbbbccccddddeeeeffff00001111", creditorName: String(text), creditorFiscalCode: "80000000001",
+                                             noticeNumber: "301261010000041774", iuv: "01261010000041774", description: String(text),
+                                             debtorId: "RSSMRA80A01H501U", debtorName: String(text), amountCents: 5000,
+                                             paymentDateTime: "2026-11-16T10:14:33", pspId: "ESMPITMM", pspName: String(text), transfers: transfers)
+        let pdf = String(decoding: attestation.pdf(unmask: true), as: UTF8.self)
+        #expect(pdf.contains("(Trasferimento 5)") && pdf.contains("tesoreria.)"), "every transfer and the footer")
+    }
+
     @Test func thePDFIsDeterministicWithExactCrossReferences() throws {
         let (store, _) = try sampleStore()
         let attestation = try #require(try store.attestations("a2ac77fd36c68c2af238f89b35daa570").first)
