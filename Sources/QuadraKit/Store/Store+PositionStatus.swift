@@ -25,7 +25,7 @@ extension Store.ReconciliationPass {
             ),
             paid AS MATERIALIZED (
                 SELECT r.fiscal_code AS creditor, r.iuv, group_concat(r.receipt_id, '|') AS receipts, sum(r.payment_amount_cents) AS cents,
-                    max(r.document_id) AS document
+                    max(r.document_id) AS document, min(r.notice_number) AS notice
                 FROM (SELECT DISTINCT creditor, iuv FROM options) x CROSS JOIN receipt r ON r.fiscal_code = x.creditor AND r.iuv = x.iuv
                 GROUP BY 1, 2
             ),
@@ -42,7 +42,9 @@ extension Store.ReconciliationPass {
                 WHERE k.receipt_id IS NOT NULL
                 GROUP BY 1, 2
             )
-            SELECT o.creditor, o.iupd, o.position_status, o.document_id, o.judged, o.iuv, o.nav, o.is_partial_payment, o.amount_cents,
+            -- The notice number GPD gave the option, else the one its receipt was paid with (GPD may send none).
+            SELECT o.creditor, o.iupd, o.position_status, o.document_id, o.judged, o.iuv, coalesce(o.nav, pd.notice), o.is_partial_payment,
+                o.amount_cents,
                 o.option_status, pd.receipts, coalesce(pd.cents, 0), pd.document, coalesce(k.keys, 0), coalesce(k.reported, 0),
                 coalesce(k.cashed, 0), coalesce(k.reported_cents, 0), coalesce(k.credited_cents, 0), k.flows
             FROM options o

@@ -82,6 +82,8 @@ import Testing
         #expect(byIUPD["80000000002-TARI2026-004417"].map { [$0[2], $0[6], $0[7], $0[8], $0[9], $0[10], $0[11], $0[12]] }
                 == ["CASHED", "301261010000041774", "21420", "21420", "20400", "20400", "a2ac77fd36c68c2af238f89b35daa570",
                     "2026-11-17ESMPITMM-S0001726"], "paid: the receipt; reported and credited: the creditor's own transfer")
+        #expect(byIUPD.values.first { $0[1].contains("CDS2026") }?[6] == "301261060000077770",
+                "GPD sent no notice number: the one the receipt was paid with")
         let json = try JSONSerialization.jsonObject(with: Data(try ReportFiles.text(
             out.appendingPathComponent("2026-11-20/positions.jsonl.gz")).split(separator: "\n")[0].utf8)) as? [String: Any]
         #expect(json?["due_cents"] as? Int == 45237 && json?["previous_status"] is NSNull)
