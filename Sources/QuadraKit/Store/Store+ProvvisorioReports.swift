@@ -83,9 +83,12 @@ extension Store {
         }
     }
 
-    /// The reversale lines of the provvisori whose credit reconciliation matched (`MATCHED`) and that
-    /// the bank did not reverse: those matched tonight and those still to regularise, or all with
-    /// `everything`; one creditor's only when `creditor` names it. By creditor, year, number, then line.
+    /// The reversale lines of the provvisori the bank did not reverse: those whose credit was labelled
+    /// tonight and those still to regularise, or all with `everything`; one creditor's only when
+    /// `creditor` names it. By creditor, year, number, then line. A credit that matched no payment
+    /// (`TES_NO_MATCH`, an unknown reference) or that is an excess still gets its lines, not attributed,
+    /// with the reason: the ragioneria regularises every provvisorio, and one missing from the file
+    /// was one nobody was told about.
     public func reversaleLines(asOf: CivilDate, everything: Bool, creditor: String? = nil, keys: AccountingKeys = .init(),
                                _ body: (ReversaleLine) throws -> Void) throws {
         try pool.read { db in
@@ -102,7 +105,7 @@ extension Store {
                               AND \(Store.booked("n", before: "m")))
                     END AS before
                 FROM provvisorio p CROSS JOIN treasury_movement m ON m.movement_id = p.movement_id
-                JOIN movement_verdict mv ON mv.movement_id = m.movement_id AND mv.label = 'MATCHED'
+                JOIN movement_verdict mv ON mv.movement_id = m.movement_id
                 LEFT JOIN provvisorio_verdict pv ON pv.movement_id = m.movement_id
                 WHERE (:everything OR mv.changed_on = :day OR pv.open = 1) AND pv.status IS NOT 'REVERSED'
                   AND (:creditor IS NULL OR m.creditor_fiscal_code = :creditor)

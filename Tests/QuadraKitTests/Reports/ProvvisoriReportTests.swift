@@ -74,6 +74,28 @@ import Testing
                 && provvisori[0]["previous_regularisation_status"] == "", "first judged tonight")
     }
 
+    /// A provvisorio whose credit matches no payment (its causale names none) is still the ragioneria's to
+    /// regularise: its whole amount on a `NON_ATTRIBUITO` line with the reason, where it had no line at all.
+    @Test func aProvvisorioMatchingNoPaymentStillGetsItsLine() throws {
+        let folder = try TestSupport.scratchFolder()
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.copyItem(at: SampleDayTests.inbox, to: inbox)
+        let journal = inbox.appendingPathComponent("treasury/GDC_80000000002_2026-11-17.xml")
+        let text = try String(contentsOf: journal, encoding: .utf8)
+        let number = try #require(text.range(of: "<numero_documento>0064503</numero_documento>"))
+        let causale = try #require(text.range(of: #"<causale>[^<]*</causale>"#, options: .regularExpression, range: number.upperBound..<text.endIndex))
+        try text.replacingCharacters(in: causale, with: "<causale>ACCREDITO VARIO DA IDENTIFICARE</causale>")
+            .write(to: journal, atomically: true, encoding: .utf8)
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let reports = folder.appendingPathComponent("reports")
+        _ = try NightlyRun(store: store, configuration: try TreasurySamples.configuration, asOf: CivilDate(iso: "2026-11-20")!)
+            .run(inbox: inbox.path, out: reports.path)
+        let rows = try ReportFiles.csvRows(reports.appendingPathComponent("2026-11-20/reversali.csv.gz"))
+        let lines = rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(rows[0], $0)) }.filter { $0["provvisorio_number"] == "0064503" }
+        #expect(lines.map { "\($0["attribution"]!) \($0["amount_cents"]!) \($0["reason"]!) \($0["provvisorio_status"]!)" }
+                == ["NON_ATTRIBUITO 5960 \(ProvvisorioAttribution.Reason.noPayments.rawValue) TO_REGULARISE"])
+    }
+
     @Test func aReversaleSettlesOneProvvisorioAndGetsTheOtherWrong() throws {
         let night = try Night()
         let journal = try OPIProvvisorioTests.journalWithReversale(day: "2026-11-23", sospesi: [("64501", "204.00"), ("64503", "50.00")])
