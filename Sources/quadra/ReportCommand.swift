@@ -74,7 +74,14 @@ struct ReportCommand: ParsableCommand {
                 logger.error("\(ReportError.notServed(fiscalCode: creditor, served: served))")
                 return .usage
             }
-            let digest = NightlyRun.configurationDigest(path: global.config)
+            var digest = NightlyRun.configurationDigest(path: global.config)
+            // With no configuration file, the night's files are written again as the night spelled them,
+            // under the configuration it named.
+            if digest == nil, let night = ReportManifest.read(in: "\(reports.out)/\(ReportWriter(store: store, asOf: day, options: options).folderName)") {
+                options.dialect = night.csvDialect.flatMap(CSVDialect.init(rawValue:)) ?? options.dialect
+                options.language = night.language.flatMap(ReportLanguage.init(rawValue:)) ?? options.language
+                digest = night.configurationDigest
+            }
             let manifest = past
                 ? try PastFullReport.write(from: store, configuration: configuration, asOf: day, lookBackDays: lookBack, options: options,
                                            to: reports.out, configurationDigest: digest)

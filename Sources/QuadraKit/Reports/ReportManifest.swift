@@ -36,6 +36,11 @@ public struct ReportManifest: Sendable, Codable, Equatable {
     public var keysByChange: [String: Int]?
     public var flowsByChange: [String: Int]?
     public var movementsByChange: [String: Int]?
+    /// How the files are spelled (`[reports] csv_dialect` and `language`), so that `quadra report` run
+    /// again without the configuration writes the same bytes. Optional only for manifests written
+    /// before they were kept.
+    public var csvDialect: String?
+    public var language: String?
     public var files: [File] = []
     /// In a creditor's folder: whose files these are.
     public var creditor: ServedCreditor?
@@ -46,6 +51,14 @@ public struct ReportManifest: Sendable, Codable, Equatable {
         self.asOf = asOf
         self.quadraVersion = quadraVersion
         self.configurationDigest = configurationDigest
+    }
+
+    /// The manifest already in `folder`, if one reads.
+    public static func read(in folder: String) -> ReportManifest? {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("manifest.json"))
+            .flatMap { try? decoder.decode(ReportManifest.self, from: $0) }
     }
 
     /// The documents a run read, produced while `manifest.json` is written: a night of a million
@@ -63,10 +76,7 @@ public struct ReportManifest: Sendable, Codable, Equatable {
         /// date), followed by these not already listed: a same-day rerun adds to the night's list
         /// instead of dropping what the first run read. These alone when there is no readable manifest.
         public func after(_ folder: String) -> DocumentList {
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("manifest.json")),
-                  let earlier = try? decoder.decode(ReportManifest.self, from: data).documents else { return self }
+            guard let earlier = ReportManifest.read(in: folder)?.documents else { return self }
             let listed = Set(earlier.map { [$0.path, $0.sha256] })
             return DocumentList { body in
                 for document in earlier { try body(document) }

@@ -115,6 +115,8 @@ public struct ReportWriter: Sendable {
         var outputs = destinations.map { destination in
             var manifest = ReportManifest(asOf: asOf.description, quadraVersion: QuadraVersion.current,
                                           configurationDigest: configurationDigest)
+            manifest.csvDialect = options.dialect.rawValue
+            manifest.language = options.language.rawValue
             manifest.creditor = destination.creditor
             if destination.creditor == nil {
                 let served = destinations.compactMap(\.creditor)

@@ -138,4 +138,26 @@ struct CreditorCommandTests {
         #expect(unknown.status == 64 && unknown.stderr.contains("90000000001 is not a creditor the last reconciliation served (80000000002, 80000000010)"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("none").path), "nothing written")
     }
+
+    /// A night written for Italian spreadsheets: its creditor's folder written again without the
+    /// configuration comes out the same bytes, not in the machine dialect.
+    @Test func aCreditorsFolderWrittenAgainKeepsTheNightsDialect() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("quadra.sqlite").path
+        let toml = try String(contentsOf: TestSupport.samples.appendingPathComponent("quadra.toml"), encoding: .utf8)
+            + "\n[reports]\ncsv_dialect = \"excel-it\"\nlanguage = \"en\"\n"
+        let config = try TestSupport.write(toml, to: folder, as: "excel.toml").path
+        let out = folder.appendingPathComponent("night")
+        let night = try ReportFiles.execute(CrashRecoveryTests.quadra, ["run", "--inbox", SampleDayTests.inbox.path, "--config", config,
+                                                                         "--db", db, "--settle", "0", "--out", out.path, "--as-of", "2026-11-20"])
+        #expect(night.status == 0, "\(night.stderr)")
+        let creditor = out.appendingPathComponent("2026-11-20/80000000010")
+        let names = try FileManager.default.contentsOfDirectory(atPath: creditor.path).sorted()
+        let before = try names.map { try Data(contentsOf: creditor.appendingPathComponent($0)) }
+        let again = try ReportFiles.execute(CrashRecoveryTests.quadra, ["report", "--db", db, "--creditor", "80000000010", "--out", out.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        for (name, bytes) in zip(names, before) {
+            #expect(try Data(contentsOf: creditor.appendingPathComponent(name)) == bytes, "\(name)")
+        }
+    }
 }
