@@ -72,7 +72,7 @@ public struct ReportWriter: Sendable {
         "transfers", "amount_cents",
     ]
     public static let recoveryColumns = [
-        "creditor_fiscal_code", "iuv", "iur", "notice_number", "psp_id", "evidence", "missing_since", "days_missing", "request",
+        "creditor_fiscal_code", "iuv", "iur", "notice_number", "psp_id", "evidence", "payment_day", "missing_since", "days_missing", "request",
     ]
     /// Columns of `discrepancies.jsonl.gz` written as JSON numbers.
     static let numericDiscrepancyColumns: Set<String> = ["transfer_index", "expected_cents", "actual_cents", "age_days"]
@@ -191,8 +191,9 @@ public struct ReportWriter: Sendable {
         outputs.land(try route(Self.recovery, to: destinations) { report in
             try store.recoveryRows(codes: DiscrepancyCode.missingReceipt.map(\.rawValue),
                                    credit: DiscrepancyCode.creditWithoutReceipt.rawValue) { fields in
-                let since = fields[6].flatMap(CivilDate.init(iso:))
-                try report.row(Array(fields[0...6]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[7]])
+                // Missing since the payment, when the evidence shows its day; else since first missed.
+                let since = (fields[6] ?? fields[7]).flatMap(CivilDate.init(iso:))
+                try report.row(Array(fields[0...7]) + [since.map { "\(CivilDate.daysBetween($0, asOf))" }, fields[8]])
             }
         })
         outputs.land(try route(Self.positions, to: destinations) { report in

@@ -92,15 +92,27 @@ extension Store {
     }
 
     /// The receipts to recover: one row per key with an open discrepancy of `codes`, with the notice
-    /// number when its position is known, the PSP, the evidence, the day it was first missed, and the
-    /// GPD payments API request that fetches it; and one per `/RFB/` credit of an IUV with no receipt
-    /// (an open `credit` discrepancy that no reversal took back), whose evidence is the credit.
+    /// number when its position is known, the PSP, the evidence (the flow and its row, or the
+    /// position), the payment day it shows (the row's payment date, the option's GPD `paymentDate`),
+    /// the day it was first missed, and the GPD payments API request that fetches it; and one per
+    /// `/RFB/` credit of an IUV with no receipt (an open `credit` discrepancy that no reversal took
+    /// back), whose evidence is the credit, paid by its booking day at the latest.
     func recoveryRows(codes: [String], credit: String, _ body: ([String?]) throws -> Void) throws {
         let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
+        let row = """
+            (SELECT fr.\u{0024}column FROM flow_version v CROSS JOIN flow_row fr ON fr.flow_version_id = v.id
+                WHERE v.receiver_fiscal_code = d.creditor_fiscal_code AND v.psp_id = k.flow_psp_id AND v.flow_id = k.iuf AND v.is_current = 1
+                  AND fr.iuv = d.iuv AND fr.iur = d.iur AND fr.transfer_index = d.transfer_index ORDER BY fr.position LIMIT 1)
+            """
+        func flowRow(_ column: String) -> String { row.replacingOccurrences(of: "\u{0024}column", with: column) }
         try streamRows(sql: """
             SELECT * FROM (
                 SELECT d.creditor_fiscal_code, d.iuv, nullif(d.iur, ''), \(Self.noticeNumber("d.iuv")), k.flow_psp_id,
-                    CASE WHEN k.iuf IS NOT NULL THEN 'flow ' || k.iuf ELSE 'position ' || coalesce(k.iupd, '') END,
+                    min(CASE WHEN k.iuf IS NOT NULL THEN 'flow ' || k.iuf || coalesce(' row ' || \(flowRow("position")), '')
+                        ELSE 'position ' || coalesce(k.iupd, '') END),
+                    min(coalesce(substr(\(flowRow("outcome_date")), 1, 10),
+                        (SELECT substr(o.payment_date, 1, 10) FROM payment_option o WHERE o.creditor_fiscal_code = d.creditor_fiscal_code
+                            AND o.iuv = d.iuv AND o.is_current = 1))),
                     min(d.first_seen), \(Self.receiptRequest("d.iuv"))
                 FROM discrepancy d
                 JOIN key_verdict k ON k.creditor_fiscal_code = d.creditor_fiscal_code AND k.iuv = d.iuv AND k.iur = d.iur
@@ -109,7 +121,7 @@ extension Store {
                 GROUP BY d.creditor_fiscal_code, d.iuv, d.iur
                 UNION ALL
                 SELECT d.creditor_fiscal_code, m.iuv, NULL, \(Self.noticeNumber("m.iuv")), NULL, 'credit ' || d.treasury_reference,
-                    d.first_seen, \(Self.receiptRequest("m.iuv"))
+                    m.booking_date, d.first_seen, \(Self.receiptRequest("m.iuv"))
                 FROM discrepancy d
                 JOIN treasury_movement m ON m.creditor_fiscal_code = d.creditor_fiscal_code
                     AND coalesce(m.reference, m.movement_id) = d.treasury_reference

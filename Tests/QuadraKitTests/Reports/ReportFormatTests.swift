@@ -187,13 +187,16 @@ import Testing
         }
         let first = try night([try TestSupport.write(SampleFlow().xml, to: folder, as: "flow.xml").path], "2026-11-18")
         #expect(first[0] == ReportWriter.recoveryColumns)
-        #expect(first.dropFirst().map { [$0[1], $0[4], $0[5], $0[6], $0[7], $0[8]] } == [
-            ["01261010000041774", "ESMPITMM", "flow 2026-11-17ESMPITMM-S0001726", "2026-11-18", "0", "GET /payments/80000000002/receipts/01261010000041774"],
-            ["01261070000009017", "ESMPITMM", "flow 2026-11-17ESMPITMM-S0001726", "2026-11-18", "0", "GET /payments/80000000002/receipts/01261070000009017"],
+        // Evidence: the flow and its row; missing since the payment day the row shows, first missed tonight.
+        #expect(first.dropFirst().map { [$0[1], $0[4], $0[5], $0[6], $0[7], $0[8], $0[9]] } == [
+            ["01261010000041774", "ESMPITMM", "flow 2026-11-17ESMPITMM-S0001726 row 1", "2026-11-16", "2026-11-18", "2",
+             "GET /payments/80000000002/receipts/01261010000041774"],
+            ["01261070000009017", "ESMPITMM", "flow 2026-11-17ESMPITMM-S0001726 row 2", "2026-11-16", "2026-11-18", "2",
+             "GET /payments/80000000002/receipts/01261070000009017"],
         ])
         let cie = SampleDayTests.inbox.appendingPathComponent("receipts/2026-11-16_cie-000090.xml").path
         let next = try night([cie], "2026-11-20")
-        #expect(next.dropFirst().map { [$0[1], $0[7]] } == [["01261010000041774", "2"]], "the CIE receipt arrived; the other waits 2 days")
+        #expect(next.dropFirst().map { [$0[1], $0[8]] } == [["01261010000041774", "4"]], "the CIE receipt arrived; the other is 4 days missing")
     }
 
     /// A `/RFB/` credit of an IUV the creditor knows nothing of is a payment whose receipt is missing.
@@ -213,8 +216,9 @@ import Testing
 
             """, to: folder, as: "home-banking.csv")
         let first = try night([csv.path], "2026-11-19")
-        #expect(first.map { [$0[0], $0[1], $0[2], $0[5], $0[6], $0[8]] } == [
-            ["80000000002", "01261070000009017", "", "credit BK0001", "2026-11-19", "GET /payments/80000000002/receipts/01261070000009017"],
+        #expect(first.map { [$0[0], $0[1], $0[2], $0[5], $0[6], $0[7], $0[8], $0[9]] } == [
+            ["80000000002", "01261070000009017", "", "credit BK0001", "2026-11-18", "2026-11-19", "1",
+             "GET /payments/80000000002/receipts/01261070000009017"],
         ])
         let cie = SampleDayTests.inbox.appendingPathComponent("receipts/2026-11-16_cie-000090.xml").path
         #expect(try night([cie], "2026-11-20").isEmpty, "the receipt arrived")
