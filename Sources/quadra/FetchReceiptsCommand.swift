@@ -6,7 +6,7 @@ import QuadraNet
 struct FetchReceiptsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipts",
-        abstract: "Download from the GPD payments API the receipt of every current flow row of a served creditor that has none in the store."
+        abstract: "Download from the GPD payments API every receipt a served creditor's evidence says exists and the store lacks: current flow rows, and what recovery.csv lists (positions marked paid, /RFB/ credits)."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -17,7 +17,10 @@ struct FetchReceiptsCommand: AsyncParsableCommand {
         let baseURL = try fetch.required(pagopa.gpdPaymentsURL, "gpd_payments_url", logger: logger)
         let missing: [MissingReceipt]
         do {
-            missing = try Store(path: global.db).flowRowsWithoutReceipt(creditors: configuration.creditors.map(\.fiscalCode))
+            let store = try Store(path: global.db), creditors = configuration.creditors.map(\.fiscalCode)
+            missing = try store.flowRowsWithoutReceipt(creditors: creditors)
+                + store.receiptsToRecover(creditors: creditors, codes: DiscrepancyCode.missingReceipt.map(\.rawValue),
+                                          credit: DiscrepancyCode.creditWithoutReceipt.rawValue)
         } catch let waiting as Store.UpgradeWaits {
             logger.error("\(waiting)")
             throw ExitStatus.locked.exitCode
@@ -25,7 +28,7 @@ struct FetchReceiptsCommand: AsyncParsableCommand {
         let summary = try await reportingFetchErrors(logger) {
             try await DocumentFetcher(client: client, inbox: fetch.inbox, logger: logger).fetchReceipts(missing, baseURL: baseURL)
         }
-        logger.info("fetch receipts: \(missing.count) flow rows without a receipt; \(summary.written) written, \(summary.alreadyInInbox) already in the inbox, \(summary.notFound.count) not found")
+        logger.info("fetch receipts: \(Set(missing.map { "\($0.creditor)/\($0.iuv)" }).count) IUVs without a receipt; \(summary.written) written, \(summary.alreadyInInbox) already in the inbox, \(summary.notFound.count) not found")
         if !summary.notFound.isEmpty { throw ExitStatus.dataError.exitCode }
     }
 }

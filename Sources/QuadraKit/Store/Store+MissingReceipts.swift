@@ -1,11 +1,12 @@
 import GRDB
 
-/// A payment a current flow reports to a served creditor whose receipt is not in the store: what
-/// `quadra fetch receipts` asks the GPD payments API for.
+/// A payment whose receipt is not in the store (a current flow reports it to a served creditor, GPD
+/// marks its option paid, a credit names its IUV): what `quadra fetch receipts` asks the GPD payments
+/// API for.
 public struct MissingReceipt: Sendable, Equatable, Hashable {
     public var creditor: String
     public var iuv: String
-    /// The receipt id the flow row names.
+    /// The receipt id the evidence names (empty for a credit, which names none).
     public var iur: String
 }
 
@@ -26,5 +27,19 @@ extension Store {
                 MissingReceipt(creditor: $0[0], iuv: $0[1], iur: $0[2])
             }
         }
+    }
+
+    /// Every receipt recovery.csv lists as of the last reconciliation (a flow row, a GPD option marked
+    /// paid with its `idReceipt`, an `/RFB/` credit, each with no receipt), served creditors' only:
+    /// with the flow rows above, what `quadra fetch receipts` asks for. `codes` and `credit` are the
+    /// discrepancy codes that mean a receipt exists (`DiscrepancyCode.missingReceipt`, `creditWithoutReceipt`).
+    public func receiptsToRecover(creditors: [String], codes: [String], credit: String) throws -> [MissingReceipt] {
+        let served = Set(creditors)
+        var missing: [MissingReceipt] = []
+        try recoveryRows(codes: codes, credit: credit) { fields in
+            guard let creditor = fields[0], let iuv = fields[1], served.contains(creditor) else { return }
+            missing.append(MissingReceipt(creditor: creditor, iuv: iuv, iur: fields[2] ?? ""))
+        }
+        return missing
     }
 }

@@ -220,6 +220,13 @@ import Testing
             ["80000000002", "01261070000009017", "", "credit BK0001", "2026-11-18", "2026-11-19", "1",
              "GET /payments/80000000002/receipts/01261070000009017"],
         ])
+        // What `quadra fetch receipts` asks for: the row's request, though no flow row names the IUV.
+        #expect(try store.flowRowsWithoutReceipt(creditors: ["80000000002"]).isEmpty)
+        #expect(try store.receiptsToRecover(creditors: ["80000000002"], codes: DiscrepancyCode.missingReceipt.map(\.rawValue),
+                                            credit: DiscrepancyCode.creditWithoutReceipt.rawValue)
+                == [MissingReceipt(creditor: "80000000002", iuv: "01261070000009017", iur: "")])
+        #expect(try store.receiptsToRecover(creditors: ["80000000010"], codes: DiscrepancyCode.missingReceipt.map(\.rawValue),
+                                            credit: DiscrepancyCode.creditWithoutReceipt.rawValue).isEmpty, "served creditors' only")
         let cie = SampleDayTests.inbox.appendingPathComponent("receipts/2026-11-16_cie-000090.xml").path
         #expect(try night([cie], "2026-11-20").isEmpty, "the receipt arrived")
     }
