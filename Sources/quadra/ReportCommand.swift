@@ -80,6 +80,8 @@ struct ReportCommand: ParsableCommand {
             if digest == nil, let night = ReportManifest.read(in: "\(reports.out)/\(ReportWriter(store: store, asOf: day, options: options).folderName)") {
                 options.dialect = night.csvDialect.flatMap(CSVDialect.init(rawValue:)) ?? options.dialect
                 options.language = night.language.flatMap(ReportLanguage.init(rawValue:)) ?? options.language
+                options.accounting = AccountingConfiguration(capitoloKey: night.capitoloKey, accertamentoKey: night.accertamentoKey,
+                                                             ufficioKey: night.ufficioKey)
                 digest = night.configurationDigest
             }
             let manifest = past

@@ -117,6 +117,7 @@ private struct KeyRules {
             // Credited alone, short: the PSP paid it singly, and what is missing is the rest of its money.
             if !creditedAlone, let left = evidence.singleCreditCents, left > 0 {
                 anomalies.insert(.iufTesDivImp)
+                guard !evidence.shortfallNamedOnAnotherKey else { return }
                 raise(.tesAmountMismatch, expected: paid.creditorShareCents, actual: left,
                       "credits of IUV \(key.iuv) alone pay \(Money.format(left)) of the creditor's \(Money.format(paid.creditorShareCents)) of this payment: claim \(Money.format(paid.creditorShareCents - left)) from PSP \(paid.pspId)")
                 return

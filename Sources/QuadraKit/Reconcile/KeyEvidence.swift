@@ -78,6 +78,8 @@ public struct KeyEvidence: Sendable, Equatable {
     /// Net amount of single-payment credits (`/RFB/` or `/RFS/`) naming this key's IUV on the creditor's
     /// accounts, less what the IUV's receipts before this one took of it (`SingleCreditShares`).
     public var singleCreditCents: Int64?
+    /// Another key of this key's receipt already names what those credits leave short.
+    public var shortfallNamedOnAnotherKey = false
     /// The creditor loads its debt positions, so a receipt without one is an anomaly.
     public var creditorExpectsPositions: Bool
     /// The creditor loads its treasury, so a flow never credited is an anomaly.

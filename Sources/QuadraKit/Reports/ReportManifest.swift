@@ -41,6 +41,10 @@ public struct ReportManifest: Sendable, Codable, Equatable {
     /// before they were kept.
     public var csvDialect: String?
     public var language: String?
+    /// The `[accounting]` metadata keys `reversali.csv.gz` was split by, for the same reason.
+    public var capitoloKey: String?
+    public var accertamentoKey: String?
+    public var ufficioKey: String?
     public var files: [File] = []
     /// In a creditor's folder: whose files these are.
     public var creditor: ServedCreditor?

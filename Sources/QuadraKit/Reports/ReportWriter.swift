@@ -117,6 +117,8 @@ public struct ReportWriter: Sendable {
                                           configurationDigest: configurationDigest)
             manifest.csvDialect = options.dialect.rawValue
             manifest.language = options.language.rawValue
+            (manifest.capitoloKey, manifest.accertamentoKey, manifest.ufficioKey)
+                = (options.accounting.capitoloKey, options.accounting.accertamentoKey, options.accounting.ufficioKey)
             manifest.creditor = destination.creditor
             if destination.creditor == nil {
                 let served = destinations.compactMap(\.creditor)

@@ -252,7 +252,8 @@ enum Migrations {
         // deferred migration would read every child table for nothing.
         migrator.registerMigration("v14: key verdicts in arrival order", foreignKeyChecks: .immediate,
                                    migrate: storeKeyVerdictsInArrivalOrder)
-        migrator.registerMigration("v15: what flows, movements and provvisori were before", migrate: addPreviousVerdicts)
+        migrator.registerMigration("v15: what flows, movements and provvisori were before", foreignKeyChecks: .immediate,
+                                   migrate: addPreviousVerdicts)
         return migrator
     }
 }

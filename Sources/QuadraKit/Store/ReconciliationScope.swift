@@ -53,7 +53,7 @@ struct ReconciliationScope {
             CREATE TABLE scope.taxonomy_edition (code TEXT PRIMARY KEY, valid_from TEXT, valid_to TEXT) WITHOUT ROWID;
             CREATE TABLE scope.flow_credit (creditor TEXT, flow_id TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, flow_id))
                 WITHOUT ROWID;
-            CREATE TABLE scope.single_credit (creditor TEXT, iuv TEXT, net INTEGER, refs TEXT, PRIMARY KEY (creditor, iuv))
+            CREATE TABLE scope.single_credit (creditor TEXT, iuv TEXT, net INTEGER, refs TEXT, outside INTEGER, PRIMARY KEY (creditor, iuv))
                 WITHOUT ROWID;
             CREATE TABLE scope.key_siblings (creditor TEXT, iuv TEXT, idx INTEGER, receipts INTEGER, iurs INTEGER,
                 PRIMARY KEY (creditor, iuv, idx)) WITHOUT ROWID;
@@ -424,7 +424,10 @@ struct ReconciliationScope {
 
             INSERT INTO single_credit
             SELECT g.creditor, g.iuv, sum(\(Store.standing("m"))),
-                group_concat(DISTINCT CASE WHEN m.sign = 'credit' THEN coalesce(m.reference, m.movement_id) END)
+                group_concat(DISTINCT CASE WHEN m.sign = 'credit' THEN coalesce(m.reference, m.movement_id) END),
+                (SELECT coalesce(sum(k.rt_amount_cents), 0) FROM key_verdict k WHERE k.creditor_fiscal_code = g.creditor
+                    AND k.iuv = g.iuv AND k.label = '\(Label.rtTes.rawValue)' AND NOT EXISTS (SELECT 1 FROM recon_key r
+                        WHERE r.creditor = k.creditor_fiscal_code AND r.iuv = k.iuv AND r.iur = k.iur AND r.idx = k.transfer_index))
             FROM (SELECT DISTINCT creditor, iuv FROM recon_key) g
             CROSS JOIN treasury_movement m ON m.iuv = g.iuv AND m.causale_kind = 'payment' AND m.creditor_fiscal_code = g.creditor
             GROUP BY g.creditor, g.iuv;

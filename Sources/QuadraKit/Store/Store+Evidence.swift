@@ -165,7 +165,7 @@ extension Store {
                 substr(o.due_date, 1, 10) AS due_date,
                 fr.amount_cents AS iuf_amount, fr.outcome, v.flow_id, v.psp_id AS flow_psp, v.revision, v.settlement_date,
                 v.computed_total_cents, coalesce(fc.net, 0) AS credited,
-                sc.net AS single_credit, coalesce(ks.receipts, 0), coalesce(ks.iurs, 0),
+                sc.net - sc.outside AS single_credit, coalesce(ks.receipts, 0), coalesce(ks.iurs, 0),
 
                 k.receipt_id, k.payment_day, k.psp_id, k.amount_cents, pt.amount_cents, fr.amount_cents, v.flow_id, v.psp_id,
                 v.revision, v.settlement_reference, v.settlement_date,

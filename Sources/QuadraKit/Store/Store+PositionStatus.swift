@@ -29,12 +29,14 @@ extension Store.ReconciliationPass {
                 FROM (SELECT DISTINCT creditor, iuv FROM options) x CROSS JOIN receipt r ON r.fiscal_code = x.creditor AND r.iuv = x.iuv
                 GROUP BY 1, 2
             ),
-            -- Reported: by a flow row that agrees with the receipt (the key REPORTED or CASHED); a payment
-            -- the flow revokes, or reports for another amount, stays PAID and reports nothing.
+            -- Reported: by a flow row that agrees with the receipt (the key REPORTED, or CASHED on its
+            -- flow); a payment the flow revokes, or reports for another amount, stays PAID and reports
+            -- nothing, and one credited alone (/RFB/) was never in a flow.
             keys AS MATERIALIZED (
-                SELECT k.creditor_fiscal_code AS creditor, k.iuv, count(*) AS keys, sum(k.state IN ('REPORTED', 'CASHED')) AS reported,
-                    sum(k.state = 'CASHED') AS cashed,
-                    coalesce(sum(CASE WHEN k.state IN ('REPORTED', 'CASHED') THEN k.iuf_amount_cents END), 0) AS reported_cents,
+                SELECT k.creditor_fiscal_code AS creditor, k.iuv, count(*) AS keys,
+                    sum(k.iuf IS NOT NULL AND k.state IN ('REPORTED', 'CASHED')) AS reported, sum(k.state = 'CASHED') AS cashed,
+                    coalesce(sum(CASE WHEN k.iuf IS NOT NULL AND k.state IN ('REPORTED', 'CASHED') THEN k.iuf_amount_cents END), 0)
+                        AS reported_cents,
                     coalesce(sum(CASE WHEN k.state = 'CASHED' THEN coalesce(k.iuf_amount_cents, k.rt_amount_cents) END), 0) AS credited_cents,
                     group_concat(DISTINCT k.iuf) AS flows
                 FROM (SELECT DISTINCT creditor, iuv FROM options) x

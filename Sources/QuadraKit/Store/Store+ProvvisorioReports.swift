@@ -83,7 +83,8 @@ extension Store {
         }
     }
 
-    /// The reversale lines of the provvisori the bank did not reverse: those whose credit was labelled
+    /// The reversale lines of the provvisori of served creditors (those judged: `provvisorio_verdict`)
+    /// that the bank did not reverse: those whose credit was labelled
     /// tonight and those still to regularise, or all with `everything`; one creditor's only when
     /// `creditor` names it. By creditor, year, number, then line. A credit that matched no payment
     /// (`TES_NO_MATCH`, an unknown reference) or that is an excess still gets its lines, not attributed,
@@ -106,8 +107,8 @@ extension Store {
                     END AS before
                 FROM provvisorio p CROSS JOIN treasury_movement m ON m.movement_id = p.movement_id
                 JOIN movement_verdict mv ON mv.movement_id = m.movement_id
-                LEFT JOIN provvisorio_verdict pv ON pv.movement_id = m.movement_id
-                WHERE (:everything OR mv.changed_on = :day OR pv.open = 1) AND pv.status IS NOT 'REVERSED'
+                JOIN provvisorio_verdict pv ON pv.movement_id = m.movement_id
+                WHERE (:everything OR mv.changed_on = :day OR pv.open = 1) AND pv.status <> 'REVERSED'
                   AND (:creditor IS NULL OR m.creditor_fiscal_code = :creditor)
                 ORDER BY m.creditor_fiscal_code, p.fiscal_year, p.number_value, m.movement_id
                 """, arguments: ["everything": everything, "day": asOf.description, "creditor": creditor])

@@ -118,6 +118,7 @@ extension Store {
                 JOIN key_verdict k ON k.creditor_fiscal_code = d.creditor_fiscal_code AND k.iuv = d.iuv AND k.iur = d.iur
                     AND k.transfer_index = d.transfer_index
                 WHERE d.status IN ('new', 'open') AND d.code IN (\(marks)) AND k.receipt_id IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.receipt_id = d.iur)
                 GROUP BY d.creditor_fiscal_code, d.iuv, d.iur
                 UNION ALL
                 SELECT d.creditor_fiscal_code, m.iuv, NULL, \(Self.noticeNumber("m.iuv")), NULL, 'credit ' || d.treasury_reference,

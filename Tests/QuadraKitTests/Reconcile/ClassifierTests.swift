@@ -117,6 +117,24 @@ import Testing
         #expect(judged == ["A/1 CASHED", "A/2 CASHED", "B/1 CASHED", "B/2 CASHED", "C/1 PAID", "D/1 CASHED", "A/1 CASHED"])
     }
 
+    /// Credits falling short: the first receipt they do not cover takes what is left and names the rest,
+    /// once (on its first key); the receipts after it see nothing left and claim nothing.
+    @Test func creditsFallingShortNameTheShortfallOnce() {
+        var shares = SingleCreditShares()
+        func judge(_ iur: String, _ index: Int) -> String {
+            var evidence = Self.evidence()
+            evidence.key = TransferKey(creditor: Self.key.creditor, iuv: Self.key.iuv, iur: iur, transferIndex: index)
+            evidence.paid?.creditorShareCents = 30000
+            evidence.singleCreditCents = 40000
+            evidence = shares.left(for: evidence)
+            let verdict = verdict(evidence, asOf: "2026-11-18")
+            shares.record(evidence, verdict)
+            return "\(iur)/\(index) \(verdict.state.rawValue) \(verdict.discrepancies.map { "\($0.code) \($0.expectedCents ?? 0) \($0.actualCents ?? 0)" })"
+        }
+        #expect([judge("A", 1), judge("B", 1), judge("B", 2), judge("C", 1)]
+                == ["A/1 CASHED []", "B/1 PAID [\"TES_AMOUNT_MISMATCH 30000 10000\"]", "B/2 PAID []", "C/1 PAID []"])
+    }
+
     @Test func aReceiptWaitingForItsFlowIsPaidUntilDPlusTwoWorkingDays() {
         #expect(verdict(Self.evidence(), asOf: "2026-11-18").discrepancies.isEmpty)
         let late = verdict(Self.evidence(), asOf: "2026-11-19")

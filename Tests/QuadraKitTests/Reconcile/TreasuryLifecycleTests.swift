@@ -109,6 +109,30 @@ import Testing
             """) == cashed.map { String(Int64($0)! + 5960) }, "the second payment's 59.60 is cashed only now")
     }
 
+    /// The fine paid twice (the second payment on the 19th) and credited once: once the first payment
+    /// is older than the look-back, its stored verdict keeps the credit it took, and the second, still
+    /// open, does not take it again (both were cashed on 59.60 received).
+    @Test func aPaymentBeforeTheLookBackKeepsTheCreditItTook() throws {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let inbox = try inbox(folder, withoutJournal18: false)
+        let twin = try String(contentsOf: inbox.appendingPathComponent("receipts/2026-11-16_cds-000777.xml"), encoding: .utf8)
+            .replacingOccurrences(of: "5b584c948fb4b6476fe6879085600dbf", with: "7c684d058fb4b6476fe6879085600e01")
+            .replacingOccurrences(of: "2026-11-16T16:20:05", with: "2026-11-19T09:10:00")
+            .replacingOccurrences(of: "<applicationDate>2026-11-16</applicationDate>", with: "<applicationDate>2026-11-19</applicationDate>")
+        try twin.write(to: inbox.appendingPathComponent("receipts/2026-11-19_cds-000777-bis.xml"), atomically: true, encoding: .utf8)
+        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let keys = { try store.rows("""
+            SELECT iur || ' ' || state FROM key_verdict WHERE iuv = '01261060000077770' ORDER BY iur
+            """) }
+        #expect(try keys() == ["5b584c948fb4b6476fe6879085600dbf CASHED", "7c684d058fb4b6476fe6879085600e01 PAID"])
+        var reconciler = Reconciler(store: store, creditors: try TreasurySamples.configuration.creditors)
+        reconciler.lookBackDays = 3
+        _ = try reconciler.run(asOf: CivilDate(iso: "2026-11-21")!)
+        #expect(try keys() == ["5b584c948fb4b6476fe6879085600dbf CASHED", "7c684d058fb4b6476fe6879085600e01 PAID"],
+                "the first payment, before the look-back, keeps the credit")
+    }
+
     /// A credit the bank took back counts for nothing, before the credits after it or in the sum: the
     /// fine credited on the 16th and reversed the same day (the reversal naming only the bank's
     /// transaction), then by the journal on the 17th and again on the 19th, has the 17th's credit

@@ -139,22 +139,31 @@ struct CreditorCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("none").path), "nothing written")
     }
 
-    /// A night written for Italian spreadsheets: its creditor's folder written again without the
-    /// configuration comes out the same bytes, not in the machine dialect.
+    /// A night written for Italian spreadsheets, its reversali split by capitolo: the Comune's folder
+    /// written again without the configuration comes out the same bytes, not in the machine dialect
+    /// and without the split.
     @Test func aCreditorsFolderWrittenAgainKeepsTheNightsDialect() throws {
         let folder = try TestSupport.scratchFolder()
         let db = folder.appendingPathComponent("quadra.sqlite").path
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.copyItem(at: SampleDayTests.inbox, to: inbox)
+        let gpd = inbox.appendingPathComponent("80000000002/gpd/2026-11-02_bulk-tributi-polizia.json")
+        var text = try String(contentsOf: gpd, encoding: .utf8)
+        let first = try #require(text.range(of: "\"transferMetadata\": []"), "the TARI transfer comes first")
+        text.replaceSubrange(first, with: "\"transferMetadata\": [{\"key\": \"CAPITOLO\", \"value\": \"1010\"}]")
+        try text.write(to: gpd, atomically: true, encoding: .utf8)
         let toml = try String(contentsOf: TestSupport.samples.appendingPathComponent("quadra.toml"), encoding: .utf8)
-            + "\n[reports]\ncsv_dialect = \"excel-it\"\nlanguage = \"en\"\n"
+            + "\n[reports]\ncsv_dialect = \"excel-it\"\nlanguage = \"en\"\n\n[accounting]\ncapitolo_key = \"CAPITOLO\"\n"
         let config = try TestSupport.write(toml, to: folder, as: "excel.toml").path
         let out = folder.appendingPathComponent("night")
-        let night = try ReportFiles.execute(CrashRecoveryTests.quadra, ["run", "--inbox", SampleDayTests.inbox.path, "--config", config,
+        let night = try ReportFiles.execute(CrashRecoveryTests.quadra, ["run", "--inbox", inbox.path, "--config", config,
                                                                          "--db", db, "--settle", "0", "--out", out.path, "--as-of", "2026-11-20"])
         #expect(night.status == 0, "\(night.stderr)")
-        let creditor = out.appendingPathComponent("2026-11-20/80000000010")
+        let creditor = out.appendingPathComponent("2026-11-20/80000000002")
+        #expect(try ReportFiles.text(creditor.appendingPathComponent("reversali.csv.gz")).contains(";1010;"), "split by capitolo")
         let names = try FileManager.default.contentsOfDirectory(atPath: creditor.path).sorted()
         let before = try names.map { try Data(contentsOf: creditor.appendingPathComponent($0)) }
-        let again = try ReportFiles.execute(CrashRecoveryTests.quadra, ["report", "--db", db, "--creditor", "80000000010", "--out", out.path])
+        let again = try ReportFiles.execute(CrashRecoveryTests.quadra, ["report", "--db", db, "--creditor", "80000000002", "--out", out.path])
         #expect(again.status == 0, "\(again.stderr)")
         for (name, bytes) in zip(names, before) {
             #expect(try Data(contentsOf: creditor.appendingPathComponent(name)) == bytes, "\(name)")

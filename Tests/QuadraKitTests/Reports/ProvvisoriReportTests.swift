@@ -96,6 +96,25 @@ import Testing
                 == ["NON_ATTRIBUITO 5960 \(ProvvisorioAttribution.Reason.noPayments.rawValue) TO_REGULARISE"])
     }
 
+    /// A journal of an account no served creditor lists: its provvisori are nobody's here, so the
+    /// reversali file has none of them (and the night does not stop on their missing owner).
+    @Test func provvisoriOfAnAccountNobodyServesHaveNoLines() throws {
+        let folder = try TestSupport.scratchFolder()
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.copyItem(at: SampleDayTests.inbox, to: inbox)
+        let journal = inbox.appendingPathComponent("treasury/GDC_80000000002_2026-11-17.xml")
+        try String(contentsOf: journal, encoding: .utf8)
+            .replacingOccurrences(of: "<conto_evidenza>0000001</conto_evidenza>", with: "<conto_evidenza>0000009</conto_evidenza>")
+            .write(to: journal, atomically: true, encoding: .utf8)
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let reports = folder.appendingPathComponent("reports")
+        _ = try NightlyRun(store: store, configuration: try TreasurySamples.configuration, asOf: CivilDate(iso: "2026-11-20")!)
+            .run(inbox: inbox.path, out: reports.path)
+        #expect(try store.rows("SELECT count(*) FROM treasury_movement WHERE account = '0000009' AND creditor_fiscal_code IS NULL") != ["0"])
+        let rows = try ReportFiles.csvRows(reports.appendingPathComponent("2026-11-20/reversali.csv.gz"))
+        #expect(!rows.dropFirst().contains { ["0064501", "0064502", "0064503"].contains($0[2]) }, "nobody's provvisori")
+    }
+
     @Test func aReversaleSettlesOneProvvisorioAndGetsTheOtherWrong() throws {
         let night = try Night()
         let journal = try OPIProvvisorioTests.journalWithReversale(day: "2026-11-23", sospesi: [("64501", "204.00"), ("64503", "50.00")])
