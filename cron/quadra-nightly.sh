@@ -13,7 +13,7 @@
 #   QUADRA_OUT        reports root, OUT/<as-of>/         (default $QUADRA_HOME/Reports)
 #   QUADRA_ARCHIVE    archive folder; empty: leave the inbox as it is (default empty)
 #   QUADRA_LOG        log file, rotated by logrotate     (default /var/log/quadra/nightly.log)
-#   QUADRA_RETAIN_DAYS  report folders and archived/rejected files older than this are removed (default 400)
+#   QUADRA_RETAIN_DAYS  report folders and archived/rejected files of nights older than this are removed (default 400)
 #   QUADRA_BACKUP_DIR folder of store backups taken before each run (default $QUADRA_HOME/backup)
 #   QUADRA_BACKUPS    backups kept, newest first         (default 7)
 #   QUADRA_TIMEOUT    the run is stopped after this long (timeout(1) syntax, default 4h)
@@ -99,14 +99,26 @@ timeout --kill-after=60 "$QUADRA_TIMEOUT" "$QUADRA_BIN" "$@" $QUADRA_EXTRA >>"$Q
 status=$?
 [ "$status" -eq 0 ] && status=$fetch_status
 
-# Run folders are named by their as-of date (YYYY-MM-DD); archived and rejected originals by the day
-# they arrived (their modification time): remove both past the retention period.
+# Past the retention period, by the day in their names, never by modification time: report folders are
+# named by their as-of date (YYYY-MM-DD), archived and rejected originals sit in the folder of the night
+# that read them (YYYY/MM/DD/), and a move keeps a file's own date: a document sent with an old date
+# (rsync -t, an unzip, a backfill) was deleted the very night it was archived.
+cutoff=$(date -u -d "$QUADRA_RETAIN_DAYS days ago" +%Y%m%d)
 if [ -d "$QUADRA_OUT" ]; then
-    find "$QUADRA_OUT" -mindepth 1 -maxdepth 1 -type d -name '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' \
-        -mtime +"$QUADRA_RETAIN_DAYS" -exec rm -rf {} + >>"$QUADRA_LOG" 2>&1
+    for folder in "$QUADRA_OUT"/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]; do
+        [ -d "$folder" ] || continue
+        day=$(basename "$folder" | tr -d -)
+        [ "$day" -lt "$cutoff" ] && rm -rf "$folder"
+    done
 fi
 if [ -n "$QUADRA_ARCHIVE" ] && [ -d "$QUADRA_ARCHIVE" ]; then
-    find "$QUADRA_ARCHIVE" -type f -mtime +"$QUADRA_RETAIN_DAYS" -delete >>"$QUADRA_LOG" 2>&1
+    for base in "$QUADRA_ARCHIVE" "$QUADRA_ARCHIVE/rejected"; do
+        for folder in "$base"/[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]; do
+            [ -d "$folder" ] || continue
+            day=$(printf '%s' "${folder#"$base"/}" | tr -d /)
+            [ "$day" -lt "$cutoff" ] && rm -rf "$folder"
+        done
+    done
     find "$QUADRA_ARCHIVE" -mindepth 1 -type d -empty -delete >>"$QUADRA_LOG" 2>&1
 fi
 

@@ -138,6 +138,15 @@ private struct FdR3Flow: Decodable {
     }
 
     /// FdR-3 sends instants as ISO text in its API and as epoch seconds in exports.
+    /// `regulationDate` as the organization API documents it, a `LocalDate` ("2023-04-03"), or as an
+    /// instant (text or epoch seconds) some producers send, taken as its day in Rome. A plain date was
+    /// read as an instant, failed, and left the flow with no settlement date: no credit deadline, no
+    /// `TES_OVERDUE`, silently.
+    static func settlementDay(_ date: Instant?) -> String? {
+        if case let .text(text)? = date, text.utf8.count == 10, let day = CivilDate(iso: text) { return day.description }
+        return date?.utc.flatMap(RomeTime.localDate(ofUTC:)).map(\.description)
+    }
+
     enum Instant: Decodable {
         case text(String)
         case epoch(Decimal)
@@ -185,7 +194,10 @@ private struct FdR3Flow: Decodable {
         header.senderName = sender.pspName
         header.receiverName = receiver.organizationName
         header.settlementReference = regulation
-        header.settlementDate = regulationDate.flatMap(\.utc).flatMap(RomeTime.localDate(ofUTC:)).map(\.description)
+        header.settlementDate = Self.settlementDay(regulationDate)
+        if let regulationDate, header.settlementDate == nil {
+            header.unreadableDeclarations.append("regulationDate \(regulationDate.sent) is not a date")
+        }
         header.bic = bicCodePouringBank
         header.declaredCount = totPayments
         header.declaredTotalCents = sumPayments.flatMap(Self.cents)

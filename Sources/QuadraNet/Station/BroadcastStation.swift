@@ -29,9 +29,12 @@ public struct BroadcastStation: Sendable {
         switch content {
         case let .failure(rejection):
             // The answer's element follows the request's; a body too broken to read gets the V2 one
-            // unless it names paSendRTReq.
+            // unless it names paSendRTReq. XML that does not parse (the parser's rejection names a
+            // line, no element) is a syntax error even when it began as a receipt; a receipt that
+            // breaks a rule, a semantic one.
             let looksV1 = String(decoding: body, as: UTF8.self).contains("paSendRTReq")
-            return refuse(isReceipt ? .semantics : .syntax, rejection.description, version: looksV1 ? .v1 : .v2, id: stationName)
+            let semantic = isReceipt && rejection.element != nil
+            return refuse(semantic ? .semantics : .syntax, rejection.description, version: looksV1 ? .v1 : .v2, id: stationName)
         case let .success(read):
             receipt = read
         }

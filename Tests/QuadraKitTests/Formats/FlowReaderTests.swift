@@ -50,6 +50,20 @@ import Testing
         #expect(rows[0].outcomeDate == "2025-01-29")
     }
 
+    /// `regulationDate` as the organization API documents it (`LocalDate`, "2023-04-03") or as an
+    /// instant; one that is neither is a header the flow cannot be judged by, not an empty date.
+    @Test func aSettlementDateIsReadAsADateOrAnInstant() throws {
+        let sample = SampleFlow()
+        let instant = sample.fdr3(revision: 1, fdrDate: "1795018800")
+        for (written, expected) in [("\"2026-11-17\"", "2026-11-17"), ("\"2026-11-17T23:30:00Z\"", "2026-11-18"), ("1795039200", "2026-11-18")] {
+            let text = instant.replacingOccurrences(of: "\"\(sample.settlementDate)T07:00:00Z\"", with: written)
+            let (_, header, _) = try flow(Array(text.utf8))
+            #expect(header.settlementDate == expected && header.unreadableDeclarations.isEmpty, "\(written)")
+        }
+        let (_, header, _) = try flow(Array(instant.replacingOccurrences(of: "\"\(sample.settlementDate)T07:00:00Z\"", with: "\"17/11/2026\"").utf8))
+        #expect(header.settlementDate == nil && header.unreadableDeclarations == ["regulationDate 17/11/2026 is not a date"])
+    }
+
     @Test func anAmountThatIsNotWholeCentsKeepsTheRowWithItsProblem() throws {
         var sample = SampleFlow()
         sample.rows[1].amount = "12.345"

@@ -64,6 +64,22 @@ struct CronWrapperTests {
                 "\(locked.stderr)")
     }
 
+    /// Retention goes by the night a file was archived in, not by its own date, which a move keeps: a
+    /// receipt sent with a date 500 days old stays archived; a night folder older than the period goes.
+    @Test func archivedOriginalsAreKeptByTheNightThatReadThem() throws {
+        let (home, environment) = try setUp()
+        let env = try String(contentsOf: environment, encoding: .utf8) + "\nQUADRA_ARCHIVE=\(home.path)/archive\nQUADRA_RETAIN_DAYS=400\n"
+        try env.write(to: environment, atomically: true, encoding: .utf8)
+        let receipt = home.appendingPathComponent("inbox/receipts/2026-11-16_cds-000777.xml")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -500 * 86_400)], ofItemAtPath: receipt.path)
+        let stale = try TestSupport.write("old", to: home.appendingPathComponent("archive/2020/01/02"), as: "old.xml")
+        let night = try nightly(environment)
+        #expect(night.status == 0, "\(night.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("archive/2026/11/20/receipts/2026-11-16_cds-000777.xml").path),
+                "archived tonight, kept whatever its own date")
+        #expect(!FileManager.default.fileExists(atPath: stale.path) && !FileManager.default.fileExists(atPath: home.appendingPathComponent("archive/2020").path))
+    }
+
     @Test func aFailedRunWritesOneLineForCronToMail() throws {
         let (home, environment) = try setUp()
         try FileManager.default.removeItem(at: home.appendingPathComponent("inbox"))

@@ -138,6 +138,8 @@ import Testing
             #expect(Self.faultCode(try await post(notServed, to: url).body) == "PAA_ID_DOMINIO_ERRATO")
             #expect(Self.faultCode(try await post(brokenRule, to: url).body) == "PAA_SEMANTICA")
             #expect(Self.faultCode(try await post("<not-closed", to: url).body) == "PAA_SINTASSI_XSD")
+            let truncated = String(try SampleReceipt.inEnvelope(prefix: "soapenv", body: try SampleReceipt.text).prefix(1_500))
+            #expect(Self.faultCode(try await post(truncated, to: url).body) == "PAA_SINTASSI_XSD", "a receipt cut short does not parse")
             let external = try await post(entity, to: url)
             #expect(Self.faultCode(external.body) == "PAA_SINTASSI_XSD")
             #expect(!external.body.contains("root:"))
