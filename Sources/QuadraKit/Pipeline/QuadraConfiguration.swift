@@ -56,7 +56,8 @@ public struct QuadraConfiguration: Sendable, Equatable {
 
     /// Reads `path`; with no explicit path, `quadra.toml` if present, else an empty configuration —
     /// unless `required` (the nightly run): a night reconciled for no creditor would exit 0 with
-    /// empty reports, so it is refused naming what is missing.
+    /// empty reports, so it is refused naming what is missing; so is a file that names no creditor
+    /// (an empty file): the night served nobody and resolved every open discrepancy as green.
     public static func load(path: String?, required: Bool = false) throws -> QuadraConfiguration {
         let chosen = path ?? defaultPath
         guard FileManager.default.fileExists(atPath: chosen) else {
@@ -69,12 +70,17 @@ public struct QuadraConfiguration: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: chosen) else {
             throw Failure(key: "", reason: "the configuration file \(chosen) cannot be read")
         }
+        let configuration: QuadraConfiguration
         do {
-            return try parse(String(decoding: data, as: UTF8.self))
+            configuration = try parse(String(decoding: data, as: UTF8.self))
         } catch var failure as Failure {
             failure.reason += " (in \(chosen))"
             throw failure
         }
+        if required && configuration.creditors.isEmpty {
+            throw Failure(key: "creditor", reason: "\(chosen) names no [[creditor]]: a night must serve at least one")
+        }
+        return configuration
     }
 
     public static func parse(_ text: String) throws -> QuadraConfiguration {

@@ -18,9 +18,7 @@ extension Store {
         let real = resolvedPath(path)
         switch opening {
         case .existing:
-            guard FileManager.default.fileExists(atPath: real) else {
-                throw Unopenable(path: path, reason: "does not exist (check --db; nothing was created)")
-            }
+            try requireExisting(real, shown: path)
         case let .create(groupReadable):
             try createPrivately(real, groupReadable: groupReadable)
         }
@@ -77,6 +75,19 @@ extension Store {
         let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
         guard problems == ["ok"] else {
             throw Unopenable(path: path, reason: "is damaged (PRAGMA quick_check: \(problems.joined(separator: "; "))): restore it from a backup")
+        }
+    }
+}
+
+extension Store {
+    /// A store a command expects to find: there, and not empty. A file of no bytes (a failed restore, a
+    /// full disk) was taken for a new store, given an empty schema, and reported as a store of nothing.
+    static func requireExisting(_ path: String, shown: String) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolvedPath(path)) else {
+            throw Unopenable(path: shown, reason: "does not exist (check --db; nothing was created)")
+        }
+        if (attributes[.size] as? NSNumber)?.intValue == 0 {
+            throw Unopenable(path: shown, reason: "is an empty file, not a Quadra store (truncated? restore it from a backup)")
         }
     }
 }

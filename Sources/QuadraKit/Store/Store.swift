@@ -63,7 +63,8 @@ public final class Store: Sendable {
         self.path = path
         switch opening {
         case .existing:
-            guard FileManager.default.fileExists(atPath: path) else { throw Unopenable(path: path, reason: "does not exist (check --db; nothing was created)") }
+            // Under the lock, `openLocked` checked it (and a store it just created is empty until migrated).
+            if !lockHeld { try Self.requireExisting(path, shown: path) }
         case let .create(groupReadable):
             try Self.createPrivately(path, groupReadable: groupReadable)
         }

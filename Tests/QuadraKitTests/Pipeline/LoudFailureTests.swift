@@ -157,12 +157,25 @@ struct LoudCommandLineTests {
             #expect(result.status == 74 && result.stderr.contains("does not exist"), "\(command): \(result.stderr)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        // A store truncated to nothing is refused as such, and left as it is.
+        let empty = try TestSupport.write("", to: folder, as: "zero.sqlite")
+        for command in [["status", "--db", empty.path], ["report", "--db", empty.path]] {
+            let result = try quadra(command, in: folder)
+            #expect(result.status == 74 && result.stderr.contains("is an empty file"), "\(command): \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["zero.sqlite"])
+        #expect(try Data(contentsOf: empty).isEmpty)
     }
 
     @Test func aRunWithoutConfigurationExits78AndTheDefaultStoreFolderIsMade() throws {
         let folder = try TestSupport.scratchFolder()
         let bare = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--as-of", "2026-11-20"], in: folder)
         #expect(bare.status == 78 && bare.stderr.contains("no configuration") && bare.stderr.contains("quadra.toml"), "\(bare.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        // An empty configuration file serves nobody: a green night would resolve every open item.
+        let empty = try TestSupport.write("", to: try TestSupport.scratchFolder(), as: "empty.toml")
+        let none = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--config", empty.path, "--as-of", "2026-11-20"], in: folder)
+        #expect(none.status == 78 && none.stderr.contains("names no [[creditor]]"), "\(none.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
 
         let night = try quadra(["run", "--inbox", SampleDayTests.inbox.path, "--config", LoudFailureTests.configurationPath,
