@@ -19,7 +19,9 @@
 #   QUADRA_TIMEOUT    the run is stopped after this long (timeout(1) syntax, default 4h)
 #   QUADRA_MAIL_TO    address mailed the log tail on a non-zero exit; empty: no mail (cron's MAILTO gets stderr anyway)
 #   QUADRA_EXTRA      more options for quadra run, e.g. --group-readable
-#   QUADRA_FETCH      fetches run before the night, in order, e.g. "flows receipts"; empty: none
+#   QUADRA_FETCH      fetches run before the night, in order, e.g. "flows receipts"; empty: none. After
+#                     them the night waits QUADRA_FETCH_SETTLE seconds (default 61), past the run's
+#                     --settle (60 s by default), so that tonight's run reads what was just fetched
 #                     (needs [pagopa] in quadra.toml; a failed fetch is logged and the run goes on)
 #   QUADRA_FETCH_SINCE  first day of flows for the very first fetch (default 30 days ago);
 #                     later fetches ask only for flows published after the last one fetched
@@ -46,6 +48,7 @@ QUADRA_TIMEOUT=${QUADRA_TIMEOUT:-4h}
 QUADRA_MAIL_TO=${QUADRA_MAIL_TO:-}
 QUADRA_EXTRA=${QUADRA_EXTRA:-}
 QUADRA_FETCH=${QUADRA_FETCH:-}
+QUADRA_FETCH_SETTLE=${QUADRA_FETCH_SETTLE:-61}
 QUADRA_FETCH_SINCE=${QUADRA_FETCH_SINCE:-$(date -u -d '30 days ago' +%Y-%m-%d)}
 
 umask 077
@@ -78,6 +81,10 @@ if [ -e "$QUADRA_DB" ]; then
     done
 fi
 
+# Where tonight's lines begin, so that the summary quotes tonight's error, not an earlier night's.
+night_start=1
+[ -f "$QUADRA_LOG" ] && night_start=$(($(wc -c <"$QUADRA_LOG") + 1))
+
 # Fetch first, so that tonight's run reads what pagoPA published today. A fetch that fails leaves the
 # inbox consistent (files land whole, the fetch state records finished flows only): the run goes on,
 # and the wrapper exits with the fetch's code if the run itself succeeded.
@@ -90,6 +97,9 @@ for what in $QUADRA_FETCH; do
     code=$?
     [ "$code" -ne 0 ] && { log "fetch $what: exit $code"; fetch_status=$code; }
 done
+# A file younger than the run's --settle is taken for one still being copied and left for the next
+# night: what the fetch just wrote (whole, by rename) would wait a day.
+[ -n "$QUADRA_FETCH" ] && sleep "$QUADRA_FETCH_SETTLE"
 
 log "start: $QUADRA_BIN run --inbox $QUADRA_INBOX"
 set -- run --inbox "$QUADRA_INBOX" --config "$QUADRA_CONFIG" --db "$QUADRA_DB" --out "$QUADRA_OUT"
@@ -134,7 +144,7 @@ if [ "$status" -ne 0 ]; then
         78) reason="the configuration is missing or wrong" ;;
         *) reason="quadra run failed" ;;
     esac
-    last=$(grep -E '^[^ ]+ quadra (error|critical|warning): ' "$QUADRA_LOG" | tail -n 1 | cut -d' ' -f2- | cut -c1-300)
+    last=$(tail -c +"$night_start" "$QUADRA_LOG" | grep -E '^[^ ]+ quadra (error|critical|warning): ' | tail -n 1 | cut -d' ' -f2- | cut -c1-300)
     fail "$status" "$reason${last:+; last: $last}"
 fi
 log "end: exit 0"

@@ -80,6 +80,17 @@ struct CronWrapperTests {
         #expect(!FileManager.default.fileExists(atPath: stale.path) && !FileManager.default.fileExists(atPath: home.appendingPathComponent("archive/2020").path))
     }
 
+    /// A night stopped by its time limit logs no error of its own: its summary quotes none, not the
+    /// last error of an earlier night, which would point the operator at the wrong cause.
+    @Test func aNightsSummaryQuotesOnlyThatNight() throws {
+        let (home, environment) = try setUp()
+        _ = try TestSupport.write("2026-11-19T01:00:00Z quadra error: an earlier night's failure\n", to: home.appendingPathComponent("log"),
+                                  as: "nightly.log")
+        try (try String(contentsOf: environment, encoding: .utf8) + "\nQUADRA_TIMEOUT=0.05\n").write(to: environment, atomically: true, encoding: .utf8)
+        let result = try nightly(environment)
+        #expect(result.status == 124 && result.stderr.contains("QUADRA_TIMEOUT") && !result.stderr.contains("earlier night"), "\(result.stderr)")
+    }
+
     @Test func aFailedRunWritesOneLineForCronToMail() throws {
         let (home, environment) = try setUp()
         try FileManager.default.removeItem(at: home.appendingPathComponent("inbox"))
