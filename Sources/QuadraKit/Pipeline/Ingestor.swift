@@ -70,7 +70,8 @@ public struct Ingestor: Sendable {
                        requireDocuments: () throws -> Void = {}) throws -> IngestSummary {
         let started = ContinuousClock.now
         let now = Int(time(nil))
-        let listing = try InputFiles.list(paths, modifiedBefore: options.settleSeconds > 0 ? now - options.settleSeconds : nil)
+        let settle = min(options.settleSeconds, 366 * 86_400)  // a year either side at most: no overflow
+        let listing = try InputFiles.list(paths, settling: settle > 0 ? (now - settle)..<(now + settle) : nil)
         if listing.count == 0 && listing.waiting.isEmpty { try requireDocuments() }
         var summary = try IngestSummary()
         summary.passedOver = listing.passedOver

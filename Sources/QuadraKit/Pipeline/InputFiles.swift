@@ -30,7 +30,7 @@ enum InputFiles {
     /// 250 MB; loose files cost as much).
     struct Listing {
         fileprivate let paths: [String]
-        let cutoff: Int?
+        let cutoff: Range<Int>?
         /// How many documents `documents()` gives, unless the inbox changes in between.
         var count = 0
         var passedOver: [String] = []
@@ -76,10 +76,12 @@ enum InputFiles {
     /// so are symbolic links and special files inside folders, which could lead outside the inbox;
     /// each is named in `passedOver`, never dropped unseen.
     ///
-    /// A file (or ZIP archive) modified at or after `modifiedBefore` (seconds since the epoch) may
-    /// still be being copied in: it is listed as `waiting`, not read, since a half-copied document
-    /// would be rejected and, with `--archive`, moved out of the inbox.
-    static func list(_ paths: [String], modifiedBefore cutoff: Int? = nil) throws(InputError) -> Listing {
+    /// A file (or ZIP archive) modified within `settling` (seconds since the epoch: the settle time
+    /// either side of now) may still be being copied in: it is listed as `waiting`, not read, since a
+    /// half-copied document would be rejected and, with `--archive`, moved out of the inbox. One dated
+    /// further ahead is no copy in progress but a clock or a tool's date: it is read, where it waited
+    /// for ever, every night saying it was modified less than a minute ago.
+    static func list(_ paths: [String], settling cutoff: Range<Int>? = nil) throws(InputError) -> Listing {
         var listing = Listing(paths: paths, cutoff: cutoff)
         var walk = Walk(paths: paths, cutoff: cutoff)
         do {
@@ -124,11 +126,11 @@ enum InputFiles {
     /// that cannot be read) the walk goes on with the next entry.
     fileprivate struct Walk {
         private var paths: IndexingIterator<[String]>
-        private let cutoff: Int?
+        private let cutoff: Range<Int>?
         /// The folders being walked, from the outermost, each with the names still to visit.
         private var folders: [(path: String, names: IndexingIterator<[String]>)] = []
 
-        init(paths: [String], cutoff: Int?) {
+        init(paths: [String], cutoff: Range<Int>?) {
             self.paths = paths.makeIterator()
             self.cutoff = cutoff
         }
@@ -172,7 +174,7 @@ enum InputFiles {
         }
 
         private func file(_ path: String, _ info: stat) -> Found {
-            if let cutoff, Int(info.st_mtim.tv_sec) >= cutoff { return .waiting(path) }
+            if let cutoff, cutoff.contains(Int(info.st_mtim.tv_sec)) { return .waiting(path) }
             let size = Int(info.st_size)
             return isZip(path) ? .archive(path: path, size: size) : .document(File(input: InputFile(path: path), size: size))
         }

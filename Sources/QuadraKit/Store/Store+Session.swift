@@ -23,6 +23,7 @@ extension Store {
             try createPrivately(real, groupReadable: groupReadable)
         }
         let lock = try StoreLock(databasePath: real)
+        ownerOnly(real)
         let store = try Store(path: real, opening: .existing, lockHeld: true)
         StoreSeal.remove(for: real)
         if !store.sealedWhenOpened { try store.checkIntegrity() }
@@ -88,6 +89,18 @@ extension Store {
         }
         if (attributes[.size] as? NSNumber)?.intValue == 0 {
             throw Unopenable(path: shown, reason: "is an empty file, not a Quadra store (truncated? restore it from a backup)")
+        }
+    }
+}
+
+extension Store {
+    /// A store that others may read (one left 0644 by an earlier build, or copied in) is made the
+    /// owner's alone before a writing command opens it, with its log and shared memory: it holds
+    /// debtors' fiscal codes and names, and SQLite creates the log with the store's own mode.
+    static func ownerOnly(_ path: String) {
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            if stat(file, &info) == 0, info.st_mode & 0o077 != 0 { _ = chmod(file, 0o600) }
         }
     }
 }

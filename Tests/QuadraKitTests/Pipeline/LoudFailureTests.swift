@@ -29,6 +29,13 @@ import Testing
         _ = try Store.openLocked(path: shared, opening: .create(groupReadable: true))
         #expect(try ReportFiles.mode(URL(fileURLWithPath: shared).deletingLastPathComponent()) == 0o750)
         #expect(try ReportFiles.mode(URL(fileURLWithPath: shared)) == 0o600)
+        // A store others may read (an earlier build's, a copy) is the owner's alone once a writer opens it.
+        let copied = folder.appendingPathComponent("copied.sqlite").path
+        _ = try Store(path: copied)
+        _ = chmod(copied, 0o644)
+        let (reopened, lock) = try Store.openLocked(path: copied, opening: .existing)
+        #expect(try ReportFiles.mode(URL(fileURLWithPath: copied)) == 0o600)
+        withExtendedLifetime((reopened, lock)) {}
     }
 
     @Test func aSymbolicLinkToTheStoreTakesTheSameLock() throws {
@@ -109,6 +116,11 @@ import Testing
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: receipt.path)
         let settled = try Ingestor(store: store, options: options).ingest([inbox.path])
         #expect(settled.waiting.isEmpty && settled.count(.ingested) == 1)
+        // Dated a year ahead: no copy in progress, a clock's mistake; read, not left waiting for ever.
+        let ahead = try TestSupport.write(try SampleReceipt.replacing("<receiptId>", with: "<receiptId>F"), to: inbox, as: "rt-ahead.xml")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 400 * 86_400)], ofItemAtPath: ahead.path)
+        let future = try Ingestor(store: store, options: options).ingest([ahead.path])
+        #expect(future.waiting.isEmpty && future.outcomes.count == 1, "\(future.line)")
     }
 
     @Test func aLogLineIsOneLineWithOneStamp() {
