@@ -17,4 +17,11 @@ struct ZipEntry: Sendable, Equatable {
     var localHeaderOffset: UInt64
 
     var isEncrypted: Bool { flags & 1 != 0 }
+
+    /// A name that climbs out of the archive (`..`) or starts at the root: never opened as a path here,
+    /// but a member named `../../etc/cron.d/x.xml` is an attack, not a document, and its name would
+    /// stand in the ledger and the manifests as the document's place.
+    var leavesTheArchive: Bool {
+        name.hasPrefix("/") || name.hasPrefix("\\") || name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
+    }
 }

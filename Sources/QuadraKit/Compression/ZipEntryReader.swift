@@ -22,6 +22,7 @@ struct ZipEntryReader {
     /// Calls `body` with each chunk of the entry's inflated bytes, in order.
     func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard !entry.isEncrypted else { throw InputError.zip("the ZIP entry is encrypted: Quadra reads no passwords") }
+        guard !entry.leavesTheArchive else { throw InputError.zip("the ZIP entry's name leaves the archive ('..' or a root path): not read") }
         guard entry.method == 0 || entry.method == 8 else {
             throw InputError.zip("the ZIP entry is compressed with method \(entry.method): only stored and deflate entries are read")
         }

@@ -54,6 +54,15 @@ import Testing
         #expect(try reason(reading: "a.xml", of: url)?.contains("encrypted") == true)
     }
 
+    /// A member named to climb out of the archive is an attack, refused with its reason; the others read.
+    @Test func anEntryNamedOutOfTheArchiveIsRefused() throws {
+        let url = try archive(["../../etc/cron.d/evil.xml", "/abs/evil.xml", "a/../../x.xml", "ok/b.xml", "a..b.xml"])
+        for name in ["../../etc/cron.d/evil.xml", "/abs/evil.xml", "a/../../x.xml"] {
+            #expect(try reason(reading: name, of: url)?.contains("leaves the archive") == true, "\(name)")
+        }
+        #expect(try reason(reading: "ok/b.xml", of: url) == nil && reason(reading: "a..b.xml", of: url) == nil)
+    }
+
     @Test func aTruncatedArchiveHasNoDirectory() throws {
         let url = try archive()
         let whole = try Data(contentsOf: url)
