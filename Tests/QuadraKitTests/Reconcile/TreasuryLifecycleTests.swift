@@ -16,6 +16,30 @@ import Testing
         return inbox
     }
 
+    /// The sample day with the traffic fine paid a second time (receipt 7c68…, after 5b58… in IUR
+    /// order) on `day` at `time`, through one night as of the 20th: its folder and store.
+    private func fineTwice(paidOn day: String, at time: String) throws -> (folder: URL, store: Store) {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let inbox = try inbox(folder, withoutJournal18: false)
+        let twin = try String(contentsOf: inbox.appendingPathComponent("receipts/2026-11-16_cds-000777.xml"), encoding: .utf8)
+            .replacingOccurrences(of: "5b584c948fb4b6476fe6879085600dbf", with: "7c684d058fb4b6476fe6879085600e01")
+            .replacingOccurrences(of: "2026-11-16T16:20:05", with: "\(day)T\(time)")
+            .replacingOccurrences(of: "<applicationDate>2026-11-16</applicationDate>", with: "<applicationDate>\(day)</applicationDate>")
+        try twin.write(to: inbox.appendingPathComponent("receipts/\(day)_cds-000777-bis.xml"), atomically: true, encoding: .utf8)
+        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        return (folder, store)
+    }
+
+    /// A new store that went through the sample day (as of the 20th), its folder and its inbox.
+    private func sampleNight() throws -> (folder: URL, store: Store, inbox: URL) {
+        let folder = try TestSupport.scratchFolder()
+        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
+        let inbox = try inbox(folder, withoutJournal18: false)
+        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        return (folder, store, inbox)
+    }
+
     private func night(_ store: Store, _ paths: [String], asOf: String) throws -> ReconciliationSummary {
         let configuration = try TreasurySamples.configuration
         _ = try Ingestor(store: store, options: .init(configuration: configuration)).ingest(paths)
@@ -81,14 +105,7 @@ import Testing
     /// with the double payment raised; what the Comune received is counted once. A second credit of the
     /// fine cashes the other payment, and is no excess. A full pass agrees.
     @Test func aDoublePaymentCreditedOnceCashesOnePayment() throws {
-        let folder = try TestSupport.scratchFolder()
-        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
-        let inbox = try inbox(folder, withoutJournal18: false)
-        let twin = try String(contentsOf: inbox.appendingPathComponent("receipts/2026-11-16_cds-000777.xml"), encoding: .utf8)
-            .replacingOccurrences(of: "5b584c948fb4b6476fe6879085600dbf", with: "7c684d058fb4b6476fe6879085600e01")
-            .replacingOccurrences(of: "2026-11-16T16:20:05", with: "2026-11-16T17:02:41")
-        try twin.write(to: inbox.appendingPathComponent("receipts/2026-11-16_cds-000777-bis.xml"), atomically: true, encoding: .utf8)
-        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let (folder, store) = try fineTwice(paidOn: "2026-11-16", at: "17:02:41")
         let keys = { try store.rows("""
             SELECT iur || ' ' || coalesce(label, '-') || ' ' || state FROM key_verdict WHERE iuv = '01261060000077770' ORDER BY iur
             """) }
@@ -113,15 +130,7 @@ import Testing
     /// is older than the look-back, its stored verdict keeps the credit it took, and the second, still
     /// open, does not take it again (both were cashed on 59.60 received).
     @Test func aPaymentBeforeTheLookBackKeepsTheCreditItTook() throws {
-        let folder = try TestSupport.scratchFolder()
-        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
-        let inbox = try inbox(folder, withoutJournal18: false)
-        let twin = try String(contentsOf: inbox.appendingPathComponent("receipts/2026-11-16_cds-000777.xml"), encoding: .utf8)
-            .replacingOccurrences(of: "5b584c948fb4b6476fe6879085600dbf", with: "7c684d058fb4b6476fe6879085600e01")
-            .replacingOccurrences(of: "2026-11-16T16:20:05", with: "2026-11-19T09:10:00")
-            .replacingOccurrences(of: "<applicationDate>2026-11-16</applicationDate>", with: "<applicationDate>2026-11-19</applicationDate>")
-        try twin.write(to: inbox.appendingPathComponent("receipts/2026-11-19_cds-000777-bis.xml"), atomically: true, encoding: .utf8)
-        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let (_, store) = try fineTwice(paidOn: "2026-11-19", at: "09:10:00")
         let keys = { try store.rows("""
             SELECT iur || ' ' || state FROM key_verdict WHERE iuv = '01261060000077770' ORDER BY iur
             """) }
@@ -189,10 +198,7 @@ import Testing
     /// A flow's credit the treasurer reversed (STORNATO on the 19th) and the PSP sent again the same
     /// day: the flow was credited on the 19th, a working day late, not on the 17th.
     @Test func aReversedCreditDoesNotCreditItsFlow() throws {
-        let folder = try TestSupport.scratchFolder()
-        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
-        let inbox = try inbox(folder, withoutJournal18: false)
-        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let (folder, store, inbox) = try sampleNight()
         let journal = try JournalMovement(inbox.appendingPathComponent("treasury/\(TreasurySamples.journal18)"),
                                           "<tipo_operazione>STORNATO</tipo_operazione>")
         let block = journal.movement.replacingOccurrences(of: "0064513", with: "0064502")
@@ -221,10 +227,7 @@ import Testing
     /// storno takes nothing away (the fine stays cashed on 0064503, no overdue flow is chased), then
     /// it is linked to 0070001, never to the credit that stands.
     @Test func aStornoBeforeItsCreditTakesNothingFromAnother() throws {
-        let folder = try TestSupport.scratchFolder()
-        let store = try Store(path: folder.appendingPathComponent("quadra.sqlite").path)
-        let inbox = try inbox(folder, withoutJournal18: false)
-        _ = try night(store, [inbox.path], asOf: "2026-11-20")
+        let (folder, store, inbox) = try sampleNight()
         let journal = try JournalMovement(inbox.appendingPathComponent("treasury/GDC_80000000002_2026-11-17.xml"),
                                           "<numero_documento>0064503</numero_documento>")
         let credit = journal.movement.replacingOccurrences(of: "0064503", with: "0070001")
