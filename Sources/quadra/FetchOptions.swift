@@ -44,6 +44,8 @@ func reportingFetchErrors<T>(_ logger: Logger, _ body: () async throws -> T) asy
         return try await body()
     } catch let error as FetchError {
         logger.error("\(error.description)")
+        // A document the API does not have (404) is reported and asked for again, as flows and receipts do.
+        if case .notFound = error { throw ExitStatus.dataError.exitCode }
         throw ExitStatus.ioError.exitCode
     }
 }

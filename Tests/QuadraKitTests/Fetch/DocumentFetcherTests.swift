@@ -56,6 +56,29 @@ import Testing
         #expect(try Ingestor(store: store).ingest([inbox]).outcomes.map(\.kind) == [.taxonomyJSON])
     }
 
+    /// `quadra fetch taxonomy` on a 404 exits 65 like the other fetches (a document not found, asked
+    /// again next time), not 74: nothing failed to read or write.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.quadra.path)))
+    func aTaxonomyNotFoundExits65() async throws {
+        let api = try await FakePagoPA { _, _, _ in .json(#"{"title": "Not found"}"#, status: 404) }
+        defer { Task { try await api.stop() } }
+        let config = try TestSupport.write("""
+            [pagopa]
+            taxonomy_url = "\(api.baseURL)/taxonomy.json"
+            key_env = "QUADRA_TEST_KEY"
+            attempts = 1
+            """, to: folder, as: "quadra.toml")
+        let process = Process()
+        process.executableURL = CrashRecoveryTests.quadra
+        process.arguments = ["fetch", "taxonomy", "--inbox", folder.appendingPathComponent("inbox").path, "--config", config.path,
+                             "--db", folder.appendingPathComponent("quadra.sqlite").path]
+        process.environment = ["QUADRA_TEST_KEY": "secret-key"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(process.terminationStatus == 65)
+    }
+
     @Test func refusedKeysStopAtOnceWithAClearErrorThatHidesTheKey() async throws {
         let api = try await FakePagoPA { path, _, _ in .json("{}", status: path.hasSuffix("forbidden") ? 403 : 401) }
         defer { Task { try await api.stop() } }
