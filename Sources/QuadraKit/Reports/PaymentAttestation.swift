@@ -155,9 +155,8 @@ extension PaymentAttestation {
     /// with texts of GPD's full length ran past the page's foot and lost the last three, silently.
     public func pdf(unmask: Bool) -> [UInt8] {
         let lines = lines(unmask: unmask)
-        var page = OnePagePDF(title: "")
-        for scale in [1, 0.85, 0.72, 0.6, 0.5] {
-            page = OnePagePDF(title: "Attestazione di pagamento IUV \(iuv)", scale: scale)
+        func page(_ scale: Double) -> OnePagePDF {
+            var page = OnePagePDF(title: "Attestazione di pagamento IUV \(iuv)", scale: scale)
             for line in lines {
                 switch line {
                 case let .title(text): page.add(text, bold: true, size: 16, gapBefore: 0)
@@ -166,8 +165,9 @@ extension PaymentAttestation {
                 case let .text(text): page.add(text, bold: false, size: 9, indent: 150, gapBefore: 0)
                 }
             }
-            if !page.overflowed { break }
+            return page
         }
-        return page.bytes()
+        let scales = [1, 0.85, 0.72, 0.6]
+        return (scales.lazy.map(page).first { !$0.overflowed } ?? page(0.5)).bytes()
     }
 }

@@ -99,24 +99,22 @@ extension Store {
     /// back), whose evidence is the credit, paid by its booking day at the latest.
     func recoveryRows(codes: [String], credit: String, _ body: ([String?]) throws -> Void) throws {
         let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
-        let row = """
-            (SELECT fr.\u{0024}column FROM flow_version v CROSS JOIN flow_row fr ON fr.flow_version_id = v.id
-                WHERE v.receiver_fiscal_code = d.creditor_fiscal_code AND v.psp_id = k.flow_psp_id AND v.flow_id = k.iuf AND v.is_current = 1
-                  AND fr.iuv = d.iuv AND fr.iur = d.iur AND fr.transfer_index = d.transfer_index ORDER BY fr.position LIMIT 1)
-            """
-        func flowRow(_ column: String) -> String { row.replacingOccurrences(of: "\u{0024}column", with: column) }
         try streamRows(sql: """
             SELECT * FROM (
                 SELECT d.creditor_fiscal_code, d.iuv, nullif(d.iur, ''), \(Self.noticeNumber("d.iuv")), k.flow_psp_id,
-                    min(CASE WHEN k.iuf IS NOT NULL THEN 'flow ' || k.iuf || coalesce(' row ' || \(flowRow("position")), '')
-                        ELSE 'position ' || coalesce(k.iupd, '') END),
-                    min(coalesce(substr(\(flowRow("outcome_date")), 1, 10),
+                    CASE WHEN min(k.iuf) IS NOT NULL THEN 'flow ' || min(k.iuf) || coalesce(' row ' || min(fr.position), '')
+                        ELSE 'position ' || coalesce(min(k.iupd), '') END,
+                    coalesce(min(substr(fr.outcome_date, 1, 10)),
                         (SELECT substr(o.payment_date, 1, 10) FROM payment_option o WHERE o.creditor_fiscal_code = d.creditor_fiscal_code
-                            AND o.iuv = d.iuv AND o.is_current = 1))),
+                            AND o.iuv = d.iuv AND o.is_current = 1)),
                     min(d.first_seen), \(Self.receiptRequest("d.iuv"))
                 FROM discrepancy d
                 JOIN key_verdict k ON k.creditor_fiscal_code = d.creditor_fiscal_code AND k.iuv = d.iuv AND k.iur = d.iur
                     AND k.transfer_index = d.transfer_index
+                LEFT JOIN flow_version v ON v.receiver_fiscal_code = d.creditor_fiscal_code AND v.psp_id = k.flow_psp_id
+                    AND v.flow_id = k.iuf AND v.is_current = 1
+                LEFT JOIN flow_row fr ON fr.flow_version_id = v.id AND fr.iuv = d.iuv AND fr.iur = d.iur
+                    AND fr.transfer_index = d.transfer_index
                 WHERE d.status IN ('new', 'open') AND d.code IN (\(marks)) AND k.receipt_id IS NULL
                     AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.receipt_id = d.iur)
                 GROUP BY d.creditor_fiscal_code, d.iuv, d.iur

@@ -195,6 +195,10 @@ import Testing
              "GET /payments/80000000002/receipts/01261070000009017"],
         ])
         let cie = SampleDayTests.inbox.appendingPathComponent("receipts/2026-11-16_cie-000090.xml").path
+        // Ingested, not yet reconciled: `fetch receipts` does not ask for it again.
+        _ = try Ingestor(store: store).ingest([cie])
+        #expect(try store.receiptsToRecover(creditors: ["80000000002"], codes: DiscrepancyCode.missingReceipt.map(\.rawValue),
+                                            credit: DiscrepancyCode.creditWithoutReceipt.rawValue).map(\.iuv) == ["01261010000041774"])
         let next = try night([cie], "2026-11-20")
         #expect(next.dropFirst().map { [$0[1], $0[8]] } == [["01261010000041774", "4"]], "the CIE receipt arrived; the other is 4 days missing")
     }
