@@ -24,7 +24,7 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// What every command does first: at most two malloc arenas, SQLite without memory statistics,
+    /// What every command does first: at most four malloc arenas, SQLite without memory statistics,
     /// and its log lines (to stderr, so stdout stays clean for `--json` output).
     func bootstrap() {
         ProcessMemory.limitArenas()

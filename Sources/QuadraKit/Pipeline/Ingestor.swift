@@ -182,11 +182,17 @@ public struct Ingestor: Sendable {
 
     /// The listing's documents in batches of `batchSize` files and at most `batchBytes` bytes (a
     /// single larger file makes a batch of its own), taken as they are read.
+    ///
+    /// The first batches are smaller (a sixteenth of both limits, doubling): the writer waits for
+    /// the first batch to be parsed, and the 50 MB of debt positions that sort first in an inbox of
+    /// 100,000 receipts kept it idle for the first 1.5 to 2 s of the night.
     private struct Batches {
         var documents: InputFiles.Documents
         let options: Options
         /// The file that closed the previous batch, the first of the next.
         private var pending: InputFiles.File?
+        /// A sixteenth of the limits for the first batch, growing to them.
+        private var sixteenths = 1
 
         init(documents: InputFiles.Documents, options: Options) {
             self.documents = documents
@@ -199,8 +205,10 @@ public struct Ingestor: Sendable {
             var batch = [first]
             var bytes = first.size
             pending = nil
+            let (files, limit) = (max(1, options.batchSize * sixteenths / 16), max(1, options.batchBytes * sixteenths / 16))
+            sixteenths = min(sixteenths * 2, 16)
             while let file = documents.next() {
-                if batch.count >= options.batchSize || bytes + file.size > options.batchBytes {
+                if batch.count >= files || bytes + file.size > limit {
                     pending = file
                     break
                 }

@@ -5,13 +5,17 @@ import Glibc
 /// glibc's allocator, tuned for a night's run. Neither `mallopt` nor `malloc_trim` is in Swift's Glibc
 /// module, so both are looked up by name.
 public enum ProcessMemory {
-    /// At most two malloc arenas. glibc gives each thread that allocates an arena of its own, up to
+    /// At most four malloc arenas. glibc gives each thread that allocates an arena of its own, up to
     /// eight per core, and a night's parsing threads, writer and readers each kept one growing
-    /// (200,000 receipts: 730 MB peak RSS, 638 MB with two). Call first, before any thread starts.
+    /// (200,000 receipts: 730 MB peak RSS, 638 MB with two). With two, the ingest's two parsing
+    /// threads and its writer queued on the arenas' locks: 100,000 receipts' `quadra ingest` took
+    /// 13.1 s (1.6 to 2.6 s of it system time, mostly `futex`), 11.2 s with four (1.1 to 1.3 s;
+    /// three interleaved runs each), its peak RSS the same (+10 MB); a million receipts' `quadra run`
+    /// 261 s and 887 MB, 233 s and 936 MB with four. Call first, before any thread starts.
     public static func limitArenas() {
         #if canImport(Glibc)
         if let mallopt = dlsym(nil, "mallopt") {
-            _ = unsafeBitCast(mallopt, to: (@convention(c) (Int32, Int32) -> Int32).self)(-8 /* M_ARENA_MAX */, 2)
+            _ = unsafeBitCast(mallopt, to: (@convention(c) (Int32, Int32) -> Int32).self)(-8 /* M_ARENA_MAX */, 4)
         }
         #endif
     }
