@@ -24,6 +24,7 @@ enum Parallel {
     /// Each slot is written by exactly one iteration and read only after all have finished.
     private final class Slots<T>: @unchecked Sendable {
         private var storage: UnsafeMutableBufferPointer<T?>
+        private var collected = false
 
         init(count: Int) {
             storage = .allocate(capacity: count)
@@ -31,12 +32,17 @@ enum Parallel {
         }
 
         deinit {
-            storage.deinitialize()
+            if !collected { storage.deinitialize() }
             storage.deallocate()
         }
 
         func set(_ index: Int, _ value: T) { storage[index] = value }
 
-        func collect() -> [T] { storage.map { $0! } }
+        /// Moves the results out, once: copying them retained every string of every parsed receipt
+        /// and released it again when the slots went.
+        func collect() -> [T] {
+            collected = true
+            return storage.indices.map { (storage.baseAddress! + $0).move()! }
+        }
     }
 }

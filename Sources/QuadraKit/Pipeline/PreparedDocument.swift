@@ -2,7 +2,9 @@
 /// parsed by the writer as it streams from its file or ZIP entry, so that its rows never sit in memory.
 struct PreparedDocument: Sendable {
     enum Body: Sendable {
-        case parsed(Result<ParsedContent, DocumentRejection>)
+        /// Boxed: a batch's documents are copied on their way to the writer, and a copy of a
+        /// receipt inline retained each of its strings.
+        indirect case parsed(Result<ParsedContent, DocumentRejection>)
         case streamed(InputFile, DocumentParser.Context)
     }
 
