@@ -188,6 +188,22 @@ import Testing
         #expect(throws: InputError.self) { _ = try last?.input.readAll(limit: 1 << 20) }
     }
 
+    /// The documents' walk reads each file as the listing saw it, archive or document, without
+    /// opening it again: a file that became a ZIP after the listing is still one document, and the
+    /// listing's count and archives stay what the night reads.
+    @Test func theWalkReadsFilesAsTheListingSawThem() throws {
+        let inbox = try TestSupport.scratchFolder().appendingPathComponent("inbox")
+        let loose = try TestSupport.write("<a/>", to: inbox, as: "1.xml")
+        let listing = try InputFiles.list([inbox.path])
+        #expect(listing.count == 1 && listing.archives.isEmpty)
+        try FileManager.default.removeItem(at: loose)
+        try ZipFixtures.write([("2.xml", Array("<b/>".utf8)), ("3.xml", Array("<c/>".utf8))], to: loose)
+        var documents = listing.documents()
+        var paths: [String] = []
+        while let file = documents.next() { paths.append(file.path) }
+        #expect(paths == [loose.path])
+    }
+
     /// A folder entry's record may end right before an unmapped page: its name must be read up to
     /// its NUL and no further. The record here ends at a page followed by one that cannot be read,
     /// so reading the whole 256-byte `d_name` array, as the walk once did, kills the test process.
