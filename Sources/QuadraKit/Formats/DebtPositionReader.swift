@@ -164,13 +164,13 @@ struct GPDOption: Decodable {
     var iuv: String?
     var nav: String?
     var organizationFiscalCode: String?
-    var amount: Int64?
+    var amount: GPDCents?
     var description: String?
     var isPartialPayment: Bool?
     var dueDate: String?
     var retentionDate: String?
-    var fee: Int64?
-    var notificationFee: Int64?
+    var fee: GPDCents?
+    var notificationFee: GPDCents?
     var status: String?
     var paymentDate: String?
     var idReceipt: String?
@@ -183,7 +183,7 @@ struct GPDOption: Decodable {
         try GPDField.check(path, [("iuv", iuv, 140), ("nav", nav, 140), ("description", description, 140), ("status", status, 140),
                                   ("idReceipt", idReceipt, 140), ("idFlowReporting", idFlowReporting, 140)],
                            dates: [("dueDate", dueDate), ("retentionDate", retentionDate), ("paymentDate", paymentDate)])
-        guard let amount, amount >= 1, Money.isPlausible(amount) else {
+        guard let amount = amount?.cents, amount >= 1, Money.isPlausible(amount) else {
             throw DocumentRejection(element: "\(path).amount",
                                     reason: "amount must be whole cents from 1 to \(Money.maximumCents)")
         }
@@ -206,12 +206,12 @@ struct GPDOption: Decodable {
         option.dueDate = dueDate
         option.retentionDate = retentionDate
         for (name, value) in [("fee", fee), ("notificationFee", notificationFee)] {
-            if let value, value < 0 || !Money.isPlausible(value) {
+            if let value, value.cents.map({ $0 < 0 || !Money.isPlausible($0) }) ?? true {
                 throw DocumentRejection(element: "\(path).\(name)", reason: "\(name) must be whole cents from 0 to \(Money.maximumCents)")
             }
         }
-        option.feeCents = fee
-        option.notificationFeeCents = notificationFee
+        option.feeCents = fee?.cents
+        option.notificationFeeCents = notificationFee?.cents
         option.status = status
         option.paymentDate = paymentDate
         option.idReceipt = idReceipt
@@ -223,7 +223,7 @@ struct GPDOption: Decodable {
 
 struct GPDTransfer: Decodable {
     var idTransfer: IntOrString?
-    var amount: Int64?
+    var amount: GPDCents?
     var organizationFiscalCode: String?
     var remittanceInformation: String?
     var category: String?
@@ -241,7 +241,7 @@ struct GPDTransfer: Decodable {
         guard let id = idTransfer?.integer, (1...5).contains(id) else {
             throw DocumentRejection(element: "\(path).idTransfer", reason: "idTransfer must be \"1\" to \"5\"")
         }
-        guard let amount, amount >= 1, Money.isPlausible(amount) else {
+        guard let amount = amount?.cents, amount >= 1, Money.isPlausible(amount) else {
             throw DocumentRejection(element: "\(path).amount",
                                     reason: "amount must be whole cents from 1 to \(Money.maximumCents)")
         }
@@ -287,6 +287,28 @@ struct GPDStamp: Decodable {
     var hashDocument: String?
     var stampType: String?
     var provincialResidence: String?
+}
+
+/// A GPD amount, in euro cents as GPD sends it. A JSON number that no `Int64` holds (a 20-digit
+/// amount, a fraction) made `JSONDecoder` throw an error without the field's path
+/// (`numberIsNotRepresentableInSwift`), and the position was refused with that raw text: such a
+/// number is kept as no cents at all, and the option or transfer holding it is refused naming the
+/// field like any amount out of range. A value that is not a number keeps its decoding error.
+struct GPDCents: Decodable {
+    /// nil: a number, but not whole cents an `Int64` holds.
+    let cents: Int64?
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let cents = try? container.decode(Int64.self) {
+            self.cents = cents
+            return
+        }
+        // A number (`Decimal` holds any the document's validator lets through, exponents within
+        // ±20), or the decoding error of what is not one, with its path.
+        _ = try container.decode(Decimal.self)
+        cents = nil
+    }
 }
 
 /// GPD spells `idTransfer` as a string ("1"); some producers send a number.

@@ -31,16 +31,16 @@ extension GPDPosition {
 extension GPDOption {
     fileprivate func write(to json: inout SortedKeysJSON) {
         json.open()
-        json.field("amount", amount)
+        json.field("amount", amount?.cents)
         json.field("description", description)
         json.field("dueDate", dueDate)
-        json.field("fee", fee)
+        json.field("fee", fee?.cents)
         json.field("idFlowReporting", idFlowReporting)
         json.field("idReceipt", idReceipt)
         json.field("isPartialPayment", isPartialPayment)
         json.field("iuv", iuv)
         json.field("nav", nav)
-        json.field("notificationFee", notificationFee)
+        json.field("notificationFee", notificationFee?.cents)
         json.field("organizationFiscalCode", organizationFiscalCode)
         json.field("paymentDate", paymentDate)
         json.metadata("paymentOptionMetadata", paymentOptionMetadata)
@@ -54,7 +54,7 @@ extension GPDOption {
 extension GPDTransfer {
     fileprivate func write(to json: inout SortedKeysJSON) {
         json.open()
-        json.field("amount", amount)
+        json.field("amount", amount?.cents)
         json.field("category", category)
         json.field("companyName", companyName)
         json.field("iban", iban)

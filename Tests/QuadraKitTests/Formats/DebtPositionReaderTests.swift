@@ -112,6 +112,34 @@ import Testing
         #expect(quarantined.allSatisfy { $0.reason.contains("from 1 to 99999999999") })
     }
 
+    /// Numbers no `Int64` holds (20 digits and more, a fraction) made the decoder throw an
+    /// error without a path, and the position was refused with the decoder's raw text: now each is
+    /// refused naming its field, like any amount out of range, and the good position beside it lands.
+    @Test func amountsNoIntegerHoldsAreQuarantinedNamingTheField() throws {
+        func option(_ iuv: String, amount: String, fee: String = "0", transferAmount: String? = nil) -> String {
+            """
+            {"iupd": "P\(iuv.suffix(1))", "type": "F", "fiscalCode": "RSSMRA80A01H501U", "fullName": "Mario Rossi",
+             "paymentOption": [{"iuv": "\(iuv)", "amount": \(amount), "fee": \(fee), "isPartialPayment": false,
+               "dueDate": "2026-12-31T00:00:00.000", "transfer": [{"idTransfer": "1", "amount": \(transferAmount ?? amount),
+               "category": "9/0101100IM/", "iban": "IT60X0542811101000000123456"}]}]}
+            """
+        }
+        let bulk = """
+            {"paymentPositions": [\(option("01000000000000001", amount: "99999999999999999999")),
+                                  \(option("01000000000000002", amount: "500", transferAmount: "12345678901234567890123")),
+                                  \(option("01000000000000003", amount: "100.5")),
+                                  \(option("01000000000000004", amount: "500", fee: "123456789012345678901234567890123456789012345678901234567890")),
+                                  \(option("01000000000000005", amount: "500"))]}
+            """
+        let (read, quarantined) = try positions(bulk)
+        #expect(read.map(\.iupd) == ["P5"])
+        #expect(quarantined.map(\.element) == ["paymentPositions[0].paymentOption[0].amount",
+                                                "paymentPositions[1].paymentOption[0].transfer[0].amount",
+                                                "paymentPositions[2].paymentOption[0].amount",
+                                                "paymentPositions[3].paymentOption[0].fee"])
+        #expect(quarantined.allSatisfy { $0.reason.contains("must be whole cents from") })
+    }
+
     @Test func checkedSumsReportOverflowInsteadOfTrapping() {
         #expect(Money.sum([Int64.max, 1]) == nil)
         #expect(Money.sum([5_000_000_000_000_000_000, 5_000_000_000_000_000_000]) == nil)
