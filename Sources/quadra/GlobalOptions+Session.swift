@@ -14,9 +14,12 @@ extension GlobalOptions {
 
     /// The store for a command that only reads it: exit 74 when it is missing (nothing is created) or
     /// cannot be read, so a typo in `--db` never reports an empty night; 75 when it must be migrated
-    /// for this build while a run holds it.
+    /// for this build while a run holds it. Such a command needs no configuration, but one named with
+    /// `--config` is loaded as the writing commands load it: a typo in the path, or a broken file, is
+    /// exit 78 rather than silently taken for none.
     func readableStore(migrating: Bool = true) throws -> Store {
         bootstrap()
+        if config != nil { _ = try loadConfiguration(logger: Logger(label: "quadra")) }
         do {
             let store = try Store(path: db, opening: .existing, migrating: migrating)
             StoreSession.noteUpgrades(of: store, logger: Logger(label: "quadra"))

@@ -95,6 +95,25 @@ import Testing
         #expect(single.creditor == "80000000002" && single.iuv == "01261060000077770" && single.causaleAmount == "59.60")
     }
 
+    /// The commands that only read the store took any `--config`, even one that was not there: a typo
+    /// in a cron line went unnoticed. Each now refuses it as the writing commands do (exit 78, the path
+    /// named), and reads the store as before when the file is there.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.quadra.path)))
+    func theCommandsThatOnlyReadRefuseAConfigurationThatIsNotThere() throws {
+        let folder = try TestSupport.scratchFolder()
+        let db = folder.appendingPathComponent("quadra.sqlite").path
+        let config = TestSupport.samples.appendingPathComponent("quadra.toml").path
+        #expect(try run(["ingest", "--db", db, "--config", config, TreasurySamples.folder.path]).status == 0)
+        let missing = folder.appendingPathComponent("quadra.tml").path
+        for command in [["status"], ["explain", "01261060000077770"], ["note", "list"],
+                        ["backup", "--to", folder.appendingPathComponent("copy.sqlite").path]] {
+            let refused = try run(command + ["--db", db, "--config", missing])
+            #expect(refused.status == 78, "\(command)")
+            #expect(refused.stderr.contains("the configuration file \(missing) does not exist"), "\(command)")
+            #expect(try run(command + ["--db", db, "--config", config]).status == 0, "\(command)")
+        }
+    }
+
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = CrashRecoveryTests.quadra
