@@ -66,6 +66,11 @@ fail() {
 mkdir -p "$(dirname "$QUADRA_LOG")" || { echo "quadra-nightly: cannot create the folder of $QUADRA_LOG" >&2; exit 74; }
 cd "$QUADRA_HOME" || fail 74 "cannot enter $QUADRA_HOME"
 
+# The lock is created beside the store. A redirection that fails on `exec` ends sh at once (exit 2,
+# no line for cron to mail), so it is tried in a subshell first: a store's folder that is not there (a
+# typo, a volume not mounted) or not writable is exit 74, named, and no new store is made elsewhere.
+( : >>"$QUADRA_DB.nightly.lock" ) 2>/dev/null \
+    || fail 74 "cannot create $QUADRA_DB.nightly.lock: is the folder of QUADRA_DB there and writable? nothing was run"
 # flock -n: a run still going when the next is due makes the newcomer exit 75 at once, not queue up.
 exec 9>"$QUADRA_DB.nightly.lock"
 flock -n 9 || fail 75 "a previous nightly run still holds $QUADRA_DB.nightly.lock; this one did nothing"

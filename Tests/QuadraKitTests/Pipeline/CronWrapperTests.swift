@@ -91,6 +91,19 @@ struct CronWrapperTests {
         #expect(result.status == 124 && result.stderr.contains("QUADRA_TIMEOUT") && !result.stderr.contains("earlier night"), "\(result.stderr)")
     }
 
+    /// A store's folder that is not there made `exec 9>` end the shell: exit 2, a shell error and no
+    /// line naming the store. Now it is exit 74 with one line for cron, and nothing is created.
+    @Test func aStoreFolderThatIsNotThereExits74WithOneLine() throws {
+        let (home, environment) = try setUp()
+        let missing = home.appendingPathComponent("not-mounted/quadra.sqlite").path
+        try (String(contentsOf: environment, encoding: .utf8) + "\nQUADRA_DB=\(missing)\n").write(to: environment, atomically: true, encoding: .utf8)
+        let result = try nightly(environment)
+        #expect(result.status == 74, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("exit 74") && lines[0].contains("\(missing).nightly.lock"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("not-mounted").path))
+    }
+
     @Test func aFailedRunWritesOneLineForCronToMail() throws {
         let (home, environment) = try setUp()
         try FileManager.default.removeItem(at: home.appendingPathComponent("inbox"))
