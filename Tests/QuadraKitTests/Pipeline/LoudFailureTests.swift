@@ -68,6 +68,34 @@ import Testing
         #expect(throws: Store.Unopenable.self) { try Store.openLocked(path: db, opening: .existing) }
     }
 
+    /// `require_mount` compared the inbox's device with its parent's, so a share bound into place (a
+    /// bind mount: same device as the folder above) was refused every night as "not a mount point".
+    /// The kernel's mount table names it: read as proc(5) writes it, escapes undone.
+    @Test func aBindMountedInboxIsAMountPoint() throws {
+        let table = """
+            22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw,discard
+            97 22 254:0 /srv/pagopa-share /var/lib/quadra/inbox rw,relatime shared:1 - ext4 /dev/vda rw,discard
+            98 22 0:52 / /mnt/share\\040pagoPA\\134ec rw,nosuid - cifs //nas/pagopa rw,vers=3.0
+            """
+        #expect(InboxCheck.mountPoints(inMountInfo: table) == ["/", "/var/lib/quadra/inbox", "/mnt/share pagoPA\\ec"])
+        // A folder on its parent's device is a mount point when, and only when, the table lists it.
+        let inbox = try TestSupport.scratchFolder().appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: false)
+        let real = try #require(realpath(inbox.path, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) })
+        #expect(!InboxCheck.isMountPoint(inbox.path, mountInfo: table))
+        #expect(InboxCheck.isMountPoint(inbox.path, mountInfo: table + "\n99 22 254:0 /srv/share \(real) rw - ext4 /dev/vda rw"))
+        // Read as `verify` reads it (the file's size is 0 to stat), the table names `/`; and every
+        // folder this machine mounts, bind mounts included, passes the check.
+        let mounted = try #require(FileManager.default.contents(atPath: "/proc/self/mountinfo").map { String(decoding: $0, as: UTF8.self) })
+        #expect(InboxCheck.mountPoints(inMountInfo: mounted).contains("/"))
+        for point in InboxCheck.mountPoints(inMountInfo: mounted) {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: point, isDirectory: &isFolder), isFolder.boolValue,
+                  FileManager.default.isReadableFile(atPath: point) else { continue }
+            #expect(throws: Never.self, "\(point)") { try InboxCheck(requireMount: true).verify(point) }
+        }
+    }
+
     @Test func anInboxThatIsNotTheShareIsRefused() throws {
         let folder = try TestSupport.scratchFolder()
         let inbox = folder.appendingPathComponent("inbox")
