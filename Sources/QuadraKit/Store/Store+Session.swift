@@ -71,9 +71,16 @@ extension Store {
         try pool.read { try Self.quickCheck($0, path: path) }
     }
 
-    /// `quick_check` on any connection (the backup checks its copy), naming the store at `path`.
+    /// `quick_check` on any connection (the backup checks its copy), naming the store at `path`. The
+    /// check itself fails with `SQLITE_CORRUPT` when a damaged page is one it must read to begin
+    /// (a table's root): the same damage, refused alike.
     static func quickCheck(_ db: Database, path: String) throws {
-        let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
+        let problems: [String]
+        do {
+            problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
+        } catch let error as DatabaseError where Unopenable.isDamage(error) {
+            throw Unopenable.damaged(path, error)
+        }
         guard problems == ["ok"] else {
             throw Unopenable(path: path, reason: "is damaged (PRAGMA quick_check: \(problems.joined(separator: "; "))): restore it from a backup")
         }

@@ -48,6 +48,15 @@ public final class Store: Sendable {
         public let path: String
         public let reason: String
         public var description: String { "the store \(path) \(reason)" }
+
+        /// Whether SQLite failed on the file's pages rather than on a statement.
+        static func isDamage(_ error: DatabaseError) -> Bool {
+            [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode)
+        }
+
+        static func damaged(_ path: String, _ error: DatabaseError) -> Unopenable {
+            Unopenable(path: path, reason: "is damaged (SQLite: \(error.message ?? "\(error.resultCode)")): restore it from a backup")
+        }
     }
 
     /// Opens (or creates) the store. A new store's folder is created 0700 (0750 when group-readable,
@@ -105,8 +114,8 @@ public final class Store: Sendable {
                     upgrades = try pool.read { try Migrations.migrator.completedMigrations($0) }.filter { !before.contains($0) }
                 }
             }
-        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
-            throw Unopenable(path: path, reason: "is damaged (SQLite: \(error.message ?? "\(error.resultCode)")): restore it from a backup")
+        } catch let error as DatabaseError where Unopenable.isDamage(error) {
+            throw Unopenable.damaged(path, error)
         }
         self.upgrades = upgrades
     }
