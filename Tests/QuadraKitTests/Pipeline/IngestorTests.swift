@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Synchronization
@@ -329,12 +330,50 @@ import Testing
             withExtendedLifetime(held) {}
         }
         #expect(try Store(path: path, opening: .existing).upgrades == ["v14: key verdicts in arrival order",
-                                                                        "v15: what flows, movements and provvisori were before"])
+                                                                        "v15: what flows, movements and provvisori were before",
+                                                                        "v16: documents found by a prefix of their hash"])
         let writer = try StoreLock(databasePath: path)
         #expect(try Store(path: path, opening: .existing).upgrades.isEmpty, "read beside a writer, nothing to upgrade")
         withExtendedLifetime(writer) {}
         let fresh = try TestSupport.scratchFolder().appendingPathComponent("quadra.sqlite").path
         #expect(try Store(path: fresh).upgrades.isEmpty, "a new store is created, not upgraded")
+    }
+
+    /// A store from before v16 keeps its ledger, now found through the hashes' first 16 digits: a
+    /// document filed there is skipped, and one whose hash only shares those digits with a filed
+    /// one is read and stored. The lookup searches that index, not the table, and the hash's 64
+    /// digits are no longer indexed.
+    @Test func aLedgerFromBeforeFindsDocumentsByTheirHashPrefix() throws {
+        let folder = try TestSupport.scratchFolder()
+        let filed = try TestSupport.write(try SampleReceipt.text, to: folder, as: "inbox/filed.xml")
+        let twin = try TestSupport.write(try SampleReceipt.replacing("<description>test</description>",
+                                                                     with: "<description>other</description>")
+            .replacingOccurrences(of: "c110729d258c4ab1b765fe902aae41d6", with: "c110729d258c4ab1b765fe902aae41d7"),
+                                         to: folder, as: "inbox/twin.xml")
+        let hash = { (file: URL) in SHA256.hash(data: try Data(contentsOf: file)).hexString }
+        let (filedHash, twinHash) = (try hash(filed), try hash(twin))
+        let (path, queue) = try TestSupport.storeFromBefore("v15: what flows, movements and provvisori were before")
+        try queue.write { db in
+            for (id, sha256) in [(1, filedHash), (2, String(twinHash.prefix(16)) + String(repeating: "0", count: 48))] {
+                try db.execute(sql: """
+                    INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome) VALUES (?, ?, 'receipt-v2', ?, 1, '2026-11-20T00:00:00Z', 'ingested')
+                    """, arguments: [id, sha256, "earlier-\(id).xml"])
+            }
+        }
+        try queue.close()
+        let store = try Store(path: path, opening: .existing)
+        #expect(store.upgrades == ["v16: documents found by a prefix of their hash"])
+        let summary = try ingest([filed, twin], into: store)
+        #expect(summary.outcomes.map(\.status) == [.skipped, .ingested], "the twin's hash differs past its prefix")
+        #expect(try store.rows("SELECT sha256 FROM document WHERE id = 3") == [twinHash])
+        #expect(try ingest([twin], into: store).outcomes.map(\.status) == [.skipped])
+        let (indexes, plan) = try store.pool.read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM pragma_index_list('document') ORDER BY name"),
+             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id, outcome \(Store.documentByHash)",
+                              arguments: [String(twinHash.prefix(16)), twinHash]).map { $0["detail"] as String })
+        }
+        #expect(indexes == ["document_sha256_prefix"])
+        #expect(plan.contains { $0.contains("USING INDEX document_sha256_prefix") }, "\(plan)")
     }
 
     /// A refused lock closes its descriptor once. Closed twice, the second close can take a descriptor
