@@ -95,4 +95,44 @@ extension Migrations {
             CREATE INDEX key_verdict_day ON key_verdict(creditor_fiscal_code, payment_day);
             """)
     }
+
+    /// Position verdicts are stored in the order positions were first judged, found by their key
+    /// through an index, for the reason key verdicts are (v14).
+    ///
+    /// Clustered by creditor and IUPD, the positions a night judged again fell all over the table.
+    /// On night 30 of 20,000 receipts a night, 17,764 of 181,822 positions changed status. Their
+    /// pages covered 8,111 of the table's 8,607. Of those positions, 98% were among the fifth
+    /// created last: positions are paid, reported and credited in the weeks after they are issued.
+    /// In first-judged order they sit near the end of the table. A verdict that changes is updated
+    /// in place (`PositionStatusWriter`), so only new positions enter the key index at random. The
+    /// verdicts already stored are copied by the day their status last changed.
+    static func storePositionVerdictsInArrivalOrder(_ db: Database) throws {
+        let columns = """
+            creditor_fiscal_code, iupd, status, previous_status, gpd_status, changed_on, notice_numbers, due_cents, paid_cents,
+            reported_cents, credited_cents, receipts, flows
+            """
+        try db.execute(sql: """
+            CREATE TABLE position_verdict_v17 (
+                creditor_fiscal_code TEXT NOT NULL,
+                iupd TEXT NOT NULL,
+                status TEXT NOT NULL,
+                previous_status TEXT,
+                gpd_status TEXT,
+                changed_on TEXT NOT NULL,
+                notice_numbers TEXT,
+                due_cents INTEGER NOT NULL,
+                paid_cents INTEGER NOT NULL,
+                reported_cents INTEGER NOT NULL,
+                credited_cents INTEGER NOT NULL,
+                receipts TEXT,
+                flows TEXT
+            ) STRICT;
+            INSERT INTO position_verdict_v17 (\(columns))
+            SELECT \(columns) FROM position_verdict ORDER BY changed_on, creditor_fiscal_code, iupd;
+            DROP TABLE position_verdict;
+            ALTER TABLE position_verdict_v17 RENAME TO position_verdict;
+            CREATE UNIQUE INDEX position_verdict_key ON position_verdict(creditor_fiscal_code, iupd);
+            CREATE INDEX position_verdict_changed ON position_verdict(changed_on);
+            """)
+    }
 }

@@ -257,6 +257,8 @@ enum Migrations {
         // Deferred: the ledger is every record's parent, so the whole store's foreign keys are checked
         // once its rows are copied (1.7 s on a store of 30 nights of 20,000 receipts).
         migrator.registerMigration("v16: documents found by a prefix of their hash", migrate: findDocumentsByHashPrefix)
+        migrator.registerMigration("v17: position verdicts in arrival order", foreignKeyChecks: .immediate,
+                                   migrate: storePositionVerdictsInArrivalOrder)
         return migrator
     }
 }

@@ -91,10 +91,13 @@ extension Store.ReconciliationPass {
                     credited_cents, receipts, flows
                 FROM position_verdict WHERE creditor_fiscal_code = ? AND iupd = ?
                 """)
+            // Updated in place, so that a verdict keeps its place in arrival order (v17) and its key entry.
+            let columns = ["status", "previous_status", "changed_on", "gpd_status", "notice_numbers", "due_cents", "paid_cents",
+                           "reported_cents", "credited_cents", "receipts", "flows"]
             upsert = try RawStatement(db, """
-                INSERT OR REPLACE INTO position_verdict (creditor_fiscal_code, iupd, status, previous_status, changed_on, gpd_status,
-                    notice_numbers, due_cents, paid_cents, reported_cents, credited_cents, receipts, flows)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO position_verdict (creditor_fiscal_code, iupd, \(columns.joined(separator: ", ")))
+                VALUES (?, ?, \(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+                ON CONFLICT (creditor_fiscal_code, iupd) DO UPDATE SET \(columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
                 """)
             noteItem = try RawStatement(db, "INSERT OR IGNORE INTO scope_item (item) VALUES (?)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import QuadraKit
 
@@ -75,6 +76,8 @@ import Testing
             return (Array(csv.dropFirst()), mismatches)
         }
         let first = try night("2026-11-20", inbox: SampleDayTests.inbox)
+        let places = { try store.rows("SELECT iupd || ' ' || rowid FROM position_verdict ORDER BY rowid") }
+        let firstPlaces = try places()
         let byIUPD = Dictionary(uniqueKeysWithValues: first.rows.map { ($0[1], $0) })
         #expect(first.rows.count == 9 && first.mismatched.isEmpty)
         #expect(byIUPD["80000000002-ACCIMU2024-000101"]?[2] == "PARTIALLY_PAID")
@@ -106,10 +109,33 @@ import Testing
         ]))
         #expect(third.rows.map { [$0[1], $0[2], $0[3], $0[4]] } == [["80000000002-CUP2026-000019", "VALID", "INVALID", "PAID"]])
         #expect(third.mismatched == ["01261010000041774", "01261050000001973"], "and CUP marked paid with no receipt")
+        #expect(try places() == firstPlaces, "a verdict that changes keeps its place (v17)")
 
         let full = try ReportWriter(store: store, asOf: CivilDate(iso: "2026-11-22")!, options: .init(everything: true)).write(to: out.path)
         #expect(full.files.contains { $0.name == "positions.csv.gz" })
         #expect(try ReportFiles.csvRows(out.appendingPathComponent("2026-11-22-full/positions.csv.gz")).count == 10, "header and all nine")
+    }
+
+    /// A store from before v17 keeps every position verdict, now by the day its status changed (what a
+    /// night changes sits together), still one row per position.
+    @Test func aStoreFromBeforeKeepsItsPositionVerdictsInDayOrder() throws {
+        let (path, queue) = try TestSupport.storeFromBefore("v16: documents found by a prefix of their hash")
+        let columns = "creditor_fiscal_code, iupd, status, changed_on, due_cents, paid_cents, reported_cents, credited_cents"
+        try queue.write { db in
+            for (iupd, status, day) in [("A", "CASHED", "2026-11-21"), ("B", "VALID", "2026-11-19"), ("C", "PAID", "2026-11-20")] {
+                try db.execute(sql: "INSERT INTO position_verdict (\(columns)) VALUES ('80000000002', ?, ?, ?, 100, 100, 0, 0)",
+                               arguments: [iupd, status, day])
+            }
+        }
+        let before = try queue.read { try String.fetchAll($0, sql: "SELECT \(columns.replacingOccurrences(of: ", ", with: " || ' ' || ")) FROM position_verdict ORDER BY 1") }
+        try queue.close()
+        let store = try Store(path: path, opening: .existing)
+        #expect(store.upgrades == ["v17: position verdicts in arrival order"])
+        #expect(try store.rows("SELECT \(columns.replacingOccurrences(of: ", ", with: " || ' ' || ")) FROM position_verdict ORDER BY 1") == before)
+        #expect(try store.rows("SELECT iupd FROM position_verdict ORDER BY rowid") == ["B", "C", "A"])
+        #expect(throws: DatabaseError.self, "one verdict per position") {
+            try store.pool.write { try $0.execute(sql: "INSERT INTO position_verdict (\(columns)) VALUES ('80000000002', 'A', 'VALID', '2026-11-22', 1, 0, 0, 0)") }
+        }
     }
 
     /// A GPD bulk file re-sending sample positions with `change` applied, alone in a night's inbox.
