@@ -9,7 +9,7 @@ extension Migrations {
     /// stored 80 bytes per document. After 30 nights of 20,000 receipts it held 654,000 documents in
     /// 52 MB, and night 30 rewrote 12,415 of its 13,340 pages, twice (write-ahead log, then checkpoint).
     /// That was the largest of the ingest's random writes, and it grew with the store. The prefix
-    /// index holds the same documents in 16 MB. A prefix shared by two hashes only costs a second
+    /// index holds the same documents in 17 MB. A prefix shared by two hashes only costs a second
     /// comparison: the whole hash is compared on each match. Nothing is unique by schema any more.
     /// One writer at a time (the store lock) looks a hash up before filing it
     /// (`Store.record(_:at:in:)`), and a document filed again replaces its rejected row.
