@@ -355,7 +355,7 @@ import Testing
         let (filedHash, twinHash) = (try hash(filed), try hash(twin))
         let (path, queue) = try TestSupport.storeFromBefore("v15: what flows, movements and provvisori were before")
         try queue.write { db in
-            for (id, sha256) in [(1, filedHash), (2, String(twinHash.prefix(16)) + String(repeating: "0", count: 48))] {
+            for (id, sha256) in [(1, filedHash), (2, Store.hashPrefix(twinHash) + String(repeating: "0", count: 64 - Store.hashPrefixLength))] {
                 try db.execute(sql: """
                     INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome) VALUES (?, ?, 'receipt-v2', ?, 1, '2026-11-20T00:00:00Z', 'ingested')
                     """, arguments: [id, sha256, "earlier-\(id).xml"])
@@ -371,7 +371,7 @@ import Testing
         let (indexes, plan) = try store.pool.read { db in
             (try String.fetchAll(db, sql: "SELECT name FROM pragma_index_list('document') ORDER BY name"),
              try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id, outcome \(Store.documentByHash)",
-                              arguments: [String(twinHash.prefix(16)), twinHash]).map { $0["detail"] as String })
+                              arguments: [Store.hashPrefix(twinHash), twinHash]).map { $0["detail"] as String })
         }
         #expect(indexes == ["document_sha256_prefix"])
         #expect(plan.contains { $0.contains("USING INDEX document_sha256_prefix") }, "\(plan)")
