@@ -259,6 +259,8 @@ enum Migrations {
         migrator.registerMigration("v16: documents found by a prefix of their hash", migrate: findDocumentsByHashPrefix)
         migrator.registerMigration("v17: position verdicts in arrival order", foreignKeyChecks: .immediate,
                                    migrate: storePositionVerdictsInArrivalOrder)
+        migrator.registerMigration("v18: receipts found by IUV, then creditor", foreignKeyChecks: .immediate,
+                                   migrate: findReceiptsByIUVThenCreditor)
         return migrator
     }
 }

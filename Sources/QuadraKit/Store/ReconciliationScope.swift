@@ -235,8 +235,6 @@ struct ReconciliationScope {
             CROSS JOIN flow_version v ON v.receiver_fiscal_code = c.fiscal_code
             WHERE c.fiscal_code NOT IN (SELECT fiscal_code FROM served) AND v.is_current = 1;
 
-            INSERT OR IGNORE INTO touched_iuv SELECT r.iuv FROM served s CROSS JOIN receipt r ON r.fiscal_code = s.fiscal_code
-            WHERE s.changed = 1;
             INSERT OR IGNORE INTO scope_flow SELECT v.receiver_fiscal_code, v.psp_id, v.flow_id FROM served s
             CROSS JOIN flow_version v ON v.receiver_fiscal_code = s.fiscal_code WHERE s.changed = 1 AND v.is_current = 1;
             INSERT OR IGNORE INTO scope_movement SELECT m.movement_id FROM served s
@@ -250,6 +248,14 @@ struct ReconciliationScope {
             SELECT m.movement_id FROM touched_iuv t CROSS JOIN treasury_movement m ON m.iuv = t.iuv
             WHERE m.sign = 'credit' AND m.causale_kind = 'payment'
             """)
+        // The receipts a creditor whose configuration changed was paid by: receipts are indexed by
+        // IUV, then creditor (v18), so this reads that index whole, once, and only on such a night.
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM served WHERE changed = 1)") == true {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO touched_iuv
+                SELECT iuv FROM receipt WHERE fiscal_code IN (SELECT fiscal_code FROM served WHERE changed = 1)
+                """)
+        }
         // A new taxonomy edition can change the verdict of every receipt carrying one of its codes:
         // one pass over the transfers, only on the nights a table arrives.
         if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM taxonomy_entry WHERE document_id > ?)",

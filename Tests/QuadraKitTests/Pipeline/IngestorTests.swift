@@ -332,7 +332,8 @@ import Testing
         #expect(try Store(path: path, opening: .existing).upgrades == ["v14: key verdicts in arrival order",
                                                                         "v15: what flows, movements and provvisori were before",
                                                                         "v16: documents found by a prefix of their hash",
-                                                                        "v17: position verdicts in arrival order"])
+                                                                        "v17: position verdicts in arrival order",
+                                                                        "v18: receipts found by IUV, then creditor"])
         let writer = try StoreLock(databasePath: path)
         #expect(try Store(path: path, opening: .existing).upgrades.isEmpty, "read beside a writer, nothing to upgrade")
         withExtendedLifetime(writer) {}
@@ -375,6 +376,43 @@ import Testing
         }
         #expect(indexes == ["document_sha256_prefix"])
         #expect(plan.contains { $0.contains("USING INDEX document_sha256_prefix") }, "\(plan)")
+    }
+
+    /// A store from before v18 finds its receipts by IUV and by creditor and IUV through one index, the
+    /// receipts stored before the upgrade as those stored after; the two indexes it replaces are gone.
+    @Test func receiptsFromBeforeAreFoundByIUVThenCreditor() throws {
+        let folder = try TestSupport.scratchFolder()
+        let (path, queue) = try TestSupport.storeFromBefore("v17: position verdicts in arrival order")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO document (id, sha256, kind, path, size, ingested_at, outcome)
+                VALUES (1, 'earlier', 'receipt-v2', 'earlier.xml', 1, '2026-11-20T00:00:00Z', 'ingested');
+                INSERT INTO receipt (receipt_id, document_id, version, notice_number, fiscal_code, outcome, iuv,
+                    payment_amount_cents, psp_id, content_digest)
+                VALUES ('earlier-receipt', 1, 'V2', '302000000000000099', '80000000002', 'OK', '02000000000000099', 100, 'PSP', 'x');
+                """)
+        }
+        try queue.close()
+        let store = try Store(path: path, opening: .existing)
+        #expect(store.upgrades == ["v18: receipts found by IUV, then creditor"])
+        let receipt = try TestSupport.write(try SampleReceipt.text, to: folder, as: "inbox/receipt.xml")
+        #expect(try ingest([receipt], into: store).outcomes.map(\.status) == [.ingested])
+        let byCreditor = "SELECT receipt_id FROM receipt WHERE fiscal_code = ? AND iuv = ?"
+        let byIUV = "SELECT receipt_id FROM receipt WHERE iuv = ?"
+        let receipts = [("80000000002", "02000000000000099", "earlier-receipt"),
+                        ("77777777777", "11111111112222222", "c110729d258c4ab1b765fe902aae41d6")]
+        let (indexes, plans, found) = try store.pool.read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM pragma_index_list('receipt') WHERE origin = 'c' ORDER BY name"),
+             try [(byCreditor, ["80000000002", "02000000000000099"]), (byIUV, ["02000000000000099"])].map { sql, values in
+                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: StatementArguments(values)).map { $0["detail"] as String }.joined()
+             },
+             try receipts.map { creditor, iuv, _ in
+                 try String.fetchAll(db, sql: byCreditor, arguments: [creditor, iuv]) + String.fetchAll(db, sql: byIUV, arguments: [iuv])
+             })
+        }
+        #expect(indexes == ["receipt_document", "receipt_iuv_creditor"])
+        #expect(plans.allSatisfy { $0.contains("USING INDEX receipt_iuv_creditor") }, "\(plans)")
+        #expect(found == receipts.map { [$0.2, $0.2] }, "each found by creditor and IUV, and by IUV")
     }
 
     /// A refused lock closes its descriptor once. Closed twice, the second close can take a descriptor

@@ -90,6 +90,27 @@ import Testing
         #expect(codes.contains("IBAN_NOT_CREDITOR_ACCOUNT"), "its receipts now credit an account it no longer declares")
     }
 
+    /// Whether a payment had to match a published position is its notice's creditor's to say, also for
+    /// the transfers it pays to another body. A creditor added to the configuration that publishes
+    /// positions has the other body's keys of its receipts classified again that night, by itself:
+    /// here a receipt of 90000000001 (not served, no position) paying a transfer to 80000000010.
+    @Test func aCreditorAddedReachesTheTransfersItsNoticesPayOthers() throws {
+        var (folder, store, configuration) = try Self.sampleDayRun()
+        let notice = "90000000001"
+        let shared = """
+            SELECT k.label || ' ' || k.anomalies || ' ' || k.changed_on FROM key_verdict k JOIN receipt r ON r.receipt_id = k.receipt_id
+            WHERE r.fiscal_code = '\(notice)' AND k.creditor_fiscal_code = '80000000010'
+            """
+        #expect(try store.rows(shared) == ["RT_IUF_TES  2026-11-20"])
+        configuration.creditors.append(Creditor(fiscalCode: notice, name: "Comune nuovo", expectsPositions: true, expectsTreasury: false))
+        let day = try #require(CivilDate(iso: "2026-11-21"))
+        let tonight = try Reconciler(store: store, creditors: configuration.creditors).run(asOf: day)
+        #expect(tonight.incremental)
+        #expect(try store.rows(shared) == ["RT_IUF_TES RT_NO_IUD 2026-11-21"], "paid without a position of its notice's creditor")
+        Self.expectAFullPassAgrees(store, tonight, creditors: configuration.creditors, asOf: day,
+                                   copy: folder.appendingPathComponent("copy.sqlite"), "after the change")
+    }
+
     /// The keys' evidence is read through a scratch file beside the store: one left by a killed run
     /// (here, not even a database) is replaced, and none is left once the pass ends.
     @Test func theScratchFileOfAKilledPassIsReplacedAndNoneIsLeft() throws {

@@ -130,7 +130,7 @@ import Testing
         let before = try queue.read { try String.fetchAll($0, sql: "SELECT \(columns.replacingOccurrences(of: ", ", with: " || ' ' || ")) FROM position_verdict ORDER BY 1") }
         try queue.close()
         let store = try Store(path: path, opening: .existing)
-        #expect(store.upgrades == ["v17: position verdicts in arrival order"])
+        #expect(store.upgrades == ["v17: position verdicts in arrival order", "v18: receipts found by IUV, then creditor"])
         #expect(try store.rows("SELECT \(columns.replacingOccurrences(of: ", ", with: " || ' ' || ")) FROM position_verdict ORDER BY 1") == before)
         #expect(try store.rows("SELECT iupd FROM position_verdict ORDER BY rowid") == ["B", "C", "A"])
         #expect(throws: DatabaseError.self, "one verdict per position") {
